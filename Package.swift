@@ -1,0 +1,107 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// One list of settings for every Swift target, so that no module quietly opts out
+/// (the pattern of swift-log's and hummingbird's manifests).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "entraide",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "entraide", targets: ["entraide"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // libcurl from Debian (libcurl4-openssl-dev), found through pkg-config.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // Typed, non-variadic wrappers of curl_easy_setopt/getinfo and curl_multi_setopt. A C target
+        // rather than a header in CCurl, because SwiftPM rebuilds a C target when it changes.
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        // libcrypto from Debian (libssl-dev) for HMAC-SHA256 pseudonyms: no crypto of our own.
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(
+            name: "Transport",
+            dependencies: ["CCurl", "CCurlShim", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "IntentMatcher",
+            dependencies: ["Yams"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CaseTracker",
+            dependencies: [
+                "CCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Helpline",
+            dependencies: [
+                "IntentMatcher", "CaseTracker",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "entraide",
+            dependencies: [
+                "Helpline", "IntentMatcher", "CaseTracker", "Transport", "Yams",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Starting and stopping real servers on free loopback ports, shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TransportTests",
+            dependencies: ["Transport", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntentMatcherTests",
+            dependencies: ["IntentMatcher"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CaseTrackerTests",
+            dependencies: ["CaseTracker"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HelplineTests",
+            dependencies: ["Helpline", "IntentMatcher", "CaseTracker"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EntraideTests",
+            dependencies: ["TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,141 @@
+public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the repository is, so tests can find `Tests/Support` and `intents/` from any working directory.
+public let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A loopback port that was free a moment ago: bind to port 0 and ask the kernel which it chose.
+public func freeLoopbackPort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    precondition(fd >= 0, "socket() failed")
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+            bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+        }
+    }
+    precondition(bound, "could not bind a loopback port")
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// True when something accepts TCP connections on 127.0.0.1:port.
+public func isListening(port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
+    }
+}
+
+public struct TestServerError: Error, CustomStringConvertible {
+    public let description: String
+    public init(description: String) { self.description = description }
+}
+
+/// A server process a test starts on its own port and stops by process id.
+///
+/// Stopped with SIGKILL: a child spawned from a test thread can inherit a mask that blocks
+/// SIGTERM, and `terminate()` would then wait forever.
+public final class ServerProcess: @unchecked Sendable {
+    public let port: Int
+    public let name: String
+    private let process: Process
+    public let logFile: URL
+
+    public init(name: String, executable: String, arguments: [String], port: Int, readyTimeout: Duration = .seconds(15)) throws {
+        self.port = port
+        self.name = name
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        logFile = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-\(name)-\(port).log")
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: logFile)
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + readyTimeout
+        while !isListening(port: port) {
+            guard process.isRunning, ContinuousClock.now < deadline else {
+                stop()
+                let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+                throw TestServerError(description: "\(name) did not listen on port \(port): \(log.suffix(2000))")
+            }
+            usleep(20_000)
+        }
+    }
+
+    public var processIdentifier: Int32 { process.processIdentifier }
+
+    public func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Freezes the server (SIGSTOP) or lets it go on (SIGCONT), to test dead links.
+    public func pause() { kill(process.processIdentifier, SIGSTOP) }
+    public func resume() { kill(process.processIdentifier, SIGCONT) }
+
+    deinit { stop() }
+}
+
+/// The local HTTP peer of `Tests/Support/http_test_server.py`.
+public func startHTTPTestServer() throws -> ServerProcess {
+    let port = freeLoopbackPort()
+    let script = repositoryRoot.appendingPathComponent("Tests/Support/http_test_server.py").path
+    return try ServerProcess(name: "http", executable: "/usr/bin/env", arguments: ["python3", script, "\(port)"], port: port)
+}
+
+/// Where ngircd is, or nil when it is not installed (scripts/bootstrap installs it).
+public func ngircdPath() -> String? {
+    ["/usr/sbin/ngircd", "/usr/bin/ngircd"].first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+/// A private ngircd on a free loopback port, named `irc.helpline.test` so that a test can tell
+/// it from any other IRC server on the machine.
+public func startNgircd(pingTimeout: Int = 120, relaxedFlood: Bool = false) throws -> ServerProcess {
+    guard let executable = ngircdPath() else {
+        throw TestServerError(description: "ngircd is not installed: run scripts/bootstrap")
+    }
+    let port = freeLoopbackPort()
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-ngircd-\(port)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let config = """
+        [Global]
+        Name = irc.helpline.test
+        Info = Entraide test server
+        Listen = 127.0.0.1
+        Ports = \(port)
+        AdminInfo1 = Entraide tests
+        AdminInfo2 = loopback
+        AdminEMail = tests@helpline.test
+        [Limits]
+        PingTimeout = \(max(5, pingTimeout))
+        MaxNickLength = 30
+        [Options]
+        DNS = no
+        Ident = no
+        PAM = no
+        \(relaxedFlood ? "DefaultUserModes = F" : "")
+        """
+    let configFile = directory.appendingPathComponent("ngircd.conf")
+    try config.write(to: configFile, atomically: true, encoding: .utf8)
+    return try ServerProcess(name: "ngircd", executable: executable, arguments: ["-n", "-f", configFile.path], port: port)
+}

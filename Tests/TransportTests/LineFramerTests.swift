@@ -1,0 +1,36 @@
+import Testing
+@testable import Transport
+
+@Suite struct LineFramerTests {
+    private func frame(_ chunks: [[UInt8]], max: Int = 512) -> [LineFramer.Output] {
+        var framer = LineFramer(maxLineBytes: max)
+        var out: [LineFramer.Output] = []
+        for chunk in chunks { framer.feed(chunk) { out.append($0) } }
+        return out
+    }
+
+    @Test func splitsOnCRLFAndBareLF() {
+        let out = frame([Array("PING :a\r\nPONG :b\nNOTICE x\r\n".utf8)])
+        #expect(out == [.line(Array("PING :a".utf8)), .line(Array("PONG :b".utf8)), .line(Array("NOTICE x".utf8))])
+    }
+
+    @Test func oneByteAtATimeGivesTheSameLines() {
+        let input = Array("first line\r\nsecond\r\n\r\nthird é ✓\r\npartial".utf8)
+        let whole = frame([input])
+        let bytewise = frame(input.map { [$0] })
+        #expect(bytewise == whole)
+        #expect(whole.count == 4)  // the unterminated "partial" stays buffered
+    }
+
+    @Test func overlongLineIsDroppedAndTheNextOneSurvives() {
+        let long = [UInt8](repeating: UInt8(ascii: "a"), count: 2000)
+        let out = frame([long + Array("\r\nok\r\n".utf8)], max: 512)
+        #expect(out.count == 2)
+        guard case .overlong(let count) = out[0] else {
+            Issue.record("expected an overlong report, got \(out[0])")
+            return
+        }
+        #expect(count >= 2000)
+        #expect(out[1] == .line(Array("ok".utf8)))
+    }
+}
