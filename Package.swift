@@ -43,6 +43,8 @@ let package = Package(
             dependencies: ["CCurl", "CCurlShim", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // Pure IRC: parse and serialise messages, sanitise, split to the line budget. No I/O.
+        .target(name: "IRC", swiftSettings: swiftSettings),
         .target(
             name: "IntentMatcher",
             dependencies: ["Yams"],
@@ -66,10 +68,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Gateway",
+            dependencies: ["Helpline", "CaseTracker", "Transport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "entraide",
             dependencies: [
-                "Helpline", "IntentMatcher", "CaseTracker", "Transport", "Yams",
+                "Gateway", "Helpline", "IntentMatcher", "CaseTracker", "Transport", "Yams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -81,6 +88,12 @@ let package = Package(
         .testTarget(
             name: "TransportTests",
             dependencies: ["Transport", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IRCTests",
+            dependencies: ["IRC"],
+            resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

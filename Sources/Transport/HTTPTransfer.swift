@@ -80,7 +80,7 @@ final class HTTPTransfer {
     }
 
     private func receiveHeader(_ chunk: UnsafeRawBufferPointer) {
-        let line = String(decoding: chunk, as: UTF8.self).trimmingSuffix { $0 == "\r" || $0 == "\n" }
+        let line = String(decoding: chunk, as: UTF8.self).trimmingSuffix { $0.isNewline }  // "\r\n" is one Character
         if line.hasPrefix("HTTP/") {
             headers.removeAll()  // a new response (after 100 Continue or a proxy's CONNECT)
         } else if let colon = line.firstIndex(of: ":") {

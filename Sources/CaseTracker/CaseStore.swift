@@ -1,0 +1,211 @@
+public import Foundation
+import GRDB
+public import Logging
+
+/// The durable heart of the helpline: SQLite through GRDB, the only code that writes SQL.
+///
+/// Messages are committed here before their channel acknowledges them; replies wait in the
+/// outbox until their channel confirms the send. A crash between two steps repeats a step,
+/// and the unique keys make the repeat harmless.
+public final class CaseStore: Sendable {
+    public enum Durability: String, Sendable {
+        /// fsync at every commit: an acknowledged message survives a power cut. The default.
+        case full
+        /// fsync at checkpoints only: survives a process crash, may lose the last commits on power loss.
+        case normal
+    }
+
+    private let database: DatabasePool
+    private let logger: Logger
+
+    /// Opens (and creates or migrates) the store at `path`.
+    public init(path: String, durability: Durability = .full, logger: Logger = Logger(label: "entraide.store")) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+            // Erased rows are overwritten, not left in free pages ("forget me" must mean it).
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
+        // Another process (an operator's command) may hold the write lock for a moment.
+        configuration.busyMode = .timeout(5)
+        do {
+            database = try DatabasePool(path: path, configuration: configuration)
+            try Migrations.migrator.migrate(database)
+        } catch {
+            throw StoreError("cannot open the case store at \(path): \(error). Check that the data directory exists and is writable.")
+        }
+        self.logger = logger
+    }
+
+    // MARK: Inbox
+
+    /// Stores an incoming message (and the worker's address) in one transaction.
+    /// A channel acknowledges the message to its peer only after this returns.
+    public func receive(_ message: InboundMessage, pseudonym: String, at date: Date = Date()) throws -> ReceiveOutcome {
+        try database.write { db in
+            let exists = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS(SELECT 1 FROM inbox WHERE channel = ? AND message_id = ?)",
+                arguments: [message.channel, message.messageID]) ?? false
+            if exists { return .duplicate }
+            try db.execute(
+                sql: """
+                    INSERT INTO worker_address (pseudonym, channel, address) VALUES (?, ?, ?)
+                    ON CONFLICT(pseudonym) DO UPDATE SET channel = excluded.channel, address = excluded.address
+                    """,
+                arguments: [pseudonym, message.channel, message.address])
+            try db.execute(
+                sql: "INSERT INTO inbox (channel, message_id, pseudonym, text, received_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [message.channel, message.messageID, pseudonym, message.text, date])
+            return .stored(inboxID: db.lastInsertedRowID, pseudonym: pseudonym)
+        }
+    }
+
+    /// Messages not yet handled by the engine, oldest first.
+    public func pendingInbox(limit: Int = 100) throws -> [InboxItem] {
+        try database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, channel, pseudonym, text FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT ?",
+                arguments: [limit]
+            ).map { InboxItem(id: $0["id"], channel: $0["channel"], pseudonym: $0["pseudonym"], text: $0["text"]) }
+        }
+    }
+
+    // MARK: Conversations
+
+    public func conversation(of pseudonym: String) throws -> ConversationState {
+        try database.read { db in try Self.conversation(db, pseudonym) }
+    }
+
+    private static func conversation(_ db: Database, _ pseudonym: String) throws -> ConversationState {
+        guard let json = try String.fetchOne(db, sql: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [pseudonym])
+        else { return ConversationState() }
+        return try JSONDecoder().decode(ConversationState.self, from: Data(json.utf8))
+    }
+
+    /// Records what the engine decided for one inbox message, all or nothing: the new conversation
+    /// state, the replies (keyed `inbox-<id>-<n>`, so a repeat after a crash adds nothing) and
+    /// the message marked processed.
+    ///
+    /// With `eraseWorker`, everything about the worker goes instead (messages, replies, the
+    /// conversation) except the address, kept only until the replies given here are delivered.
+    public func complete(
+        _ item: InboxItem, state: ConversationState, replies: [String], eraseWorker: Bool = false, at date: Date = Date()
+    ) throws {
+        let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        try database.write { db in
+            let processed = try Bool.fetchOne(
+                db, sql: "SELECT processed_at IS NOT NULL FROM inbox WHERE id = ?", arguments: [item.id])
+            // Already done (by a run that crashed after committing), or erased meanwhile.
+            guard processed == false else { return }
+            if eraseWorker {
+                for table in ["inbox", "outbox", "conversation"] {
+                    try db.execute(sql: "DELETE FROM \(table) WHERE pseudonym = ?", arguments: [item.pseudonym])
+                }
+            } else {
+                try db.execute(
+                    sql: """
+                        INSERT INTO conversation (pseudonym, state, updated_at) VALUES (?, ?, ?)
+                        ON CONFLICT(pseudonym) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+                        """,
+                    arguments: [item.pseudonym, json, date])
+                try db.execute(sql: "UPDATE inbox SET processed_at = ? WHERE id = ?", arguments: [date, item.id])
+            }
+            for (index, text) in replies.enumerated() {
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT(key) DO NOTHING
+                        """,
+                    arguments: ["inbox-\(item.id)-\(index)", item.channel, item.pseudonym, text, date])
+            }
+        }
+        if eraseWorker {
+            try checkpoint()
+            logger.info("worker.erasing")
+        }
+    }
+
+    // MARK: Outbox
+
+    /// Replies not yet confirmed sent on `channel`, oldest first, with the address to send to.
+    public func pendingOutbox(channel: String, limit: Int = 100) throws -> [OutboxItem] {
+        try database.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.id, o.key, o.channel, o.pseudonym, o.text, a.address FROM outbox o
+                    JOIN worker_address a ON a.pseudonym = o.pseudonym
+                    WHERE o.channel = ? AND o.delivered_at IS NULL ORDER BY o.id LIMIT ?
+                    """,
+                arguments: [channel, limit]
+            ).map {
+                OutboxItem(
+                    id: $0["id"], key: $0["key"], channel: $0["channel"], address: $0["address"],
+                    pseudonym: $0["pseudonym"], text: $0["text"])
+            }
+        }
+    }
+
+    /// Called only after the channel confirmed the send. When it was the last reply to an erased
+    /// worker (no conversation, nothing pending), the reply and the address go too.
+    public func markDelivered(_ item: OutboxItem, at date: Date = Date()) throws {
+        let finishedErasure = try database.write { db -> Bool in
+            try db.execute(sql: "UPDATE outbox SET delivered_at = ? WHERE id = ?", arguments: [date, item.id])
+            let stillNeeded = try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS(SELECT 1 FROM conversation WHERE pseudonym = ?1)
+                        OR EXISTS(SELECT 1 FROM outbox WHERE pseudonym = ?1 AND delivered_at IS NULL)
+                        OR EXISTS(SELECT 1 FROM inbox WHERE pseudonym = ?1)
+                    """,
+                arguments: [item.pseudonym]) ?? true
+            guard !stillNeeded else { return false }
+            try db.execute(sql: "DELETE FROM outbox WHERE pseudonym = ?", arguments: [item.pseudonym])
+            try db.execute(sql: "DELETE FROM worker_address WHERE pseudonym = ?", arguments: [item.pseudonym])
+            return true
+        }
+        if finishedErasure {
+            try checkpoint()
+            logger.info("worker.erased")
+        }
+    }
+
+    public func recordAttempt(_ item: OutboxItem) throws {
+        try database.write { db in
+            try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [item.id])
+        }
+    }
+
+    // MARK: Cursors
+
+    public func cursor(of channel: String) throws -> String? {
+        try database.read { db in
+            try String.fetchOne(db, sql: "SELECT cursor FROM channel_cursor WHERE channel = ?", arguments: [channel])
+        }
+    }
+
+    // MARK: Erasure
+
+    /// Erases everything about a worker: messages, replies, conversation, address.
+    /// `secure_delete` overwrites the rows; the checkpoint moves the WAL into the main file
+    /// and truncates it, so the bytes are gone from both.
+    public func erase(pseudonym: String) throws {
+        try database.write { db in
+            for table in ["inbox", "outbox", "conversation", "worker_address"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE pseudonym = ?", arguments: [pseudonym])
+            }
+        }
+        try checkpoint()
+        logger.info("worker.erased")
+    }
+
+    /// Moves the WAL into the main file and truncates it, so erased bytes leave the WAL too.
+    private func checkpoint() throws {
+        _ = try database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    }
+
+    /// SQLite's own consistency check; "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        try database.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+}

@@ -1,0 +1,43 @@
+internal import CCrypto
+public import Foundation
+
+/// Turns a worker's channel address into the pseudonym that volunteers, logs and the store see.
+///
+/// A keyed HMAC-SHA256 of the NFC-normalised `channel:address`: the same worker always gets the
+/// same pseudonym, nobody without the key can test a guessed address against it, and NFC makes
+/// visually identical addresses (composed or decomposed accents) one person.
+public struct Pseudonymizer: Sendable {
+    private let key: [UInt8]
+
+    public init(key: [UInt8]) {
+        precondition(key.count >= 32, "a pseudonym key has at least 32 bytes")
+        self.key = key
+    }
+
+    /// Reads the key at `url`, or creates it (32 random bytes, owner-only permissions) on first start.
+    public static func loadOrCreateKey(at url: URL) throws -> Pseudonymizer {
+        let manager = FileManager.default
+        if let data = manager.contents(atPath: url.path) {
+            guard data.count >= 32 else {
+                throw StoreError("the pseudonym key \(url.path) is shorter than 32 bytes; restore it from backup")
+            }
+            return Pseudonymizer(key: Array(data))
+        }
+        var key = [UInt8](repeating: 0, count: 32)
+        guard RAND_bytes(&key, 32) == 1 else { throw StoreError("no randomness available to create a pseudonym key") }
+        try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        guard manager.createFile(atPath: url.path, contents: Data(key), attributes: [.posixPermissions: 0o600]) else {
+            throw StoreError("could not write the pseudonym key to \(url.path); check the data directory's permissions")
+        }
+        return Pseudonymizer(key: key)
+    }
+
+    /// `w-` and 16 hex digits (64 bits): short enough for a volunteer to type, long enough not to collide.
+    public func pseudonym(channel: String, address: String) -> String {
+        let input = Array("\(channel):\(address)".precomposedStringWithCanonicalMapping.utf8)
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        _ = HMAC(EVP_sha256(), key, Int32(key.count), input, input.count, &digest, &length)
+        return "w-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+}

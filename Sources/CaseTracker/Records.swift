@@ -1,0 +1,72 @@
+/// A message as a channel received it, before it is stored. The address stays in the store's
+/// address table; everything else refers to the worker by pseudonym.
+public struct InboundMessage: Sendable {
+    /// The channel's name (`console`, `irc`, `http`): with `messageID`, the key that drops repeats.
+    public var channel: String
+    /// The channel's own id for the message (an update id, a generated id for IRC and the console).
+    public var messageID: String
+    /// Where replies go on that channel (a nick, a chat id). Never logged, never shown to volunteers.
+    public var address: String
+    public var text: String
+
+    public init(channel: String, messageID: String, address: String, text: String) {
+        self.channel = channel
+        self.messageID = messageID
+        self.address = address
+        self.text = text
+    }
+}
+
+/// What `receive` did: a repeat of an already stored message is dropped, never processed twice.
+public enum ReceiveOutcome: Sendable, Equatable {
+    case stored(inboxID: Int64, pseudonym: String)
+    case duplicate
+}
+
+/// A stored message waiting for the engine.
+public struct InboxItem: Sendable, Equatable {
+    public var id: Int64
+    public var channel: String
+    public var pseudonym: String
+    public var text: String
+}
+
+/// A reply waiting in the outbox for its channel. `key` stays the same across restarts, so a
+/// reply resent after a crash can be recognised and dropped by the receiving end.
+public struct OutboxItem: Sendable, Equatable {
+    public var id: Int64
+    public var key: String
+    public var channel: String
+    /// Where to send it, looked up from the address table at send time.
+    public var address: String
+    public var pseudonym: String
+    public var text: String
+}
+
+/// Where a worker's conversation stands, kept between messages (and restarts).
+public struct ConversationState: Sendable, Equatable, Codable {
+    /// The language the worker writes or chose; nil until known.
+    public var language: String?
+    /// True when the worker chose the language (`lang es`): detection no longer overrides it.
+    public var languageChosen: Bool
+    /// The intent last answered, for "more".
+    public var lastIntent: String?
+    /// The numbered choices of the last clarifying question, in order.
+    public var pendingChoices: [String]
+    /// Clarifying questions in a row that did not lead to an answer.
+    public var failedClarifications: Int
+    /// True after the worker asked for a volunteer (cases arrive with the case tracker).
+    public var awaitingVolunteer: Bool
+
+    public init(
+        language: String? = nil, languageChosen: Bool = false, lastIntent: String? = nil,
+        pendingChoices: [String] = [], failedClarifications: Int = 0, awaitingVolunteer: Bool = false
+    ) {
+        self.language = language
+        self.languageChosen = languageChosen
+        self.lastIntent = lastIntent
+        self.pendingChoices = pendingChoices
+        self.failedClarifications = failedClarifications
+        self.awaitingVolunteer = awaitingVolunteer
+    }
+}

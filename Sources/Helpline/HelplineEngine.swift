@@ -1,0 +1,142 @@
+public import CaseTracker
+public import IntentMatcher
+
+/// What the engine decided for one message: the replies, the conversation's next state, and
+/// whether the worker asked to be erased.
+public struct EngineOutcome: Sendable, Equatable {
+    public var replies: [String]
+    public var state: ConversationState
+    public var eraseWorker: Bool
+    /// The matcher's decision, for statistics and gaps (nil for worker commands).
+    public var decision: Decision?
+    public var intent: String?
+
+    public init(
+        replies: [String], state: ConversationState, eraseWorker: Bool = false, decision: Decision? = nil,
+        intent: String? = nil
+    ) {
+        self.replies = replies
+        self.state = state
+        self.eraseWorker = eraseWorker
+        self.decision = decision
+        self.intent = intent
+    }
+}
+
+/// One message in, decisions out. Pure: no I/O, no clock, so every path is a unit test.
+public struct HelplineEngine: Sendable {
+    public let answers: AnswerSet
+    public let matcher: Matcher
+    /// The language used before anything is known about the worker.
+    public let defaultLanguage: Language
+    /// Longer messages are matched on their beginning only (the matcher's work stays bounded).
+    public static let matchedPrefixCharacters = 2_000
+
+    public init(answers: AnswerSet, matcher: Matcher, defaultLanguage: Language = .en) {
+        self.answers = answers
+        self.matcher = matcher
+        self.defaultLanguage = defaultLanguage
+    }
+
+    public func respond(to rawText: String, state previous: ConversationState) -> EngineOutcome {
+        var state = previous
+        let text = TextNormalizer.cleanForDisplay(rawText)
+        let language = { Language(rawValue: state.language ?? "") ?? defaultLanguage }
+
+        guard !text.isEmpty else {
+            return EngineOutcome(replies: [SystemMessage.emptyMessage.text(in: language())], state: state)
+        }
+        if let command = WorkerCommand.parse(text, choices: state.pendingChoices.count) {
+            return perform(command, state: state)
+        }
+
+        let truncated = text.count > Self.matchedPrefixCharacters
+        let match = matcher.match(String(text.prefix(Self.matchedPrefixCharacters)), language: chosenLanguage(state))
+        if !state.languageChosen, let detected = match.language { state.language = detected.rawValue }
+        var outcome: EngineOutcome
+        switch match.decision {
+        case .answer, .escalate:
+            outcome = answer(intent: match.intent, state: state)
+        case .clarify:
+            outcome = clarify(match, state: state)
+        case .fallback:
+            state.pendingChoices = []
+            state.failedClarifications = 0
+            outcome = EngineOutcome(replies: [SystemMessage.fallback.text(in: language())], state: state)
+        }
+        if truncated { outcome.replies.insert(SystemMessage.tooLong.text(in: language()), at: 0) }
+        outcome.decision = match.decision
+        outcome.intent = match.intent
+        return outcome
+    }
+
+    private func chosenLanguage(_ state: ConversationState) -> Language? {
+        state.languageChosen ? Language(rawValue: state.language ?? "") : nil
+    }
+
+    private func perform(_ command: WorkerCommand, state previous: ConversationState) -> EngineOutcome {
+        var state = previous
+        let language = Language(rawValue: state.language ?? "") ?? defaultLanguage
+        switch command {
+        case .help:
+            return answer(intent: "help", state: state)
+        case .human:
+            return answer(intent: "human", state: state)
+        case .choice(let number):
+            let intent = state.pendingChoices[number - 1]
+            return answer(intent: intent, state: state)
+        case .more:
+            if let id = state.lastIntent, let intent = answers[id], let (answer, _) = intent.answer(in: language),
+                let more = answer.more
+            {
+                return EngineOutcome(replies: [more], state: state)
+            }
+            return EngineOutcome(replies: [SystemMessage.noMore.text(in: language)], state: state)
+        case .language(let chosen):
+            state.language = chosen.rawValue
+            state.languageChosen = true
+            return EngineOutcome(replies: [SystemMessage.languageSet.text(in: chosen)], state: state)
+        case .forgetMe:
+            return EngineOutcome(replies: [SystemMessage.erased.text(in: language)], state: ConversationState(), eraseWorker: true)
+        case .stop:
+            state.pendingChoices = []
+            state.lastIntent = nil
+            return EngineOutcome(replies: [SystemMessage.stopped.text(in: language)], state: state)
+        }
+    }
+
+    private func answer(intent id: String?, state previous: ConversationState) -> EngineOutcome {
+        var state = previous
+        let language = Language(rawValue: state.language ?? "") ?? defaultLanguage
+        guard let id, let intent = answers[id], let (answer, answered) = intent.answer(in: language) else {
+            return EngineOutcome(replies: [SystemMessage.fallback.text(in: language)], state: state)
+        }
+        var replies: [String] = []
+        if answered != language { replies.append(SystemMessage.englishOnly.text(in: language)) }
+        replies.append(answer.more == nil ? answer.short : answer.short + " " + SystemMessage.moreHint.text(in: language))
+        state.lastIntent = id
+        state.pendingChoices = []
+        state.failedClarifications = 0
+        if intent.escalate == .always || intent.escalate == .urgent { state.awaitingVolunteer = true }
+        return EngineOutcome(replies: replies, state: state, decision: .answer, intent: id)
+    }
+
+    /// A short question with numbered choices, labelled by each intent's first example in the
+    /// worker's language (the way workers themselves put it).
+    private func clarify(_ match: Match, state previous: ConversationState) -> EngineOutcome {
+        var state = previous
+        let language = Language(rawValue: state.language ?? "") ?? defaultLanguage
+        let candidates = ([match.intent].compactMap { $0 } + match.alternatives.map(\.intent)).reduce(into: [String]()) {
+            if !$0.contains($1), answers[$1] != nil { $0.append($1) }
+        }.prefix(3)
+        guard candidates.count >= 2 else { return answer(intent: candidates.first, state: state) }
+        let lines = candidates.enumerated().map { index, id -> String in
+            let label = answers[id]?.examples[language]?.first ?? answers[id]?.examples[.en]?.first ?? id
+            return "\(index + 1). \(label)"
+        }
+        state.pendingChoices = Array(candidates)
+        state.failedClarifications += 1
+        let question = ([SystemMessage.clarify.text(in: language)] + lines).joined(separator: "\n")
+        return EngineOutcome(replies: [question], state: state)
+    }
+}

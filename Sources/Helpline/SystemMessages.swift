@@ -1,0 +1,104 @@
+public import IntentMatcher
+
+/// The helpline's own sentences (not answers): fallback, clarifying question, confirmations.
+///
+/// Kept in code for now, in every language the helpline speaks; answers live in `intents/`.
+public enum SystemMessage: Sendable, CaseIterable {
+    case fallback
+    case clarify
+    case languageSet
+    case englishOnly
+    case moreHint
+    case noMore
+    case erased
+    case stopped
+    case emptyMessage
+    case tooLong
+
+    public func text(in language: Language) -> String {
+        let table: [Language: String]
+        switch self {
+        case .fallback:
+            table = [
+                .en: "I'm not sure I understood, and I'd rather not guess. Write \"human\" and a volunteer will answer you here, or \"help\" to see the topics I know.",
+                .fr: "Je ne suis pas sûr d'avoir compris, et je préfère ne pas deviner. Écrivez « human » et un·e bénévole vous répondra ici, ou « menu » pour voir les sujets que je connais.",
+                .es: "No estoy seguro de haber entendido y prefiero no adivinar. Escribe \"human\" y una persona voluntaria te responderá aquí, o \"ayuda\" para ver los temas que conozco.",
+                .pt: "Não tenho certeza de ter entendido e prefiro não adivinhar. Escreva \"human\" e um voluntário vai responder aqui, ou \"ajuda\" para ver os temas que conheço.",
+                .ar: "لست متأكدًا أنني فهمت، وأفضّل ألا أخمّن. اكتب \"human\" وسيجيبك متطوع هنا، أو \"مساعدة\" لترى المواضيع التي أعرفها.",
+            ]
+        case .clarify:
+            table = [
+                .en: "Which of these is closest? Reply with the number:",
+                .fr: "Lequel de ces sujets est le plus proche ? Répondez par le numéro :",
+                .es: "¿Cuál de estos temas se acerca más? Responde con el número:",
+                .pt: "Qual destes temas é o mais próximo? Responda com o número:",
+                .ar: "أيّ هذه المواضيع أقرب إلى سؤالك؟ أجب بالرقم:",
+            ]
+        case .languageSet:
+            table = [
+                .en: "OK, I will answer in English.",
+                .fr: "D'accord, je vous répondrai en français.",
+                .es: "De acuerdo, te responderé en español.",
+                .pt: "Certo, vou responder em português.",
+                .ar: "حسنًا، سأجيبك بالعربية.",
+            ]
+        case .englishOnly:
+            table = [
+                .en: "",
+                .fr: "(Cette réponse n'existe pas encore en français ; la voici en anglais.)",
+                .es: "(Esta respuesta aún no existe en español; aquí está en inglés.)",
+                .pt: "(Esta resposta ainda não existe em português; aqui está em inglês.)",
+                .ar: "(هذه الإجابة غير متوفرة بالعربية بعد؛ إليك النسخة الإنجليزية.)",
+            ]
+        case .moreHint:
+            table = [
+                .en: "(Write \"more\" for details.)",
+                .fr: "(Écrivez « plus » pour les détails.)",
+                .es: "(Escribe \"más\" para los detalles.)",
+                .pt: "(Escreva \"mais\" para os detalhes.)",
+                .ar: "(اكتب \"المزيد\" للتفاصيل.)",
+            ]
+        case .noMore:
+            table = [
+                .en: "I have nothing more on that. Write \"human\" to ask a volunteer, or \"help\" for the topics.",
+                .fr: "Je n'ai rien de plus là-dessus. Écrivez « human » pour un·e bénévole, ou « menu » pour les sujets.",
+                .es: "No tengo nada más sobre eso. Escribe \"human\" para una persona voluntaria, o \"ayuda\" para los temas.",
+                .pt: "Não tenho mais nada sobre isso. Escreva \"human\" para um voluntário, ou \"ajuda\" para os temas.",
+                .ar: "ليس لدي المزيد حول هذا. اكتب \"human\" للتحدث مع متطوع، أو \"مساعدة\" لرؤية المواضيع.",
+            ]
+        case .erased:
+            table = [
+                .en: "Done: I have erased everything this helpline kept about you (messages, conversation, address). If you write again, we start from zero.",
+                .fr: "C'est fait : j'ai effacé tout ce que cette ligne gardait sur vous (messages, conversation, adresse). Si vous écrivez à nouveau, on repart de zéro.",
+                .es: "Listo: borré todo lo que esta línea guardaba sobre ti (mensajes, conversación, dirección). Si vuelves a escribir, empezamos de cero.",
+                .pt: "Pronto: apaguei tudo o que esta linha guardava sobre você (mensagens, conversa, endereço). Se escrever de novo, começamos do zero.",
+                .ar: "تم: حذفت كل ما كانت هذه الخدمة تحتفظ به عنك (الرسائل، المحادثة، العنوان). إذا كتبت مجددًا، نبدأ من الصفر.",
+            ]
+        case .stopped:
+            table = [
+                .en: "OK, I'll stop here. Take care. Write any time if you need us again.",
+                .fr: "D'accord, je m'arrête là. Prenez soin de vous. Écrivez quand vous voulez si vous avez besoin de nous.",
+                .es: "De acuerdo, lo dejo aquí. Cuídate. Escribe cuando quieras si nos necesitas.",
+                .pt: "Certo, paro por aqui. Cuide-se. Escreva quando quiser se precisar de nós.",
+                .ar: "حسنًا، سأتوقف هنا. اعتنِ بنفسك. اكتب في أي وقت إذا احتجت إلينا.",
+            ]
+        case .emptyMessage:
+            table = [
+                .en: "I only read text. Write your question in a few words, or \"help\" to see the topics.",
+                .fr: "Je ne lis que le texte. Écrivez votre question en quelques mots, ou « menu » pour voir les sujets.",
+                .es: "Solo leo texto. Escribe tu pregunta en pocas palabras, o \"ayuda\" para ver los temas.",
+                .pt: "Só leio texto. Escreva sua pergunta em poucas palavras, ou \"ajuda\" para ver os temas.",
+                .ar: "أقرأ النصوص فقط. اكتب سؤالك في بضع كلمات، أو \"مساعدة\" لرؤية المواضيع.",
+            ]
+        case .tooLong:
+            table = [
+                .en: "Your message is very long; I read only its beginning. A volunteer can read everything: write \"human\".",
+                .fr: "Votre message est très long ; je n'en lis que le début. Un·e bénévole peut tout lire : écrivez « human ».",
+                .es: "Tu mensaje es muy largo; solo leo el principio. Una persona voluntaria puede leerlo todo: escribe \"human\".",
+                .pt: "Sua mensagem é muito longa; só leio o início. Um voluntário pode ler tudo: escreva \"human\".",
+                .ar: "رسالتك طويلة جدًا؛ أقرأ بدايتها فقط. يمكن لمتطوع قراءتها كلها: اكتب \"human\".",
+            ]
+        }
+        return table[language] ?? table[.en] ?? ""
+    }
+}

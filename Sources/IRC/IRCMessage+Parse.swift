@@ -1,0 +1,102 @@
+extension IRCMessage {
+    /// Parses one line (without CR LF) as modern IRC describes it:
+    /// `['@' tags ' '] [':' source ' '] command [' ' param]* [' :' trailing]`.
+    ///
+    /// Tolerant where servers are known to be sloppy (several spaces between parts, trailing spaces, tags
+    /// with invalid keys are dropped rather than losing the message); strict where a mistake would mislead the
+    /// application (a missing or malformed command is an error).
+    public static func parse(_ line: String) throws(IRCParseError) -> IRCMessage {
+        try parse(line[...])
+    }
+
+    /// The same as ``parse(_:)`` for a slice of a larger buffer.
+    public static func parse(_ line: Substring) throws(IRCParseError) -> IRCMessage {
+        let space = UInt8(ascii: " ")
+        let bytes = line.utf8
+        var cursor = bytes.startIndex
+
+        func skipSpaces() {
+            while cursor < bytes.endIndex, bytes[cursor] == space {
+                cursor = bytes.index(after: cursor)
+            }
+        }
+        /// The end of the space-delimited token starting at `cursor`.
+        func tokenEnd() -> String.Index {
+            bytes[cursor...].firstIndex(of: space) ?? bytes.endIndex
+        }
+
+        var tags: [IRCTag] = []
+        if cursor < bytes.endIndex, bytes[cursor] == UInt8(ascii: "@") {
+            let end = tokenEnd()
+            tags = parseTags(line[bytes.index(after: cursor)..<end])
+            cursor = end
+        }
+        skipSpaces()
+
+        var source: String?
+        if cursor < bytes.endIndex, bytes[cursor] == UInt8(ascii: ":") {
+            let start = bytes.index(after: cursor)
+            cursor = tokenEnd()
+            guard start < cursor else { throw IRCParseError(.invalidSource, line: line) }
+            source = String(line[start..<cursor])
+            skipSpaces()
+        }
+
+        guard cursor < bytes.endIndex else { throw IRCParseError(.missingCommand, line: line) }
+        let commandEnd = tokenEnd()
+        let command = line[cursor..<commandEnd]
+        cursor = commandEnd
+
+        var params: [String] = []
+        while true {
+            skipSpaces()
+            guard cursor < bytes.endIndex else { break }
+            if bytes[cursor] == UInt8(ascii: ":") {
+                params.append(String(line[bytes.index(after: cursor)...]))
+                break
+            }
+            let end = tokenEnd()
+            params.append(String(line[cursor..<end]))
+            cursor = end
+        }
+
+        guard let normalized = normalizedCommand(command) else {
+            throw IRCParseError(.invalidCommand, line: line)
+        }
+        if let source, !isValidSource(source) {
+            throw IRCParseError(.invalidSource, line: line)
+        }
+        if let index = firstInvalidMiddleIndex(params) {
+            throw IRCParseError(.invalidParameter(index: index), line: line)
+        }
+        return IRCMessage(checkedTags: tags, source: source, command: normalized, params: params, allowsCTCP: false)
+    }
+
+    /// Splits `a=b;c;d=e` into tags, unescaping values. Invalid keys are skipped: client-only tags are relayed
+    /// from other users, and one odd key must not make the bot lose a worker's message.
+    static func parseTags(_ section: Substring) -> [IRCTag] {
+        var tags: [IRCTag] = []
+        var positions: [String: Int] = [:]
+        for item in section.split(separator: ";") {
+            let key: Substring
+            let value: String
+            if let equals = item.firstIndex(of: "=") {
+                key = item[..<equals]
+                value = IRCTag.unescape(item[item.index(after: equals)...])
+            } else {
+                key = item
+                value = ""
+            }
+            let keyString = String(key)
+            guard IRCTag.isValidKey(keyString) else { continue }
+            let tag = IRCTag(key: keyString, value: value)
+            if let position = positions[keyString] {
+                tags[position] = tag
+            } else {
+                positions[keyString] = tags.count
+                tags.append(tag)
+            }
+        }
+        return tags
+    }
+}

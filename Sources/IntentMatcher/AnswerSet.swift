@@ -1,0 +1,118 @@
+public import Foundation
+
+/// The languages the helpline speaks. The raw value is the code workers type (`lang es`).
+public enum Language: String, Sendable, CaseIterable, Codable, Comparable {
+    case en, fr, es, pt, ar
+
+    /// Every intent must have these; the others are welcome where they exist.
+    public static let required: [Language] = [.en, .fr, .es]
+
+    public static func < (lhs: Language, rhs: Language) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// What the helpline does besides answering, as the answer file says.
+public enum Escalation: String, Sendable, Codable {
+    /// The bot answers alone.
+    case never
+    /// The bot answers and offers a volunteer.
+    case offer
+    /// A volunteer takes over; the answer tells the worker so.
+    case always
+    /// A volunteer takes over at once, first in the queue; wins over every other intent.
+    case urgent
+}
+
+/// One answer in one language: a short part for the chat and an optional longer part on "more".
+public struct Answer: Sendable, Equatable {
+    public var short: String
+    public var more: String?
+
+    public init(short: String, more: String? = nil) {
+        self.short = short
+        self.more = more
+    }
+}
+
+/// One curated intent, as read from `intents/<id>.yaml`.
+public struct Intent: Sendable, Equatable, Identifiable {
+    public var id: String
+    public var escalate: Escalation
+    /// The day a person last checked the facts, as written (YYYY-MM-DD).
+    public var reviewed: String
+    public var sources: [String]
+    public var related: [String]
+    public var examples: [Language: [String]]
+    public var answers: [Language: Answer]
+    /// The file it came from, for messages to operators.
+    public var file: String
+
+    public init(
+        id: String, escalate: Escalation, reviewed: String, sources: [String], related: [String],
+        examples: [Language: [String]], answers: [Language: Answer], file: String
+    ) {
+        self.id = id
+        self.escalate = escalate
+        self.reviewed = reviewed
+        self.sources = sources
+        self.related = related
+        self.examples = examples
+        self.answers = answers
+        self.file = file
+    }
+
+    /// The answer in `language`, or in English when this intent lacks that language
+    /// (the caller then says so to the worker).
+    public func answer(in language: Language) -> (answer: Answer, language: Language)? {
+        if let answer = answers[language] { return (answer, language) }
+        if let answer = answers[.en] { return (answer, .en) }
+        return nil
+    }
+}
+
+/// A validated set of intents: what the helpline serves. Built only by `AnswerSetLoader`, so a
+/// value of this type has passed every check.
+public struct AnswerSet: Sendable {
+    public let intents: [String: Intent]
+    /// Words that mean the same for workers (task, HIT, tâche…): each group maps to its first word.
+    public let synonyms: [[String]]
+    /// Where it was loaded from.
+    public let directory: URL
+
+    public init(intents: [String: Intent], synonyms: [[String]], directory: URL) {
+        self.intents = intents
+        self.synonyms = synonyms
+        self.directory = directory
+    }
+
+    public subscript(id: String) -> Intent? { intents[id] }
+}
+
+/// One problem in an answer file, with where it is, so the operator can go and fix it.
+public struct AnswerFileProblem: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var message: String
+
+    public init(file: String, line: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String { "\(file):\(line): \(message)" }
+}
+
+/// The set was refused; every problem found is listed, not only the first.
+public struct AnswerSetError: Error, Sendable, CustomStringConvertible {
+    public var problems: [AnswerFileProblem]
+
+    public init(problems: [AnswerFileProblem]) {
+        self.problems = problems
+    }
+
+    public var description: String {
+        "the answer files have \(problems.count) problem(s):\n" + problems.map { "  \($0)" }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,258 @@
+import Foundation
+
+/// One entry of a posting list: an example (or an intent, for centroids) and the term's weight in its
+/// L2-normalised vector.
+struct Posting: Sendable {
+    var target: Int32
+    var weight: Float
+}
+
+/// Everything the matcher needs, computed once from the answer set: vocabularies with integer ids, IDF weights,
+/// and posting lists from each term and trigram to the examples (and intent centroids) that contain it, so that
+/// matching a message only touches the examples that share something with it.
+///
+/// Two feature spaces, each TF-IDF weighted and compared by cosine:
+/// - terms: words after synonyms and stemming (`rejected`, `rechazado`, `rejeté` → `reject`);
+/// - character trigrams of the words as written, with boundary markers, so that typos and forms the stemmer
+///   misses still match (`humann`, `graciass`).
+/// IDF counts intents, not examples: a word that every example of one intent uses is exactly what identifies it.
+struct MatcherIndex: Sendable {
+    struct Example: Sendable {
+        var intent: Int
+        var language: Language
+        var text: String
+    }
+
+    let intentIDs: [String]
+    let escalations: [Escalation]
+    let examples: [Example]
+    let analyzer: Analyzer
+    let termIDs: [String: Int32]
+    let gramIDs: [UInt64: Int32]
+    let termIDF: [Double]
+    let gramIDF: [Double]
+    /// What a word or trigram that no example has weighs in a message: as much as the rarest known one, so that a
+    /// message full of words the helpline has never seen ("weather", "nairobi") scores low everywhere.
+    let unknownIDF: Double
+    let termPostings: [[Posting]]
+    let gramPostings: [[Posting]]
+    let termCentroidPostings: [[Posting]]
+    let gramCentroidPostings: [[Posting]]
+    /// Per term, the intents whose answers use it (weighted by an IDF over answers): weak evidence that lets a
+    /// worker's own words reach an intent whose examples do not have them but whose answer does.
+    let answerPostings: [[Posting]]
+    let answerIDF: [Double]
+    /// Every word of the examples and answers, analysed in advance (the hot path's cache).
+    let words: [String: WordFeatures]
+    let stopwordFactor: Double
+    let digitFactor: Double
+
+    init(answers: AnswerSet, configuration: MatcherConfiguration) {
+        let analyzer = Analyzer(synonyms: SynonymTable(groups: answers.synonyms))
+        self.analyzer = analyzer
+        stopwordFactor = configuration.stopwordWeight
+        digitFactor = configuration.digitWeight
+        let intents = answers.intents.values.sorted { $0.id < $1.id }
+        intentIDs = intents.map(\.id)
+        escalations = intents.map(\.escalate)
+
+        // 1. Analyse every word of the examples (and, for language detection, of the answers).
+        var words: [String: WordFeatures] = [:]
+        var exampleList: [Example] = []
+        var exampleTokens: [[Token]] = []
+        var answerTokens: [[(Token, Language)]] = Array(repeating: [], count: intents.count)
+        func analyse(_ token: Token) {
+            if words[token.text] == nil { words[token.text] = Self.features(token, analyzer: analyzer) }
+        }
+        for (intentIndex, intent) in intents.enumerated() {
+            for language in Language.allCases {
+                for text in intent.examples[language] ?? [] {
+                    let tokens = TextNormalizer.tokens(text)
+                    tokens.forEach(analyse)
+                    exampleList.append(Example(intent: intentIndex, language: language, text: text))
+                    exampleTokens.append(tokens)
+                    for token in tokens { words[token.text]?.vocabularyMask |= language.bit }
+                }
+                if let answer = intent.answers[language] {
+                    for token in TextNormalizer.tokens(answer.short + " " + (answer.more ?? "")) {
+                        analyse(token)
+                        words[token.text]?.vocabularyMask |= language.bit
+                        answerTokens[intentIndex].append((token, language))
+                    }
+                }
+            }
+        }
+        examples = exampleList
+
+        // 2. Vocabularies: terms in their example's language, trigrams; document frequency counted per intent.
+        var termIDs: [String: Int32] = [:]
+        var gramIDs: [UInt64: Int32] = [:]
+        var termIntents: [Set<Int>] = []
+        var gramIntents: [Set<Int>] = []
+        for (exampleIndex, tokens) in exampleTokens.enumerated() {
+            let example = exampleList[exampleIndex]
+            for token in tokens {
+                guard let feature = words[token.text] else { continue }
+                let term = feature.terms[example.language.index]
+                let termID = termIDs[term] ?? {
+                    let id = Int32(termIDs.count)
+                    termIDs[term] = id
+                    termIntents.append([])
+                    return id
+                }()
+                termIntents[Int(termID)].insert(example.intent)
+                for key in feature.gramKeys {
+                    let gramID = gramIDs[key] ?? {
+                        let id = Int32(gramIDs.count)
+                        gramIDs[key] = id
+                        gramIntents.append([])
+                        return id
+                    }()
+                    gramIntents[Int(gramID)].insert(example.intent)
+                }
+            }
+        }
+        var answerIntents = [Set<Int>](repeating: [], count: termIDs.count)
+        for (intentIndex, tokens) in answerTokens.enumerated() {
+            for (token, language) in tokens {
+                guard let feature = words[token.text] else { continue }
+                let term = feature.terms[language.index]
+                let termID = termIDs[term] ?? {
+                    let id = Int32(termIDs.count)
+                    termIDs[term] = id
+                    termIntents.append([])
+                    answerIntents.append([])
+                    return id
+                }()
+                answerIntents[Int(termID)].insert(intentIndex)
+            }
+        }
+        self.termIDs = termIDs
+        self.gramIDs = gramIDs
+        let intentCount = Double(max(intents.count, 1))
+        func idf(_ documents: Int) -> Double { log((intentCount + 1) / (Double(documents) + 0.5)) }
+        let unknownIDF = idf(0) * configuration.unknownWordWeight
+        self.unknownIDF = unknownIDF
+        termIDF = termIntents.map { $0.isEmpty ? unknownIDF : idf($0.count) }
+        answerIDF = answerIntents.map { idf($0.count) }
+        gramIDF = gramIntents.map { idf($0.count) }
+
+        // 3. Fill in the ids of every analysed word, so that a message's words need one lookup each.
+        for (text, var feature) in words {
+            feature.termIDs = feature.terms.map { termIDs[$0] ?? -1 }
+            feature.gramIDs = feature.gramKeys.map { gramIDs[$0] ?? -1 }
+            words[text] = feature
+        }
+        self.words = words
+
+        // 4. Example vectors, normalised, into posting lists; intent centroids likewise.
+        var termPostings = [[Posting]](repeating: [], count: termIDs.count)
+        var gramPostings = [[Posting]](repeating: [], count: gramIDs.count)
+        var termCentroids = [[Int32: Double]](repeating: [:], count: intents.count)
+        var gramCentroids = [[Int32: Double]](repeating: [:], count: intents.count)
+        for (exampleIndex, tokens) in exampleTokens.enumerated() {
+            let example = exampleList[exampleIndex]
+            var termVector: [Int32: Double] = [:]
+            var gramVector: [Int32: Double] = [:]
+            for token in tokens {
+                guard let feature = words[token.text] else { continue }
+                let factor = Self.factor(feature, stopword: stopwordFactor, digit: digitFactor)
+                let termID = feature.termIDs[example.language.index]
+                if termID >= 0 { termVector[termID, default: 0] += termIDF[Int(termID)] * factor }
+                for gramID in feature.gramIDs where gramID >= 0 {
+                    gramVector[gramID, default: 0] += gramIDF[Int(gramID)] * factor
+                }
+            }
+            let target = Int32(exampleIndex)
+            for (id, weight) in Self.normalised(termVector) {
+                termPostings[Int(id)].append(Posting(target: target, weight: Float(weight)))
+                termCentroids[example.intent][id, default: 0] += weight
+            }
+            for (id, weight) in Self.normalised(gramVector) {
+                gramPostings[Int(id)].append(Posting(target: target, weight: Float(weight)))
+                gramCentroids[example.intent][id, default: 0] += weight
+            }
+        }
+        var termCentroidPostings = [[Posting]](repeating: [], count: termIDs.count)
+        var gramCentroidPostings = [[Posting]](repeating: [], count: gramIDs.count)
+        for intent in 0..<intents.count {
+            for (id, weight) in Self.normalised(termCentroids[intent]) {
+                termCentroidPostings[Int(id)].append(Posting(target: Int32(intent), weight: Float(weight)))
+            }
+            for (id, weight) in Self.normalised(gramCentroids[intent]) {
+                gramCentroidPostings[Int(id)].append(Posting(target: Int32(intent), weight: Float(weight)))
+            }
+        }
+        var answerPostings = [[Posting]](repeating: [], count: termIDs.count)
+        for (intentIndex, tokens) in answerTokens.enumerated() {
+            var vector: [Int32: Double] = [:]
+            for (token, language) in tokens {
+                guard let feature = words[token.text] else { continue }
+                let termID = feature.termIDs[language.index]
+                guard termID >= 0 else { continue }
+                vector[termID, default: 0] += answerIDF[Int(termID)]
+                    * Self.factor(feature, stopword: stopwordFactor, digit: digitFactor)
+            }
+            for (id, weight) in Self.normalised(vector) {
+                answerPostings[Int(id)].append(Posting(target: Int32(intentIndex), weight: Float(weight)))
+            }
+        }
+        self.answerPostings = answerPostings
+        self.termPostings = termPostings
+        self.gramPostings = gramPostings
+        self.termCentroidPostings = termCentroidPostings
+        self.gramCentroidPostings = gramCentroidPostings
+    }
+
+    /// Analysis of one word in every language (ids are filled in once the vocabularies exist).
+    static func features(_ token: Token, analyzer: Analyzer) -> WordFeatures {
+        let terms = Language.allCases.map { analyzer.term(token, language: $0) }
+        var stopMask: UInt8 = 0
+        for language in Language.allCases where Stopwords.lists[language]?.contains(token.text) == true {
+            stopMask |= language.bit
+        }
+        // A stopword as written, or a synonym of one (`pls` → `please`); not a stem that happens to spell one
+        // (`lose` → `los`).
+        let isStopword = Stopwords.all.contains(token.text)
+            || analyzer.synonyms.canonical(surface: token.text).map { Stopwords.all.contains($0) } == true
+        return WordFeatures(
+            vocabularyMask: 0, stopwordMask: stopMask, terms: terms, termIDs: [], isStopword: isStopword,
+            script: token.script, gramKeys: Analyzer.gramKeys(token), gramIDs: [])
+    }
+
+    /// A message word the index has not analysed: the same analysis, looked up in the vocabularies.
+    func features(of token: Token) -> WordFeatures {
+        if let known = words[token.text] { return known }
+        var feature = Self.features(token, analyzer: analyzer)
+        feature.termIDs = feature.terms.map { termIDs[$0] ?? -1 }
+        feature.gramIDs = feature.gramKeys.map { gramIDs[$0] ?? -1 }
+        return feature
+    }
+
+    /// Function words and numbers say little about the topic; they weigh less in both the examples and the message.
+    static func factor(_ feature: WordFeatures, stopword: Double, digit: Double) -> Double {
+        if feature.script == .digits { return digit }
+        return feature.isStopword ? stopword : 1
+    }
+
+    private static func normalised(_ vector: [Int32: Double]) -> [(Int32, Double)] {
+        let norm = vector.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        guard norm > 0 else { return [] }
+        return vector.map { ($0.key, $0.value / norm) }.sorted { $0.0 < $1.0 }
+    }
+}
+
+extension Language {
+    /// Position in `allCases`, for arrays indexed by language.
+    var index: Int {
+        switch self {
+        case .en: 0
+        case .fr: 1
+        case .es: 2
+        case .pt: 3
+        case .ar: 4
+        }
+    }
+
+    var bit: UInt8 { 1 << UInt8(index) }
+}

@@ -1,0 +1,35 @@
+/// The synonym groups of `intents/synonyms.yaml` as lookups: a word as written, or its stem in the message's
+/// language, gives the group's first word.
+struct SynonymTable: Sendable {
+    private var surface: [String: String] = [:]
+    /// Per language, because a stem means something only in its language (`pag` is `pago` in Spanish, `page`
+    /// in English).
+    private var stemmed: [Language: [String: String]] = [:]
+
+    init(groups: [[String]]) {
+        for group in groups {
+            guard let first = group.first else { continue }
+            let canonical = TextNormalizer.normalize(first)
+            for word in group {
+                for token in TextNormalizer.tokens(word) {
+                    if surface[token.text] == nil { surface[token.text] = canonical }
+                    for language in Language.allCases {
+                        let stem = Stemmer.stem(token.text, language: Self.stemmingLanguage(token, language))
+                        if stemmed[language]?[stem] == nil { stemmed[language, default: [:]][stem] = canonical }
+                    }
+                }
+            }
+        }
+    }
+
+    func canonical(surface word: String) -> String? { surface[word] }
+
+    func canonical(stem: String, language: Language) -> String? { stemmed[language]?[stem] }
+
+    /// Arabic words take the Arabic stemmer whatever the message's language, and Latin words in an Arabic
+    /// message (platform names mostly) the English one, the language most of those names come from.
+    static func stemmingLanguage(_ token: Token, _ language: Language) -> Language {
+        if token.script == .arabic { return .ar }
+        return language == .ar ? .en : language
+    }
+}

@@ -1,0 +1,151 @@
+import CaseTracker
+import Foundation
+import IntentMatcher
+import Logging
+import Yams
+
+/// Everything an operator can set, with its default. Works with no file at all.
+///
+/// Sources, later ones winning: the defaults below, the YAML file given by `--config`, the
+/// `ENTRAIDE_…` environment variables, then command-line options. Secrets (the pseudonym key,
+/// later passwords and tokens) are never values here: only paths to files, or the environment.
+/// Every key is documented in docs/configuration.md; a test keeps the two in step.
+struct Configuration: Sendable, Equatable {
+    /// Where the SQLite store and the pseudonym key live.
+    var dataDirectory = "data"
+    /// Where the answer files are.
+    var intentsDirectory = "intents"
+    /// The language used before a worker's language is known.
+    var defaultLanguage = Language.en
+    /// trace, debug, info, notice, warning, error or critical. Message bodies and addresses are
+    /// never logged at info or above.
+    var logLevel = Logger.Level.info
+    /// `full` (fsync at every commit; an acknowledged message survives a power cut) or `normal`.
+    var storeDurability = CaseStore.Durability.full
+    /// The file holding the pseudonym key; empty means `<data_dir>/pseudonym.key`.
+    var pseudonymKeyFile = ""
+
+    var databasePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("entraide.sqlite").path }
+
+    var pseudonymKeyPath: String {
+        pseudonymKeyFile.isEmpty
+            ? URL(fileURLWithPath: dataDirectory).appendingPathComponent("pseudonym.key").path : pseudonymKeyFile
+    }
+
+    /// One entry per key: its name in YAML (the environment variable is `ENTRAIDE_` and the name in
+    /// capitals, dots as underscores) and how to set it from text.
+    struct Key: Sendable {
+        let name: String
+        let apply: @Sendable (inout Configuration, String) -> String?  // nil, or what is wrong
+
+        var environmentVariable: String {
+            "ENTRAIDE_" + name.uppercased().replacingOccurrences(of: ".", with: "_")
+        }
+    }
+
+    static let keys: [Key] = [
+        Key(name: "data_dir") { config, value in
+            guard !value.isEmpty else { return "must not be empty" }
+            config.dataDirectory = value
+            return nil
+        },
+        Key(name: "intents_dir") { config, value in
+            guard !value.isEmpty else { return "must not be empty" }
+            config.intentsDirectory = value
+            return nil
+        },
+        Key(name: "default_language") { config, value in
+            guard let language = Language(rawValue: value) else {
+                return "must be one of \(Language.allCases.map(\.rawValue).joined(separator: ", "))"
+            }
+            config.defaultLanguage = language
+            return nil
+        },
+        Key(name: "log_level") { config, value in
+            guard let level = Logger.Level(rawValue: value) else {
+                return "must be one of trace, debug, info, notice, warning, error, critical"
+            }
+            config.logLevel = level
+            return nil
+        },
+        Key(name: "store.durability") { config, value in
+            guard let durability = CaseStore.Durability(rawValue: value) else { return "must be full or normal" }
+            config.storeDurability = durability
+            return nil
+        },
+        Key(name: "pseudonym_key_file") { config, value in
+            config.pseudonymKeyFile = value
+            return nil
+        },
+    ]
+
+    /// Builds the configuration from the file (if any) and the environment.
+    static func load(file: String?, environment: [String: String]) throws(ConfigurationError) -> Configuration {
+        var configuration = Configuration()
+        if let file { try configuration.apply(file: file) }
+        for key in keys {
+            guard let value = environment[key.environmentVariable] else { continue }
+            if let problem = key.apply(&configuration, value) {
+                throw ConfigurationError("\(key.environmentVariable): \(problem)")
+            }
+        }
+        return configuration
+    }
+
+    private mutating func apply(file: String) throws(ConfigurationError) {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw ConfigurationError("\(file): cannot read the configuration file")
+        }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ConfigurationError("\(file): not valid YAML: \(error)")
+        }
+        guard let root else { return }  // an empty file is an empty configuration
+        guard case .mapping(let mapping) = root else {
+            throw ConfigurationError("\(file):\(Self.line(root)): the configuration must be a mapping of keys to values")
+        }
+        var problems: [String] = []
+        walk(mapping, prefix: "", file: file, problems: &problems)
+        if !problems.isEmpty { throw ConfigurationError(problems.joined(separator: "\n")) }
+    }
+
+    private mutating func walk(_ mapping: Node.Mapping, prefix: String, file: String, problems: inout [String]) {
+        for (keyNode, valueNode) in mapping {
+            let name = prefix + (keyNode.string ?? "?")
+            let place = "\(file):\(Self.line(keyNode))"
+            if case .mapping(let nested) = valueNode {
+                guard Self.keys.contains(where: { $0.name.hasPrefix(name + ".") }) else {
+                    problems.append("\(place): unknown section '\(name)'")
+                    continue
+                }
+                walk(nested, prefix: name + ".", file: file, problems: &problems)
+                continue
+            }
+            guard let key = Self.keys.first(where: { $0.name == name }) else {
+                let known = Self.keys.map(\.name).joined(separator: ", ")
+                problems.append("\(place): unknown key '\(name)' (known keys: \(known))")
+                continue
+            }
+            guard case .scalar(let scalar) = valueNode else {
+                problems.append("\(place): '\(name)' must be a single value, not a list")
+                continue
+            }
+            if let problem = key.apply(&self, scalar.string) {
+                problems.append("\(place): '\(name)' \(problem)")
+            }
+        }
+    }
+
+    private static func line(_ node: Node) -> Int { (node.mark?.line ?? 0) }
+}
+
+/// A configuration problem, worded for the operator: which key, which file or variable, what to do.
+struct ConfigurationError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

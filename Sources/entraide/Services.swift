@@ -1,0 +1,60 @@
+import CaseTracker
+import Foundation
+import Helpline
+import IntentMatcher
+import Logging
+
+/// The parts of a running helpline, built once from the configuration.
+struct Services {
+    let configuration: Configuration
+    let logger: Logger
+    let store: CaseStore
+    let library: AnswerLibrary
+    let helpline: Helpline
+
+    init(configuration: Configuration) throws {
+        self.configuration = configuration
+        LogSetup.bootstrap(level: configuration.logLevel)
+        var logger = Logger(label: "entraide")
+        logger.logLevel = configuration.logLevel
+        self.logger = logger
+
+        let data = URL(fileURLWithPath: configuration.dataDirectory)
+        do {
+            try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+            // The store and the key are the workers' secrets: owner-only.
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: data.path)
+        } catch {
+            throw ConfigurationError(
+                "cannot use the data directory \(data.path): \(error.localizedDescription). Set data_dir or --data.")
+        }
+        let intents = URL(fileURLWithPath: configuration.intentsDirectory)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: intents.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ConfigurationError(
+                "no answer files at \(intents.path): run from the repository, or set intents_dir or --intents.")
+        }
+        do {
+            library = try AnswerLibrary(directory: intents, logger: logger)
+        } catch {
+            throw ConfigurationError("\(error)\nFix these and start again; `entraide intents check` lists them.")
+        }
+        store = try CaseStore(path: configuration.databasePath, durability: configuration.storeDurability, logger: logger)
+        let pseudonymizer = try Pseudonymizer.loadOrCreateKey(at: URL(fileURLWithPath: configuration.pseudonymKeyPath))
+        helpline = Helpline(
+            store: store, library: library, pseudonymizer: pseudonymizer,
+            defaultLanguage: configuration.defaultLanguage, logger: logger)
+    }
+}
+
+/// Log records go to standard error, one line each, at the configured level.
+enum LogSetup {
+    /// Called once per process, before the first logger is made (swift-log allows one bootstrap).
+    static func bootstrap(level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The `entraide` executable as an operator or a newcomer runs it: real process, real files.
+@Suite struct CommandLineTests {
+    struct Run {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    /// The built executable, beside the test bundle in the build products directory.
+    static let executable: URL = {
+        let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let beside = products.appendingPathComponent("entraide")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return repositoryRoot.appendingPathComponent(".build/debug/entraide")
+    }()
+
+    let data: URL
+
+    init() throws {
+        data = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-cli-\(UUID().uuidString)")
+    }
+
+    private func run(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = repositoryRoot
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ENTRAIDE_") }
+            .merging(environment) { $1 }
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+            errors: String(decoding: errors, as: UTF8.self))
+    }
+
+    private func chat(_ input: String, _ extra: [String] = []) throws -> Run {
+        try run(["chat", "--data", data.path] + extra, input: input)
+    }
+
+    @Test func pipedConversationAnswersEachLineInItsLanguageAndExitsZero() throws {
+        let result = try chat("hello\nbonjour\nhola\nI want to talk to a human\n")
+        #expect(result.status == 0, "stderr: \(result.errors)")
+        #expect(result.output.contains("welcome to Entraide"))
+        #expect(result.output.contains("bienvenue sur Entraide"))
+        #expect(result.output.contains("bienvenido/a a Entraide"))
+        #expect(result.output.contains("volunteer"))
+        // Piped: no banner and no prompts, only the answers.
+        #expect(!result.output.contains("you ›"))
+    }
+
+    @Test func theConversationIsKeptInTheDataDirectoryAcrossRuns() throws {
+        let first = try chat("lang es\n")
+        #expect(first.status == 0)
+        let second = try chat("hello\n")
+        #expect(second.output.contains("bienvenido/a a Entraide"), "got: \(second.output)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: data.path)
+        #expect(files.contains("entraide.sqlite"))
+        #expect(files.contains("pseudonym.key"))
+    }
+
+    @Test func quitStopsBeforeTheEndOfInput() throws {
+        let result = try chat("/quit\nhello\n")
+        #expect(result.status == 0)
+        #expect(!result.output.contains("welcome to Entraide"))
+    }
+
+    @Test func startingLanguageComesFromLang() throws {
+        let result = try chat("🙂\n", ["--lang", "fr"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("Je ne lis que le texte") || result.output.contains("Je ne suis pas sûr"))
+    }
+
+    @Test func unknownConfigurationKeyIsNamedWithFileAndLine() throws {
+        let file = data.appendingPathComponent("bad.yaml")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try "default_language: fr\ndata_dri: /tmp/x\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try chat("hello\n", ["--config", file.path])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("\(file.path):2: unknown key 'data_dri'"), "stderr: \(result.errors)")
+    }
+
+    @Test func wrongValueInTheEnvironmentIsNamed() throws {
+        let result = try run(["chat", "--data", data.path], input: "hello\n", environment: ["ENTRAIDE_DEFAULT_LANGUAGE": "xx"])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("ENTRAIDE_DEFAULT_LANGUAGE"), "stderr: \(result.errors)")
+    }
+
+    @Test func environmentOverridesTheFile() throws {
+        let file = data.appendingPathComponent("fr.yaml")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try "default_language: fr\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try run(
+            ["chat", "--data", data.path, "--config", file.path], input: "🙂\n",
+            environment: ["ENTRAIDE_DEFAULT_LANGUAGE": "es"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("Solo leo texto") || result.output.contains("No estoy seguro"), "got: \(result.output)")
+    }
+
+    @Test func everyConfigurationKeyIsDocumented() throws {
+        // The error for an unknown key lists the known ones: compare them with the documentation.
+        let file = data.appendingPathComponent("probe.yaml")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try "no_such_key: 1\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try chat("", ["--config", file.path])
+        let listed = try #require(result.errors.range(of: "known keys: ").map { result.errors[$0.upperBound...] })
+        let known = Set(listed.prefix { $0 != ")" }.split(separator: ", ").map(String.init))
+        let docs = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/configuration.md"), encoding: .utf8)
+        let documented = Set(docs.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("| `") else { return nil }
+            return String(line.dropFirst(3).prefix { $0 != "`" })
+        })
+        #expect(!known.isEmpty)
+        #expect(known == documented)
+    }
+
+    @Test func intentsCheckPassesOnTheShippedAnswers() throws {
+        let result = try run(["intents", "check"])
+        #expect(result.status == 0, "\(result.output)\(result.errors)")
+        #expect(result.output.hasPrefix("ok: "))
+    }
+
+    @Test func intentsCheckListsProblemsWithFileAndLineAndExitsOne() throws {
+        let broken = data.appendingPathComponent("intents")
+        try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
+        try "id: greeting\nescalate: sometimes\nreviewed: 2026-13-45\n".write(
+            to: broken.appendingPathComponent("greeting.yaml"), atomically: true, encoding: .utf8)
+        let result = try run(["intents", "check", broken.path])
+        #expect(result.status == 1)
+        #expect(result.output.contains("greeting.yaml:2"), "got: \(result.output)")
+        #expect(result.output.contains("greeting.yaml:3"), "got: \(result.output)")
+    }
+
+    @Test func aBrokenAnswerSetStopsTheStartWithTheProblems() throws {
+        let broken = data.appendingPathComponent("broken-intents")
+        try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
+        try "id: [not, a, string\n".write(to: broken.appendingPathComponent("x.yaml"), atomically: true, encoding: .utf8)
+        let result = try chat("hello\n", ["--intents", broken.path])
+        #expect(result.status != 0)
+        #expect(result.errors.contains("x.yaml"), "stderr: \(result.errors)")
+    }
+}
