@@ -2,6 +2,7 @@ public import CaseTracker
 import Foundation
 public import IntentMatcher
 public import Logging
+import Synchronization
 
 /// Wires the engine to the store: a channel hands messages in, the engine turns stored messages
 /// into stored replies, a channel takes replies out. Every step is a committed transaction.
@@ -11,6 +12,9 @@ public final class Helpline: Sendable {
     private let pseudonymizer: Pseudonymizer
     private let defaultLanguage: Language
     private let logger: Logger
+    /// Rung when a message is stored: the engine service wakes up.
+    public let inboxBell = Doorbell()
+    private let outboxBells = Mutex<[String: Doorbell]>([:])
     /// Bytes of a message kept; longer ones are cut on a character boundary (a 1 MiB paste
     /// must not fill the store or slow the matcher).
     public static let maxMessageBytes = 16 * 1024
@@ -32,6 +36,7 @@ public final class Helpline: Sendable {
         message.text = Self.capped(message.text)
         let pseudonym = pseudonymizer.pseudonym(channel: message.channel, address: message.address)
         let outcome = try store.receive(message, pseudonym: pseudonym)
+        if case .stored = outcome { inboxBell.ring() }
         // Never the text or the address at info level: only the pseudonym and the channel.
         logger.debug("message.received", metadata: ["worker": "\(pseudonym)", "channel": "\(message.channel)"])
         return outcome
@@ -43,7 +48,10 @@ public final class Helpline: Sendable {
         var handled = 0
         while true {
             let batch = try store.pendingInbox(limit: 100)
-            if batch.isEmpty { return handled }
+            if batch.isEmpty {
+                if handled > 0 { for bell in outboxBells.withLock({ Array($0.values) }) { bell.ring() } }
+                return handled
+            }
             let snapshot = library.snapshot
             let engine = HelplineEngine(answers: snapshot.answers, matcher: snapshot.matcher, defaultLanguage: defaultLanguage)
             for item in batch {
@@ -58,6 +66,20 @@ public final class Helpline: Sendable {
                     ])
                 handled += 1
             }
+        }
+    }
+
+    func reportEngineFailure(_ error: any Error) {
+        logger.error("engine.failed", metadata: ["error": "\(error)"])
+    }
+
+    /// Rung when replies for `channel` may be waiting in the outbox: its sender wakes up.
+    public func outboxBell(for channel: String) -> Doorbell {
+        outboxBells.withLock { bells in
+            if let bell = bells[channel] { return bell }
+            let bell = Doorbell()
+            bells[channel] = bell
+            return bell
         }
     }
 

@@ -33,6 +33,7 @@ struct Chat: AsyncParsableCommand {
             configuration.logLevel = .warning
         }
         let services = try Services(configuration: configuration)
+        ReloadOnHangup.install(library: services.library)
         let interactive = isatty(STDIN_FILENO) == 1
         let channel = ConsoleChannel(helpline: services.helpline, worker: worker, interactive: interactive)
         try await channel.run(lines: ConsoleChannel.standardInputLines())

@@ -154,3 +154,60 @@ import Testing
         #expect(result.errors.contains("x.yaml"), "stderr: \(result.errors)")
     }
 }
+
+/// A running helpline picks up edited answers on SIGHUP, and refuses a broken edit.
+@Suite struct ReloadTests {
+    @Test func hangupReloadsTheAnswersAndABrokenEditKeepsTheLastGoodSet() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-reload-\(UUID().uuidString)")
+        let intents = root.appendingPathComponent("intents")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("intents"), to: intents)
+
+        let process = Process()
+        process.executableURL = CommandLineTests.executable
+        process.arguments = ["chat", "--data", root.appendingPathComponent("data").path, "--intents", intents.path,
+                             "--log-level", "info"]
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let output = OutputCollector(stdout.fileHandleForReading)
+        let log = OutputCollector(stderr.fileHandleForReading)
+
+        func say(_ line: String) { stdin.fileHandleForWriting.write(Data((line + "\n").utf8)) }
+
+        say("hello")
+        #expect(try await output.waitFor("welcome to Entraide"))
+
+        // An operator edits the English greeting and reloads.
+        let greeting = intents.appendingPathComponent("greeting.yaml")
+        let edited = try String(contentsOf: greeting, encoding: .utf8)
+            .replacingOccurrences(of: "Hi, welcome to Entraide", with: "Hello again, this is Entraide")
+        try edited.write(to: greeting, atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        try await Task.sleep(for: .milliseconds(500))
+        say("hello")
+        #expect(try await output.waitFor("Hello again, this is Entraide"))
+
+        // A broken edit is refused: the edited set keeps serving.
+        try "id: greeting\nescalate: whenever\n".write(to: greeting, atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        try await Task.sleep(for: .milliseconds(500))
+        say("hello")
+        #expect(try await log.waitFor("answers.kept_last_good_set"))
+        #expect(try await output.waitFor("Hello again, this is Entraide", occurrences: 2))
+
+        try stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(log.text.contains("answers.reloaded"))
+        #expect(log.text.contains("answers.refused"))
+        #expect(log.text.contains("greeting.yaml:2"))
+        // No message body reaches the log at info level.
+        #expect(!log.text.contains("hello"))
+    }
+}

@@ -1,0 +1,270 @@
+/// The bot's side of an IRC connection as a pure state machine: events in, actions out.
+///
+/// It never touches a socket or a clock: the caller passes `now` with each event and carries out
+/// the actions, so registration, liveness and CTCP are tested without a server or a sleep
+/// (the shape of hummingbird's connection state handlers).
+public struct IRCClient: Sendable {
+    public enum Event: Sendable, Equatable {
+        /// The transport connected; registration starts.
+        case connected
+        case received(IRCMessage)
+        /// Time passed with nothing received (the caller ticks about once a second).
+        case tick
+    }
+
+    public enum Action: Sendable, Equatable {
+        case send(IRCMessage)
+        /// Registration completed under this nick.
+        case registered(nick: String)
+        /// A worker's private message. `account` is the services account from `account-tag`.
+        case privateMessage(from: String, account: String?, text: String, messageID: String?)
+        /// Someone addressed the bot by name in a public channel.
+        case addressedInChannel(channel: String, from: String, text: String)
+        /// A message in a channel the bot is in, not addressed to it (volunteer channel traffic).
+        case channelMessage(channel: String, from: String, account: String?, text: String)
+        /// The link is dead or the server refused us: close and reconnect later.
+        case disconnect(reason: String)
+        /// The server told us something the operator should know (SASL failure, ban).
+        case warning(String)
+    }
+
+    public enum Phase: Sendable, Equatable {
+        case disconnected
+        case registering
+        case registered
+    }
+
+    public private(set) var phase: Phase = .disconnected
+    public private(set) var nick: String
+    /// Capabilities the server acknowledged.
+    public private(set) var capabilities: Set<String> = []
+    /// The bot's full source (`nick!user@host`) once known, for the exact line budget.
+    public private(set) var ownSource: String?
+
+    private let configuration: IRCClientConfiguration
+    private var nickAttempt = 0
+    private var offeredCapabilities: Set<String> = []
+    private var capabilityNegotiationOpen = false
+    private var lastReceived: ContinuousClock.Instant?
+    private var pingSentAt: ContinuousClock.Instant?
+    private var pingCounter = 0
+    private var ctcpLimiter = TokenBucket(capacity: 3, refillEvery: .seconds(5))
+
+    public init(configuration: IRCClientConfiguration) {
+        self.configuration = configuration
+        self.nick = configuration.nick
+    }
+
+    public var isRegistered: Bool { phase == .registered }
+
+    public mutating func handle(_ event: Event, now: ContinuousClock.Instant) -> [Action] {
+        switch event {
+        case .connected:
+            return start(now: now)
+        case .tick:
+            return checkLiveness(now: now)
+        case .received(let message):
+            lastReceived = now
+            pingSentAt = nil
+            return receive(message, now: now)
+        }
+    }
+
+    /// The transport closed: everything about the old connection is forgotten.
+    public mutating func connectionLost() {
+        phase = .disconnected
+        capabilities = []
+        offeredCapabilities = []
+        capabilityNegotiationOpen = false
+        pingSentAt = nil
+        lastReceived = nil
+        nickAttempt = 0
+        nick = configuration.nick
+    }
+
+    // MARK: Registration
+
+    private mutating func start(now: ContinuousClock.Instant) -> [Action] {
+        connectionLost()
+        phase = .registering
+        lastReceived = now
+        capabilityNegotiationOpen = true
+        // CAP LS first, so the server holds registration until CAP END (IRCv3 capability negotiation).
+        return [
+            send("CAP", "LS", "302"),
+            send("NICK", nick),
+            send("USER", configuration.user, "0", "*", configuration.realName),
+        ].compactMap { $0 }
+    }
+
+    private mutating func receive(_ message: IRCMessage, now: ContinuousClock.Instant) -> [Action] {
+        switch message.command {
+        case "PING":
+            return [send("PONG", message.params.last ?? "")].compactMap { $0 }
+        case "PONG":
+            return []
+        case "CAP":
+            return capability(message)
+        case "AUTHENTICATE":
+            return authenticate(message)
+        case "001":
+            phase = .registered
+            if let confirmed = message.params.first, !confirmed.isEmpty { nick = confirmed }
+            var actions: [Action] = [.registered(nick: nick)]
+            if capabilityNegotiationOpen {
+                capabilityNegotiationOpen = false
+                actions.append(contentsOf: [send("CAP", "END")].compactMap { $0 })
+            }
+            for channel in configuration.channels {
+                let join = channel.key.map { send("JOIN", channel.name, $0) } ?? send("JOIN", channel.name)
+                if let join { actions.append(join) }
+            }
+            return actions
+        case "396":  // RPL_HOSTHIDDEN: our visible host changed
+            return []
+        case "432", "433", "436", "437":
+            guard phase == .registering else { return [] }
+            nickAttempt += 1
+            nick = fallbackNick(attempt: nickAttempt)
+            return [send("NICK", nick)].compactMap { $0 }
+        case "903", "907":  // SASL success, or already authenticated
+            return finishNegotiation()
+        case "902", "904", "905", "906", "908":
+            // Authentication failed: carry on unauthenticated, and say so to the operator.
+            return [.warning("SASL authentication failed (\(message.command)); continuing without an account")]
+                + finishNegotiation()
+        case "465", "ERROR":
+            return [.disconnect(reason: "server said \(message.command): \(message.params.last ?? "")")]
+        case "PRIVMSG":
+            return privmsg(message, now: now)
+        case "NOTICE":
+            return []  // never answer a NOTICE (RFC 1459): that is how bot loops start
+        case "NICK":
+            if message.nick == nick, let new = message.params.first { nick = new }
+            return []
+        case "JOIN":
+            if message.nick == nick, let source = message.source { ownSource = source }
+            return []
+        default:
+            return []
+        }
+    }
+
+    private func fallbackNick(attempt: Int) -> String {
+        if attempt <= configuration.fallbackNicks.count { return configuration.fallbackNicks[attempt - 1] }
+        return "\(configuration.nick.prefix(6))\(attempt)"
+    }
+
+    private mutating func capability(_ message: IRCMessage) -> [Action] {
+        // CAP <nick> <subcommand> [*] :<list>
+        guard message.params.count >= 3 else { return [] }
+        let subcommand = message.params[1].uppercased()
+        let list = message.params.last ?? ""
+        let names = list.split(separator: " ").map { String($0.split(separator: "=").first ?? "") }
+        switch subcommand {
+        case "LS":
+            offeredCapabilities.formUnion(names)
+            let more = message.params.count >= 4 && message.params[2] == "*"
+            if more { return [] }
+            var wanted = configuration.wantedCapabilities.filter { offeredCapabilities.contains($0) }
+            if configuration.saslAccount == nil { wanted.removeAll { $0 == "sasl" } }
+            if wanted.isEmpty { return finishNegotiation() }
+            return [send("CAP", "REQ", wanted.joined(separator: " "))].compactMap { $0 }
+        case "ACK":
+            capabilities.formUnion(names)
+            if capabilities.contains("sasl"), configuration.saslAccount != nil {
+                return [send("AUTHENTICATE", "PLAIN")].compactMap { $0 }
+            }
+            return finishNegotiation()
+        case "NAK":
+            return finishNegotiation()
+        default:
+            return []
+        }
+    }
+
+    private mutating func authenticate(_ message: IRCMessage) -> [Action] {
+        guard message.params.first == "+", let account = configuration.saslAccount,
+            let password = configuration.saslPassword
+        else { return [] }
+        return SASLPlain.authenticateLines(account: account, password: password).compactMap {
+            send("AUTHENTICATE", $0)
+        }
+    }
+
+    private mutating func finishNegotiation() -> [Action] {
+        guard capabilityNegotiationOpen else { return [] }
+        capabilityNegotiationOpen = false
+        return [send("CAP", "END")].compactMap { $0 }
+    }
+
+    // MARK: Messages
+
+    private mutating func privmsg(_ message: IRCMessage, now: ContinuousClock.Instant) -> [Action] {
+        guard phase == .registered, message.params.count >= 2, let sender = message.nick else { return [] }
+        let target = message.params[0]
+        let text = message.params[1]
+        let account = message.tagValue(forKey: "account")
+        if let query = message.ctcpQuery {
+            return ctcp(query, from: sender, now: now)
+        }
+        if target.lowercased() == nick.lowercased() {
+            return [.privateMessage(from: sender, account: account, text: text, messageID: message.tagValue(forKey: "msgid"))]
+        }
+        if Self.addresses(text, nick: nick) {
+            return [.addressedInChannel(channel: target, from: sender, text: text)]
+        }
+        return [.channelMessage(channel: target, from: sender, account: account, text: text)]
+    }
+
+    /// "entraide: …", "entraide, …" or "@entraide …" at the start of a channel message.
+    static func addresses(_ text: String, nick: String) -> Bool {
+        var rest = Substring(text)
+        if rest.hasPrefix("@") { rest = rest.dropFirst() }
+        guard rest.lowercased().hasPrefix(nick.lowercased()) else { return false }
+        let after = rest.dropFirst(nick.count).first
+        return after == nil || after == ":" || after == "," || after == " "
+    }
+
+    private mutating func ctcp(_ query: CTCPQuery, from sender: String, now: ContinuousClock.Instant) -> [Action] {
+        // Only VERSION and PING are answered, by NOTICE, a few per minute in all: a CTCP flood
+        // cannot make the bot flood the server. DCC and the rest are ignored.
+        let reply: (String, String)
+        switch query {
+        case .version: reply = ("VERSION", configuration.versionReply)
+        case .ping(let token): reply = ("PING", token)
+        default: return []
+        }
+        guard ctcpLimiter.take(now: now) else { return [] }
+        guard let notice = try? CTCP.reply(to: sender, command: reply.0, argument: reply.1, budget: lineBudget) else {
+            return []
+        }
+        return [.send(notice)]
+    }
+
+    /// The budget for lines relayed with our prefix: exact once the server showed it, worst case before.
+    public var lineBudget: IRCLineBudget {
+        if let ownSource { return IRCLineBudget(knownSource: ownSource) }
+        return IRCLineBudget(nickLength: max(nick.count, 30))
+    }
+
+    // MARK: Liveness
+
+    private mutating func checkLiveness(now: ContinuousClock.Instant) -> [Action] {
+        guard phase != .disconnected, let lastReceived else { return [] }
+        if let pingSentAt {
+            if now - pingSentAt >= configuration.pingTimeout {
+                return [.disconnect(reason: "no answer to PING for \(configuration.pingTimeout)")]
+            }
+            return []
+        }
+        guard now - lastReceived >= configuration.idleBeforePing else { return [] }
+        pingSentAt = now
+        pingCounter += 1
+        return [send("PING", "entraide-\(pingCounter)")].compactMap { $0 }
+    }
+
+    private func send(_ command: String, _ params: String...) -> Action? {
+        (try? IRCMessage(command: command, params: params)).map { .send($0) }
+    }
+}
