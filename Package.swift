@@ -70,7 +70,11 @@ let package = Package(
         ),
         .target(
             name: "Gateway",
-            dependencies: ["Helpline", "CaseTracker", "Transport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Helpline", "CaseTracker", "Transport", "IRC", "IntentMatcher",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -14,6 +14,8 @@ public enum SystemMessage: Sendable, CaseIterable {
     case stopped
     case emptyMessage
     case tooLong
+    /// Said in a public channel to someone who addressed the bot: cases are private.
+    case privateOnly
 
     public func text(in language: Language) -> String {
         let table: [Language: String]
@@ -97,6 +99,14 @@ public enum SystemMessage: Sendable, CaseIterable {
                 .es: "Tu mensaje es muy largo; solo leo el principio. Una persona voluntaria puede leerlo todo: escribe \"human\".",
                 .pt: "Sua mensagem é muito longa; só leio o início. Um voluntário pode ler tudo: escreva \"human\".",
                 .ar: "رسالتك طويلة جدًا؛ أقرأ بدايتها فقط. يمكن لمتطوع قراءتها كلها: اكتب \"human\".",
+            ]
+        case .privateOnly:
+            table = [
+                .en: "I only answer in private, so that nobody else reads your case: send me a private message (/msg %@ hello).",
+                .fr: "Je ne réponds qu'en privé, pour que personne d'autre ne lise votre situation : écrivez-moi en message privé (/msg %@ bonjour).",
+                .es: "Solo respondo en privado, para que nadie más lea tu caso: escríbeme un mensaje privado (/msg %@ hola).",
+                .pt: "Só respondo em privado, para que ninguém mais leia o seu caso: mande-me uma mensagem privada (/msg %@ olá).",
+                .ar: "أجيب في الرسائل الخاصة فقط كي لا يقرأ أحد غيرك مشكلتك: أرسل لي رسالة خاصة (/msg %@ مرحبا).",
             ]
         }
         return table[language] ?? table[.en] ?? ""

@@ -26,6 +26,8 @@ public struct IRCClient: Sendable {
         case disconnect(reason: String)
         /// The server told us something the operator should know (SASL failure, ban).
         case warning(String)
+        /// The answer to one of our PINGs: the server has processed every line we sent before it.
+        case pong(token: String)
     }
 
     public enum Phase: Sendable, Equatable {
@@ -102,7 +104,7 @@ public struct IRCClient: Sendable {
         case "PING":
             return [send("PONG", message.params.last ?? "")].compactMap { $0 }
         case "PONG":
-            return []
+            return [.pong(token: message.params.last ?? "")]
         case "CAP":
             return capability(message)
         case "AUTHENTICATE":

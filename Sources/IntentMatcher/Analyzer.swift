@@ -15,6 +15,16 @@ struct WordFeatures: Sendable {
     /// The word's character trigrams as packed keys, and their ids in the index (-1: unknown).
     var gramKeys: [UInt64]
     var gramIDs: [Int32]
+
+    /// The word's term id in the message's language, or, when no example has that term, in the first other
+    /// language that has one: `ayudaa` in a message of unknown language, `merci` in an English sentence, a
+    /// Spanish word in a Portuguese message. Returns the language index used too (-1 with the id when none).
+    func termID(preferring language: Int) -> (id: Int32, language: Int) {
+        let preferred = termIDs[language]
+        if preferred >= 0 { return (preferred, language) }
+        for index in termIDs.indices where termIDs[index] >= 0 { return (termIDs[index], index) }
+        return (-1, language)
+    }
 }
 
 /// Turning tokens into terms and trigrams; shared by the index (for examples) and the matcher (for messages),

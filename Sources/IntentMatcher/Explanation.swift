@@ -41,8 +41,9 @@ public struct Explanation: Sendable, CustomStringConvertible {
         normalized = analysis.tokens.map(\.text).joined(separator: " ")
         let languageIndex = analysis.stemmingLanguage.index
         words = zip(analysis.tokens, analysis.features).map { token, feature in
-            Word(text: token.text, term: feature.terms[languageIndex], isStopword: feature.isStopword,
-                 isKnown: feature.termIDs[languageIndex] >= 0)
+            let term = feature.termID(preferring: languageIndex)
+            return Word(text: token.text, term: feature.terms[term.language], isStopword: feature.isStopword,
+                        isKnown: term.id >= 0)
         }
         let ranked = analysis.scores.indices.filter { analysis.scores[$0] > 0 }
             .sorted { analysis.scores[$0] > analysis.scores[$1] }.prefix(5)

@@ -40,6 +40,8 @@ public struct Matcher: Sendable {
         /// Per intent (index order): score, best example, and for explanations the parts of the score.
         var scores: [Double]
         var bestExample: [Int]
+        /// The urgent intents the message has a telling word of (see `MatcherIndex.urgentTerms`).
+        var urgentEvidence: Set<Int> = []
         var parts: [(term: Double, gram: Double, centroid: Double)] = []
     }
 
@@ -65,11 +67,17 @@ public struct Matcher: Sendable {
         gramQuery.reserveCapacity(analysis.tokens.count * 6)
         var termNorm = 0.0
         var gramNorm = 0.0
+        var contentWords = 0
+        var unknownWords = 0
         var answerQuery: [(id: Int32, weight: Double)] = []
         answerQuery.reserveCapacity(analysis.tokens.count)
         for feature in analysis.features {
             let factor = MatcherIndex.factor(feature, stopword: index.stopwordFactor, digit: index.digitFactor)
-            let termID = feature.termIDs[languageIndex]
+            let termID = feature.termID(preferring: languageIndex).id
+            if !feature.isStopword && feature.script != .digits {
+                contentWords += 1
+                if termID < 0 { unknownWords += 1 }
+            }
             if termID >= 0 {
                 termQuery.append((termID, index.termIDF[Int(termID)] * factor))
                 answerQuery.append((termID, index.answerIDF[Int(termID)] * factor))
@@ -86,6 +94,9 @@ public struct Matcher: Sendable {
                 }
             }
         }
+        for (intent, terms) in index.urgentTerms where termQuery.contains(where: { terms.contains($0.id) }) {
+            analysis.urgentEvidence.insert(intent)
+        }
         termNorm += Self.mergeDuplicates(&termQuery)
         gramNorm += Self.mergeDuplicates(&gramQuery)
         let answerNorm = Self.mergeDuplicates(&answerQuery).squareRoot()
@@ -100,6 +111,8 @@ public struct Matcher: Sendable {
         var bestExample = [Int](repeating: -1, count: intentCount)
         var parts: [(term: Double, gram: Double, centroid: Double)] = []
         let answerShare = configuration.answerWeight
+        let unknownShare = contentWords > 0 ? Double(unknownWords) / Double(contentWords) : 0
+        let penalty = max(0, 1 - configuration.unknownWordPenalty * unknownShare)
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * exampleCount + 3 * intentCount) { buffer in
             buffer.initialize(repeating: 0)
             let termDots = UnsafeMutableBufferPointer(rebasing: buffer[0..<exampleCount])
@@ -144,7 +157,8 @@ public struct Matcher: Sendable {
             for intent in 0..<intentCount {
                 let centroid = termCentroid[intent] * termScale + gramCentroid[intent] * gramScale
                 let answer = answerNorm > 0 ? answerDots[intent] / answerNorm : 0
-                scores[intent] = (1 - centroidShare) * best[intent] + centroidShare * centroid + answerShare * answer
+                scores[intent] = ((1 - centroidShare) * best[intent] + centroidShare * centroid + answerShare * answer)
+                    * penalty
                 if details {
                     let example = bestExample[intent]
                     parts.append((
@@ -184,21 +198,25 @@ public struct Matcher: Sendable {
         guard analysis.hasLetters else {
             return Match(decision: .fallback, intent: nil, score: 0, language: language, alternatives: [])
         }
-        let ranked = analysis.scores.indices
+        let order = analysis.scores.indices
             .filter { analysis.scores[$0] > 0 }
             .sorted { analysis.scores[$0] > analysis.scores[$1] }
-            .map { ScoredIntent(intent: index.intentIDs[$0], score: analysis.scores[$0]) }
+        let ranked = order.map { ScoredIntent(intent: index.intentIDs[$0], score: analysis.scores[$0]) }
         let offerable = ranked.filter { $0.score >= configuration.clarifyFloor }
         func alternatives(without chosen: String?) -> [ScoredIntent] {
             Array(offerable.filter { $0.intent != chosen }.prefix(configuration.maximumAlternatives))
         }
 
-        // Urgent intents first, from a lower threshold: recall matters most there.
-        if let urgent = ranked.first(where: {
-            answers[$0.intent]?.escalate == .urgent && $0.score >= configuration.urgentThreshold
+        // Urgent intents first, from a lower threshold when the message has one of their telling words:
+        // recall matters most there.
+        if let urgentIndex = order.first(where: { intent in
+            index.escalations[intent] == .urgent && (analysis.scores[intent] >= configuration.answerThreshold
+                || (analysis.scores[intent] >= configuration.urgentThreshold
+                    && analysis.urgentEvidence.contains(intent)))
         }) {
-            return Match(decision: .escalate, intent: urgent.intent, score: urgent.score, language: language,
-                         alternatives: alternatives(without: urgent.intent))
+            let urgent = index.intentIDs[urgentIndex]
+            return Match(decision: .escalate, intent: urgent, score: analysis.scores[urgentIndex],
+                         language: language, alternatives: alternatives(without: urgent))
         }
         guard let best = ranked.first, best.score >= configuration.clarifyFloor else {
             return Match(decision: .fallback, intent: nil, score: ranked.first?.score ?? 0, language: language,

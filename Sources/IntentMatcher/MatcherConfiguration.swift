@@ -24,6 +24,11 @@ public struct MatcherConfiguration: Sendable, Equatable {
     public var digitWeight: Double
     /// The weight of a word no example has, relative to the rarest known word.
     public var unknownWordWeight: Double
+    /// How much a message's words that the helpline has never seen (in no example, answer or synonym) lower
+    /// every score: the score is multiplied by 1 − penalty × (share of such words among the message's content
+    /// words). Off-topic messages ("minimum wage for a football player") share a word or two with an intent but
+    /// bring words from elsewhere; workers' own phrasings mostly reuse the helpline's vocabulary.
+    public var unknownWordPenalty: Double
     /// At most this many alternatives are returned.
     public var maximumAlternatives: Int
     /// Only the first this many Unicode scalars of a message are matched: a chat message is short, and a
@@ -33,7 +38,8 @@ public struct MatcherConfiguration: Sendable, Equatable {
     public init(
         answerThreshold: Double, clarifyMargin: Double, clarifyFloor: Double, urgentThreshold: Double,
         termWeight: Double = 0.6, centroidWeight: Double = 0.4, answerWeight: Double = 0.1, stopwordWeight: Double = 0.3,
-        digitWeight: Double = 0.5, unknownWordWeight: Double = 1.0, maximumAlternatives: Int = 3,
+        digitWeight: Double = 0.5, unknownWordWeight: Double = 1.0, unknownWordPenalty: Double = 0.5,
+        maximumAlternatives: Int = 3,
         maximumScalars: Int = 2_000
     ) {
         self.answerThreshold = answerThreshold
@@ -46,6 +52,7 @@ public struct MatcherConfiguration: Sendable, Equatable {
         self.stopwordWeight = stopwordWeight
         self.digitWeight = digitWeight
         self.unknownWordWeight = unknownWordWeight
+        self.unknownWordPenalty = unknownWordPenalty
         self.maximumAlternatives = maximumAlternatives
         self.maximumScalars = maximumScalars
     }

@@ -46,6 +46,11 @@ struct MatcherIndex: Sendable {
     let words: [String: WordFeatures]
     let stopwordFactor: Double
     let digitFactor: Double
+    let corrector: SpellingCorrector
+    /// For each intent that escalates `urgent`, the terms of its examples that at most two intents use: the
+    /// words that say "crisis" (die, suicide, hurt…) rather than words it shares with everyday messages (want,
+    /// someone). An urgent intent wins from its low threshold only when the message has one of them.
+    let urgentTerms: [Int: Set<Int32>]
 
     init(answers: AnswerSet, configuration: MatcherConfiguration) {
         let analyzer = Analyzer(synonyms: SynonymTable(groups: answers.synonyms))
@@ -83,6 +88,16 @@ struct MatcherIndex: Sendable {
             }
         }
         examples = exampleList
+        var correctable = Set(exampleTokens.joined().filter { $0.script != .digits }.map(\.text))
+        for group in answers.synonyms {
+            for word in group {
+                for token in TextNormalizer.tokens(word) {
+                    analyse(token)
+                    correctable.insert(token.text)
+                }
+            }
+        }
+        corrector = SpellingCorrector(words: correctable)
 
         // 2. Vocabularies: terms in their example's language, trigrams; document frequency counted per intent.
         var termIDs: [String: Int32] = [:]
@@ -133,9 +148,34 @@ struct MatcherIndex: Sendable {
         func idf(_ documents: Int) -> Double { log((intentCount + 1) / (Double(documents) + 0.5)) }
         let unknownIDF = idf(0) * configuration.unknownWordWeight
         self.unknownIDF = unknownIDF
-        termIDF = termIntents.map { $0.isEmpty ? unknownIDF : idf($0.count) }
         answerIDF = answerIntents.map { idf($0.count) }
+        // A word only the answers use is still a helpline word: it weighs by how many answers use it, not as
+        // a word never seen (which is what makes "football" or "embassy" pull a message away from every intent).
+        let answerIDF = self.answerIDF
+        termIDF = termIntents.indices.map { id in
+            termIntents[id].isEmpty ? min(unknownIDF, answerIDF[id]) : idf(termIntents[id].count)
+        }
         gramIDF = gramIntents.map { idf($0.count) }
+
+        // Telling words of urgent intents: most of the examples that use the term are the intent's own.
+        var termUses: [Int32: [Int: Int]] = [:]
+        for (exampleIndex, tokens) in exampleTokens.enumerated() {
+            let example = exampleList[exampleIndex]
+            var seen: Set<Int32> = []
+            for token in tokens {
+                guard let feature = words[token.text], !feature.isStopword,
+                      let id = termIDs[feature.terms[example.language.index]], seen.insert(id).inserted else { continue }
+                termUses[id, default: [:]][example.intent, default: 0] += 1
+            }
+        }
+        var urgentTerms: [Int: Set<Int32>] = [:]
+        for (id, uses) in termUses {
+            let total = uses.values.reduce(0, +)
+            for (intent, count) in uses where intents[intent].escalate == .urgent && 2 * count > total {
+                urgentTerms[intent, default: []].insert(id)
+            }
+        }
+        self.urgentTerms = urgentTerms
 
         // 3. Fill in the ids of every analysed word, so that a message's words need one lookup each.
         for (text, var feature) in words {
@@ -225,6 +265,11 @@ struct MatcherIndex: Sendable {
         if let known = words[token.text] { return known }
         var feature = Self.features(token, analyzer: analyzer)
         feature.termIDs = feature.terms.map { termIDs[$0] ?? -1 }
+        // A word whose stem no example has in any language may be a typo of one that some example has.
+        if token.script != .digits, feature.termIDs.allSatisfy({ $0 < 0 }),
+           let corrected = corrector.correction(of: token.text), let known = words[corrected] {
+            return known
+        }
         feature.gramIDs = feature.gramKeys.map { gramIDs[$0] ?? -1 }
         return feature
     }

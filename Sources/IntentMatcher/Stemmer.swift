@@ -129,15 +129,18 @@ enum Stemmer {
         "ات", "ون", "ين", "ها", "هم", "كم", "نا", "ي",
     ].map { Array($0.unicodeScalars) }
 
-    /// Strips the article ال and the attached conjunctions and prepositions و ف ب ل
-    /// when at least three letters stay, then one plural or pronoun suffix on the same condition.
+    /// Strips the article ال (alone or after و ف ب ك ل) when at least three letters stay, or one of the attached
+    /// conjunctions and prepositions و ف ب ل when at least four stay (many roots start with those letters:
+    /// لازم, فلوس, بحث), then one plural or pronoun suffix on the same condition.
     private static func arabic(_ word: String) -> String {
         var letters = Array(word.unicodeScalars)
-        for prefix in arabicPrefixes where letters.count - prefix.count >= 3 && letters.starts(with: prefix) {
+        for prefix in arabicPrefixes
+        where letters.count - prefix.count >= (prefix.count == 1 ? 4 : 3) && letters.starts(with: prefix) {
             letters.removeFirst(prefix.count)
             break
         }
-        for suffix in arabicSuffixes where letters.count - suffix.count >= 3 && letters.reversed().starts(
+        for suffix in arabicSuffixes
+        where letters.count - suffix.count >= (suffix.count == 1 ? 4 : 3) && letters.reversed().starts(
             with: suffix.reversed()) {
             letters.removeLast(suffix.count)
             break

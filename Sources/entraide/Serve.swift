@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import Helpline
+import IRC
+import IntentMatcher
+import Logging
+import ServiceLifecycle
+import Transport
+import UnixSignals
+
+/// `entraide serve`: the helpline on its network channels, until SIGTERM or SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the helpline on its configured channels (IRC); SIGHUP reloads the answers.")
+
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = try common.resolve(environment: environment)
+        let services = try Services(configuration: configuration)
+        ReloadOnHangup.install(library: services.library)
+        let loop = try CurlEventLoop(logger: services.logger)
+
+        var channels: [any Service] = []
+        if !configuration.ircHost.isEmpty {
+            channels.append(
+                IRCChannel(
+                    loop: loop, helpline: services.helpline,
+                    configuration: try Self.ircConfiguration(configuration, environment: environment),
+                    logger: services.logger))
+        }
+        guard !channels.isEmpty else {
+            throw ConfigurationError("nothing to serve: set irc.host (see docs/configuration.md), or use `entraide chat`")
+        }
+        services.logger.info(
+            "helpline.starting",
+            metadata: ["answers.count": "\(services.library.snapshot.answers.intents.count)", "curl.version": "\(CurlEventLoop.curlVersion)"])
+        // Services stop in reverse order: the channels first, then the engine, the transport last.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: TransportService(loop: loop)), .init(service: EngineService(helpline: services.helpline))]
+                    + channels.map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: services.logger))
+        try await group.run()
+    }
+
+    static func ircConfiguration(
+        _ configuration: Configuration, environment: [String: String]
+    ) throws -> IRCChannelConfiguration {
+        let password = try Configuration.secret(
+            environment: environment, variable: "ENTRAIDE_IRC_SASL_PASSWORD", file: configuration.ircSASLPasswordFile)
+        let channelKey = try Configuration.secret(
+            environment: environment, variable: "ENTRAIDE_IRC_CHANNEL_KEY", file: configuration.ircChannelKeyFile)
+        if !configuration.ircSASLAccount.isEmpty && password == nil {
+            throw ConfigurationError(
+                "irc.sasl_account is set but no password: set ENTRAIDE_IRC_SASL_PASSWORD or irc.sasl_password_file")
+        }
+        let client = IRCClientConfiguration(
+            nick: configuration.ircNick,
+            fallbackNicks: [configuration.ircNick + "_", configuration.ircNick + "-bot"],
+            saslAccount: configuration.ircSASLAccount.isEmpty ? nil : configuration.ircSASLAccount,
+            saslPassword: password,
+            channels: configuration.ircVolunteersChannel.isEmpty
+                ? [] : [.init(name: configuration.ircVolunteersChannel, key: channelKey)],
+            idleBeforePing: .seconds(configuration.ircPingIdleSeconds),
+            pingTimeout: .seconds(configuration.ircPingTimeoutSeconds))
+        let connection = LineOptions(
+            host: configuration.ircHost, port: configuration.ircPort, tls: configuration.ircTLS,
+            verifyPeer: configuration.ircVerifyTLS, caFile: configuration.ircCAFile.isEmpty ? nil : configuration.ircCAFile,
+            socks5Proxy: configuration.ircSOCKS5Proxy.isEmpty ? nil : configuration.ircSOCKS5Proxy)
+        return IRCChannelConfiguration(
+            connection: connection, client: client, burst: configuration.ircBurst,
+            lineInterval: .milliseconds(configuration.ircLineIntervalMilliseconds))
+    }
+}
+
+/// Keeps the libcurl loop alive while the channels run, and stops it last.
+struct TransportService: Service {
+    let loop: CurlEventLoop
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        loop.shutdown()
+    }
+}
