@@ -116,6 +116,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "Helpline", "IRC", "IntentMatcher", "CaseTracker", "Transport", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EntraideTests",
             dependencies: ["TestSupport"],
             swiftSettings: swiftSettings

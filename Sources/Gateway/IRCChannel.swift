@@ -115,6 +115,11 @@ actor IRCSession {
     private var proofCounter = 0
     private var items: [Int64: OutboxItem] = [:]
     private var closing: String?
+    /// Targets the server could not reach since the last proof, and when each may be tried again.
+    private var unreachable: Set<String> = []
+    private var retryAt: [String: ContinuousClock.Instant] = [:]
+    /// A worker who left the server is tried again after this long (IRC keeps no messages).
+    static let retryUnreachableAfter = Duration.seconds(3)
 
     init(connection: LineConnection, helpline: Helpline, configuration: IRCChannelConfiguration, logger: Logger) {
         self.connection = connection
@@ -156,8 +161,10 @@ actor IRCSession {
     /// Queues new outbox rows and sends what the bucket allows. Returns how long to wait.
     private func pump() async throws -> Duration {
         guard client.isRegistered else { return .seconds(1) }
+        let start = ContinuousClock.now
+        retryAt = retryAt.filter { $0.value > start }
         for item in try helpline.store.pendingOutbox(channel: IRCChannel.channel, limit: 200)
-        where !inFlight.contains(item.id) {
+        where !inFlight.contains(item.id) && retryAt[item.address] == nil {
             enqueue(item)
         }
         while !queue.isEmpty || !sentSinceProof.isEmpty {
@@ -177,7 +184,7 @@ actor IRCSession {
                 try await connection.send(try IRCMessage(command: "PING", params: [token]).serialize())
             }
         }
-        return .seconds(5)
+        return retryAt.isEmpty ? .seconds(5) : Self.retryUnreachableAfter
     }
 
     private func enqueue(_ item: OutboxItem) {
@@ -225,11 +232,21 @@ actor IRCSession {
             case .channelMessage:
                 break  // volunteers' commands arrive with the case tracker
             case .pong(let token):
-                for item in awaitingProof.removeValue(forKey: token) ?? [] {
-                    try helpline.store.markDelivered(item)
+                guard let proven = awaitingProof.removeValue(forKey: token) else { break }  // a liveness PING
+                for item in proven {
                     inFlight.remove(item.id)
                     items[item.id] = nil
+                    if unreachable.contains(item.address) {
+                        // Not delivered: it stays in the outbox and is tried again later.
+                        retryAt[item.address] = .now + Self.retryUnreachableAfter
+                        try helpline.store.recordAttempt(item)
+                    } else {
+                        try helpline.store.markDelivered(item)
+                    }
                 }
+                unreachable.removeAll()
+            case .undeliverable(let target):
+                unreachable.insert(target.lowercased())
             case .disconnect(let reason):
                 closing = reason
             case .warning(let text):

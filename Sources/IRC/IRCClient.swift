@@ -28,6 +28,8 @@ public struct IRCClient: Sendable {
         case warning(String)
         /// The answer to one of our PINGs: the server has processed every line we sent before it.
         case pong(token: String)
+        /// The server could not deliver to this nick or channel (401, 404): it is not there.
+        case undeliverable(target: String)
     }
 
     public enum Phase: Sendable, Equatable {
@@ -135,6 +137,9 @@ public struct IRCClient: Sendable {
             // Authentication failed: carry on unauthenticated, and say so to the operator.
             return [.warning("SASL authentication failed (\(message.command)); continuing without an account")]
                 + finishNegotiation()
+        case "401", "404":
+            guard message.params.count >= 2 else { return [] }
+            return [.undeliverable(target: message.params[1])]
         case "465", "ERROR":
             return [.disconnect(reason: "server said \(message.command): \(message.params.last ?? "")")]
         case "PRIVMSG":

@@ -1,20 +1,34 @@
 /// How one normalised word takes part in matching, in each language: its term (synonym group or stem) and its
 /// character trigrams. Computed once per word of the answer files when the index is built, and on the fly for
-/// words the index has never seen.
-struct WordFeatures: Sendable {
+/// words the index has never seen. A class, so that handing one to the matcher costs one reference count.
+final class WordFeatures: Sendable {
     /// Languages whose examples or answers use this word, and languages whose stopword list has it (bit per
     /// `Language.allCases` index): the clues for language detection.
-    var vocabularyMask: UInt8 = 0
-    var stopwordMask: UInt8 = 0
+    let vocabularyMask: UInt8
+    /// Languages whose examples (not only answers) use the word: a stronger clue.
+    let exampleMask: UInt8
+    let stopwordMask: UInt8
     /// The term in each language (`Language.allCases` order): a synonym group's first word or a stem.
-    var terms: [String]
-    /// Per language, the term's id in the index, or -1 when no example has it.
-    var termIDs: [Int32]
-    var isStopword: Bool
-    var script: Script
+    let terms: [String]
+    /// Per language, the term's id in the index, or -1 when no example or answer has it.
+    let termIDs: [Int32]
+    let isStopword: Bool
+    let script: Script
     /// The word's character trigrams as packed keys, and their ids in the index (-1: unknown).
-    var gramKeys: [UInt64]
-    var gramIDs: [Int32]
+    let gramKeys: [UInt64]
+    let gramIDs: [Int32]
+
+    init(_ draft: WordDraft, termIDs: [Int32], gramIDs: [Int32]) {
+        vocabularyMask = draft.vocabularyMask
+        exampleMask = draft.exampleMask
+        stopwordMask = draft.stopwordMask
+        terms = draft.terms
+        isStopword = draft.isStopword
+        script = draft.script
+        gramKeys = draft.gramKeys
+        self.termIDs = termIDs
+        self.gramIDs = gramIDs
+    }
 
     /// The word's term id in the message's language, or, when no example has that term, in the first other
     /// language that has one: `ayudaa` in a message of unknown language, `merci` in an English sentence, a
@@ -27,6 +41,17 @@ struct WordFeatures: Sendable {
     }
 }
 
+/// A word's analysis while the index is being built, before the vocabularies give ids.
+struct WordDraft: Sendable {
+    var vocabularyMask: UInt8 = 0
+    var exampleMask: UInt8 = 0
+    var stopwordMask: UInt8 = 0
+    var terms: [String]
+    var isStopword: Bool
+    var script: Script
+    var gramKeys: [UInt64]
+}
+
 /// Turning tokens into terms and trigrams; shared by the index (for examples) and the matcher (for messages),
 /// so that both sides are always treated alike.
 struct Analyzer: Sendable {
@@ -34,13 +59,29 @@ struct Analyzer: Sendable {
 
     /// The term of `token` in `language`: synonym of the word as written, else synonym of its stem, else the stem.
     func term(_ token: Token, language: Language) -> String {
-        if token.script == .digits { return token.text }
-        if let canonical = synonyms.canonical(surface: token.text) { return canonical }
-        let stemLanguage = SynonymTable.stemmingLanguage(token, language)
-        let stem = Stemmer.stem(token.text, language: stemLanguage)
-        return synonyms.canonical(stem: stem, language: stemLanguage) ?? stem
+        terms(token)[language.index]
     }
 
+    /// The token's term in every language (`Language.allCases` order). Languages that stem the token alike
+    /// (all of them for an Arabic word, English and Arabic for a Latin one) share one computation.
+    func terms(_ token: Token) -> [String] {
+        if token.script == .digits { return Array(repeating: token.text, count: Language.allCases.count) }
+        if let canonical = synonyms.canonical(surface: token.text) {
+            return Array(repeating: canonical, count: Language.allCases.count)
+        }
+        var terms: [String] = []
+        terms.reserveCapacity(Language.allCases.count)
+        for language in Language.allCases {
+            let stemLanguage = SynonymTable.stemmingLanguage(token, language)
+            if stemLanguage.index < terms.count {
+                terms.append(terms[stemLanguage.index])
+                continue
+            }
+            let stem = Stemmer.stem(token.text, language: stemLanguage)
+            terms.append(synonyms.canonical(stem: stem, language: stemLanguage) ?? stem)
+        }
+        return terms
+    }
 
     static let gramBoundaryStart: UInt64 = 0x110001
     static let gramBoundaryEnd: UInt64 = 0x110002

@@ -117,8 +117,10 @@ enum IntentFileParser {
             parseAnswers(node, into: &answers, lines: &answerLines, list: &list)
         }
 
-        checkLanguages(examples: exampleLines, examplesNode: examplesNode, answers: answerLines,
-                       answersNode: answersNode, list: &list)
+        checkLanguages(
+            examples: exampleLines, examplesNode: examplesNode, examplesLine: values["examples"]?.keyNode.line,
+            answers: answerLines, answersNode: answersNode, answersLine: values["answers"]?.keyNode.line,
+            list: &list)
 
         result.id = id
         result.problems = list.problems
@@ -214,16 +216,18 @@ enum IntentFileParser {
         return text
     }
 
+    /// Required languages, and the same languages in examples and answers. Reported at the `examples:` or
+    /// `answers:` line for a missing language, at the language's own line for one present on one side only.
     private static func checkLanguages(
-        examples: [Language: Int], examplesNode: Node?, answers: [Language: Int], answersNode: Node?,
-        list: inout ProblemList
+        examples: [Language: Int], examplesNode: Node?, examplesLine: Int?, answers: [Language: Int],
+        answersNode: Node?, answersLine: Int?, list: inout ProblemList
     ) {
         for language in Language.required {
-            if let examplesNode, examples[language] == nil, examplesNode.pairs != nil {
-                list.add(examplesNode, "examples lack required language \(language.rawValue)")
+            if let examplesLine, examples[language] == nil, examplesNode?.pairs != nil {
+                list.add(line: examplesLine, "examples lack required language \(language.rawValue)")
             }
-            if let answersNode, answers[language] == nil, answersNode.pairs != nil {
-                list.add(answersNode, "answers lack required language \(language.rawValue)")
+            if let answersLine, answers[language] == nil, answersNode?.pairs != nil {
+                list.add(line: answersLine, "answers lack required language \(language.rawValue)")
             }
         }
         guard examplesNode?.pairs != nil, answersNode?.pairs != nil else { return }

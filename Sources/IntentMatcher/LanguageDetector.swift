@@ -3,10 +3,11 @@
 /// and which languages' answer files use the message's words. The conversation's language (`hint`) wins when
 /// it is about as likely as the best, so that "ok" or "menu" keeps the conversation where it is.
 enum LanguageDetector {
-    /// A stopword counts fully; a word seen in a language's examples or answers counts half. A word shared by
-    /// several languages is split between them (`a` says little, `the` says English).
+    /// A stopword counts fully; a word seen in a language's examples counts half, in its answers a quarter
+    /// more. A word shared by several languages is split between them (`a` says little, `the` says English).
     static let stopwordClue = 1.0
-    static let vocabularyClue = 0.5
+    static let exampleClue = 0.5
+    static let vocabularyClue = 0.25
     /// How close to the best the hinted language must be to be kept.
     static let hintRatio = 0.75
 
@@ -21,6 +22,7 @@ enum LanguageDetector {
             case .latin:
                 latinWords += 1
                 add(feature.stopwordMask, stopwordClue, to: &scores)
+                add(feature.exampleMask, exampleClue, to: &scores)
                 add(feature.vocabularyMask, vocabularyClue, to: &scores)
             case .digits, .other:
                 continue

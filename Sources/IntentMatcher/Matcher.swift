@@ -12,10 +12,17 @@ public struct Matcher: Sendable {
         index = MatcherIndex(answers: answers, configuration: configuration)
     }
 
+    /// What to do with `text`. `hint` is the conversation's language: it breaks ties in language detection
+    /// (`menu`, `ok`) and stems the words when the text gives no clue. Only the first
+    /// `configuration.maximumScalars` Unicode scalars are read. Never fails: empty, emoji-only or digit-only
+    /// text falls back with a nil language. For `clarify`, `alternatives` are the choices (best first,
+    /// including the best); otherwise the runners-up.
     public func match(_ text: String, language hint: Language? = nil) -> Match {
         decide(analyse(text, hint: hint))
     }
 
+    /// The same decision as `match`, with the words as the matcher saw them and the best candidates with the
+    /// example each came closest to.
     public func explain(_ text: String, language hint: Language? = nil) -> Explanation {
         let analysis = analyse(text, hint: hint, details: true)
         return Explanation(analysis: analysis, match: decide(analysis), index: index, text: text)
@@ -24,7 +31,7 @@ public struct Matcher: Sendable {
     /// The language the message seems to be in, or nil when it gives no clue (emoji, digits, unknown words).
     public func detectLanguage(_ text: String) -> Language? {
         let tokens = TextNormalizer.tokens(text, limit: configuration.maximumScalars)
-        return LanguageDetector.detect(tokens, features: tokens.map(index.features(of:)), hint: nil)
+        return LanguageDetector.detect(tokens, features: features(of: tokens), hint: nil)
     }
 
     // MARK: - Scoring
@@ -47,7 +54,7 @@ public struct Matcher: Sendable {
 
     func analyse(_ text: String, hint: Language?, details: Bool = false) -> Analysis {
         let tokens = TextNormalizer.tokens(text, limit: configuration.maximumScalars)
-        let features = tokens.map(index.features(of:))
+        let features = features(of: tokens)
         let language = LanguageDetector.detect(tokens, features: features, hint: hint)
         let stemming = language ?? hint ?? .en
         var analysis = Analysis(
@@ -55,6 +62,14 @@ public struct Matcher: Sendable {
             hasLetters: tokens.contains { $0.script != .digits }, scores: [], bestExample: [])
         score(&analysis, details: details)
         return analysis
+    }
+
+    /// A loop rather than `tokens.map(index.features(of:))`: a partially applied method copies the index.
+    private func features(of tokens: [Token]) -> [WordFeatures] {
+        var features: [WordFeatures] = []
+        features.reserveCapacity(tokens.count)
+        for token in tokens { features.append(index.features(of: token)) }
+        return features
     }
 
     /// TF-IDF cosine of the message with every example (terms and trigrams blended), an intent taking its best
@@ -123,35 +138,27 @@ public struct Matcher: Sendable {
                 rebasing: buffer[(2 * exampleCount + intentCount)..<(2 * exampleCount + 2 * intentCount)])
             let answerDots = UnsafeMutableBufferPointer(rebasing: buffer[(2 * exampleCount + 2 * intentCount)...])
             for (id, weight) in termQuery {
-                for posting in index.termPostings[Int(id)] {
-                    termDots[Int(posting.target)] += weight * Double(posting.weight)
-                }
-                for posting in index.termCentroidPostings[Int(id)] {
-                    termCentroid[Int(posting.target)] += weight * Double(posting.weight)
-                }
+                index.termPostings.accumulate(id, weight, into: termDots)
+                index.termCentroidPostings.accumulate(id, weight, into: termCentroid)
             }
             for (id, weight) in answerQuery where answerShare > 0 {
-                for posting in index.answerPostings[Int(id)] {
-                    answerDots[Int(posting.target)] += weight * Double(posting.weight)
-                }
+                index.answerPostings.accumulate(id, weight, into: answerDots)
             }
             for (id, weight) in gramQuery {
-                for posting in index.gramPostings[Int(id)] {
-                    gramDots[Int(posting.target)] += weight * Double(posting.weight)
-                }
-                for posting in index.gramCentroidPostings[Int(id)] {
-                    gramCentroid[Int(posting.target)] += weight * Double(posting.weight)
-                }
+                index.gramPostings.accumulate(id, weight, into: gramDots)
+                index.gramCentroidPostings.accumulate(id, weight, into: gramCentroid)
             }
             let termScale = termNorm > 0 ? termShare / termNorm : 0
             let gramScale = gramNorm > 0 ? (1 - termShare) / gramNorm : 0
             var best = [Double](repeating: 0, count: intentCount)
-            for example in 0..<exampleCount {
-                let similarity = termDots[example] * termScale + gramDots[example] * gramScale
-                let intent = index.examples[example].intent
-                if similarity > best[intent] {
-                    best[intent] = similarity
-                    bestExample[intent] = example
+            index.exampleIntents.withUnsafeBufferPointer { exampleIntents in
+                for example in 0..<exampleCount {
+                    let similarity = termDots[example] * termScale + gramDots[example] * gramScale
+                    let intent = Int(exampleIntents[example])
+                    if similarity > best[intent] {
+                        best[intent] = similarity
+                        bestExample[intent] = example
+                    }
                 }
             }
             for intent in 0..<intentCount {
@@ -193,26 +200,29 @@ public struct Matcher: Sendable {
 
     // MARK: - Deciding
 
+    /// The decision from the scores. `alternatives` holds, best first, the other intents above `clarifyFloor`
+    /// (at most `maximumAlternatives`); for `clarify`, whose `intent` is nil, it holds every close candidate
+    /// including the best one, so that it is the list of choices to offer as it stands.
     func decide(_ analysis: Analysis) -> Match {
         let language = analysis.language
         guard analysis.hasLetters else {
             return Match(decision: .fallback, intent: nil, score: 0, language: language, alternatives: [])
         }
-        let order = analysis.scores.indices
-            .filter { analysis.scores[$0] > 0 }
-            .sorted { analysis.scores[$0] > analysis.scores[$1] }
-        let ranked = order.map { ScoredIntent(intent: index.intentIDs[$0], score: analysis.scores[$0]) }
+        let scores = analysis.scores
+        let order = scores.indices.filter { scores[$0] > 0 }.sorted { scores[$0] > scores[$1] }
+        let ranked = order.prefix(configuration.maximumAlternatives + 2)
+            .map { ScoredIntent(intent: index.intentIDs[$0], score: scores[$0]) }
         let offerable = ranked.filter { $0.score >= configuration.clarifyFloor }
         func alternatives(without chosen: String?) -> [ScoredIntent] {
             Array(offerable.filter { $0.intent != chosen }.prefix(configuration.maximumAlternatives))
         }
 
-        // Urgent intents first, from a lower threshold when the message has one of their telling words:
-        // recall matters most there.
+        // Urgent intents first, over any other intent and from a lower threshold, when the message has one of
+        // their telling words (recall matters most there); without one, an urgent intent must come first on
+        // its own score like any other ("I want a volunteer" shares "want" with "I want to die").
         if let urgentIndex = order.first(where: { intent in
-            index.escalations[intent] == .urgent && (analysis.scores[intent] >= configuration.answerThreshold
-                || (analysis.scores[intent] >= configuration.urgentThreshold
-                    && analysis.urgentEvidence.contains(intent)))
+            index.escalations[intent] == .urgent && analysis.scores[intent] >= configuration.urgentThreshold
+                && analysis.urgentEvidence.contains(intent)
         }) {
             let urgent = index.intentIDs[urgentIndex]
             return Match(decision: .escalate, intent: urgent, score: analysis.scores[urgentIndex],
@@ -231,7 +241,7 @@ public struct Matcher: Sendable {
             return Match(decision: .fallback, intent: nil, score: best.score, language: language,
                          alternatives: alternatives(without: nil))
         }
-        let escalation = answers[best.intent]?.escalate ?? .never
+        let escalation = order.first.map { index.escalations[$0] } ?? .never
         let decision: Decision = escalation == .always || escalation == .urgent ? .escalate : .answer
         return Match(decision: decision, intent: best.intent, score: best.score, language: language,
                      alternatives: alternatives(without: best.intent))

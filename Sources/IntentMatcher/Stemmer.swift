@@ -48,21 +48,21 @@ enum Stemmer {
     /// Plural s/es, -ing, -ed, -ly, -ment, -tion/-ation, final e; `-ize` and `-ise` meet.
     private static func english(_ word: inout [UInt8]) {
         guard word.count > 3 else { return }
-        if strip(&word, ["ies"], minimum: 2, replacement: "y") {
-        } else if strip(&word, ["sses"], minimum: 2, replacement: "ss") {
+        if strip(&word, Suffixes.ies, minimum: 2, replacement: "y") {
+        } else if strip(&word, Suffixes.sses, minimum: 2, replacement: "ss") {
         } else if word.last == 0x73, word.count > 3, !hasSuffix(word, "ss"), !hasSuffix(word, "us"),
                   !hasSuffix(word, "is") {
             word.removeLast()
         }
-        if strip(&word, ["ingly", "edly"], minimum: 3) {
-        } else if strip(&word, ["ing"], minimum: 3) || strip(&word, ["ed"], minimum: 3) {
+        if strip(&word, Suffixes.adverbialParticiples, minimum: 3) {
+        } else if strip(&word, Suffixes.ing, minimum: 3) || strip(&word, Suffixes.ed, minimum: 3) {
             undouble(&word)
-        } else if strip(&word, ["ation", "ition"], minimum: 4) {
-        } else if strip(&word, ["tion"], minimum: 3, replacement: "t") {
-        } else if strip(&word, ["ment", "ness", "ful", "ly"], minimum: 3) {
+        } else if strip(&word, Suffixes.ationItion, minimum: 4) {
+        } else if strip(&word, Suffixes.tion, minimum: 3, replacement: "t") {
+        } else if strip(&word, Suffixes.englishNounAdverb, minimum: 3) {
         }
-        strip(&word, ["e"], minimum: 3)
-        strip(&word, ["iz"], minimum: 2, replacement: "is")
+        strip(&word, Suffixes.finalE, minimum: 3)
+        strip(&word, Suffixes.iz, minimum: 2, replacement: "is")
     }
 
     private static func hasSuffix(_ word: [UInt8], _ suffix: StaticString) -> Bool {
@@ -81,57 +81,53 @@ enum Stemmer {
     /// Plural s/x, participles -é/-ée/-és, infinitives -er/-ir, -ment, -tion, common verb endings.
     private static func french(_ word: inout [UInt8]) {
         guard word.count > 3 else { return }
-        strip(&word, ["s", "x"], minimum: 3)
-        if strip(&word, ["issement", "ement", "ment"], minimum: 4) {
-        } else if strip(&word, ["ation", "ition"], minimum: 4) {
-        } else if strip(&word, ["tion"], minimum: 3, replacement: "t") {
-        } else if strip(&word, ["eront", "erait", "erais", "aient", "erons", "erez", "ions", "iez", "ait", "ais",
-                                "ant", "ons", "ent", "ez", "er", "ir", "ee", "ie", "e"], minimum: 4) {
+        strip(&word, Suffixes.frenchPlural, minimum: 3)
+        if strip(&word, Suffixes.frenchMent, minimum: 4) {
+        } else if strip(&word, Suffixes.ationItion, minimum: 4) {
+        } else if strip(&word, Suffixes.tion, minimum: 3, replacement: "t") {
+        } else if strip(&word, Suffixes.frenchVerb, minimum: 3) {
         }
-        strip(&word, ["e"], minimum: 4)
+        strip(&word, Suffixes.finalE, minimum: 3)
     }
 
     /// Plurals, -ción, -mente, participles and the common verb endings; the final vowel goes, so `pago`,
     /// `pagar`, `pagaron` and `pagado` meet.
     private static func spanish(_ word: inout [UInt8]) {
         guard word.count > 3 else { return }
-        if strip(&word, ["ciones", "cion"], minimum: 3, replacement: "c") {
+        if strip(&word, Suffixes.spanishCion, minimum: 3, replacement: "c") {
             return
         }
-        if strip(&word, ["amente", "mente"], minimum: 4) { return }
-        if strip(&word, ["aciones", "adoras", "adores", "ieron", "aron", "ando", "iendo", "ados", "adas", "idos",
-                         "idas", "ado", "ada", "ido", "ida", "amos", "emos", "imos", "aba", "ian", "ar", "er", "ir",
-                         "an", "en", "as", "es", "os", "a", "e", "o"], minimum: 3) {
+        if strip(&word, Suffixes.mente, minimum: 4) { return }
+        if strip(&word, Suffixes.spanishVerbNoun, minimum: 3) {
         }
-        strip(&word, ["s"], minimum: 3)
-        strip(&word, ["a", "e", "o", "i"], minimum: 4)
+        strip(&word, Suffixes.plural, minimum: 3)
+        strip(&word, Suffixes.finalVowel, minimum: 4)
     }
 
     /// Plurals, -ção/-ções, -mente, participles and the common verb endings.
     private static func portuguese(_ word: inout [UInt8]) {
         guard word.count > 3 else { return }
-        if strip(&word, ["coes", "cao"], minimum: 3, replacement: "c") { return }
-        if strip(&word, ["amente", "mente"], minimum: 4) { return }
-        if strip(&word, ["aram", "eram", "iram", "ando", "endo", "indo", "ados", "adas", "idos", "idas", "ado",
-                         "ada", "ido", "ida", "amos", "emos", "imos", "ava", "ou", "eu", "iu", "ar", "er", "ir",
-                         "am", "em", "as", "es", "os", "a", "e", "o"], minimum: 3) {
+        if strip(&word, Suffixes.portugueseCao, minimum: 3, replacement: "c") { return }
+        if strip(&word, Suffixes.mente, minimum: 4) { return }
+        if strip(&word, Suffixes.portugueseVerbNoun, minimum: 3) {
         }
-        strip(&word, ["s"], minimum: 3)
-        strip(&word, ["a", "e", "o", "i"], minimum: 4)
+        strip(&word, Suffixes.plural, minimum: 3)
+        strip(&word, Suffixes.finalVowel, minimum: 4)
     }
 
     // MARK: - Arabic
 
     private static let arabicPrefixes: [[Unicode.Scalar]] = [
-        "وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل",
+        "وال", "فال", "بال", "كال", "لل", "ال", "و",
     ].map { Array($0.unicodeScalars) }
     private static let arabicSuffixes: [[Unicode.Scalar]] = [
-        "ات", "ون", "ين", "ها", "هم", "كم", "نا", "ي",
+        "ات", "ون", "ين", "وا", "ها", "هم", "كم", "نا", "ني", "ي", "ه", "ك",
     ].map { Array($0.unicodeScalars) }
 
-    /// Strips the article ال (alone or after و ف ب ك ل) when at least three letters stay, or one of the attached
-    /// conjunctions and prepositions و ف ب ل when at least four stay (many roots start with those letters:
-    /// لازم, فلوس, بحث), then one plural or pronoun suffix on the same condition.
+    /// Strips the article ال, alone or after one of the attached particles و ف ب ك ل (`والبيانات`, `بالمهمة`,
+    /// `للعمال`), when at least three letters stay, and the conjunction و alone when at least four stay. ف ب ل
+    /// alone are left: they begin too many roots (`بيانات`, `فلوس`, `لازم`) and cutting them cost more matches
+    /// than it gained on the regression phrases. Then one plural or pronoun suffix goes on the same conditions.
     private static func arabic(_ word: String) -> String {
         var letters = Array(word.unicodeScalars)
         for prefix in arabicPrefixes
@@ -149,4 +145,39 @@ enum Stemmer {
         view.append(contentsOf: letters)
         return String(view)
     }
+}
+
+/// The suffix lists, built once (an array literal in the call would be allocated on every word).
+private enum Suffixes {
+    static let ies: [StaticString] = ["ies"]
+    static let sses: [StaticString] = ["sses"]
+    static let adverbialParticiples: [StaticString] = ["ingly", "edly"]
+    static let ing: [StaticString] = ["ing"]
+    static let ed: [StaticString] = ["ed"]
+    static let ationItion: [StaticString] = ["ation", "ition"]
+    static let tion: [StaticString] = ["tion"]
+    static let englishNounAdverb: [StaticString] = ["ment", "ness", "ful", "ly"]
+    static let finalE: [StaticString] = ["e"]
+    static let iz: [StaticString] = ["iz"]
+    static let frenchPlural: [StaticString] = ["s", "x"]
+    static let frenchMent: [StaticString] = ["issement", "ement", "ment"]
+    static let frenchVerb: [StaticString] = [
+        "eront", "erait", "erais", "aient", "erons", "erez", "ions", "iez", "ait", "ais", "ant", "ons", "ent", "ez",
+        "er", "ir", "ee", "ie", "e",
+    ]
+    static let spanishCion: [StaticString] = ["ciones", "cion"]
+    static let mente: [StaticString] = ["amente", "mente"]
+    static let spanishVerbNoun: [StaticString] = [
+        "aciones", "adoras", "adores", "ieron", "aron", "ando", "iendo", "ados", "adas", "idos", "idas", "ado",
+        "ada", "ido", "ida", "amos", "emos", "imos", "aba", "ian", "ar", "er", "ir", "an", "en", "as", "es", "os",
+        "a", "e", "o",
+    ]
+    static let plural: [StaticString] = ["s"]
+    static let finalVowel: [StaticString] = ["a", "e", "o", "i"]
+    static let portugueseCao: [StaticString] = ["coes", "cao"]
+    static let portugueseVerbNoun: [StaticString] = [
+        "aram", "eram", "iram", "ando", "endo", "indo", "ados", "adas", "idos", "idas", "ado", "ada", "ido", "ida",
+        "amos", "emos", "imos", "ava", "ou", "eu", "iu", "ar", "er", "ir", "am", "em", "as", "es", "os", "a", "e",
+        "o",
+    ]
 }

@@ -67,7 +67,8 @@ extension ProblemList {
             if allowed.contains(pair.key) {
                 result[pair.key] = (pair.keyNode, pair.value)
             } else {
-                add(pair.keyNode, "unknown key '\(pair.key)' in \(context) (allowed: \(allowed.joined(separator: ", ")))")
+                let list = allowed.joined(separator: ", ")
+                add(pair.keyNode, "unknown key '\(pair.key)' in \(context) (allowed: \(list))")
             }
         }
         return result

@@ -110,11 +110,11 @@ public func ngircdPath() -> String? {
 
 /// A private ngircd on a free loopback port, named `irc.helpline.test` so that a test can tell
 /// it from any other IRC server on the machine.
-public func startNgircd(pingTimeout: Int = 120, relaxedFlood: Bool = false) throws -> ServerProcess {
+public func startNgircd(pingTimeout: Int = 120, relaxedFlood: Bool = false, port: Int? = nil) throws -> ServerProcess {
     guard let executable = ngircdPath() else {
         throw TestServerError(description: "ngircd is not installed: run scripts/bootstrap")
     }
-    let port = freeLoopbackPort()
+    let port = port ?? freeLoopbackPort()
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-ngircd-\(port)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let config = """
@@ -129,6 +129,7 @@ public func startNgircd(pingTimeout: Int = 120, relaxedFlood: Bool = false) thro
         [Limits]
         PingTimeout = \(max(5, pingTimeout))
         MaxNickLength = 30
+        \(relaxedFlood ? "MaxPenaltyTime = 0" : "")
         [Options]
         DNS = no
         Ident = no

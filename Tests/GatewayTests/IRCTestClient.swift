@@ -1,0 +1,64 @@
+import Foundation
+import IRC
+import Transport
+
+/// A person on the test IRC server: registers, sends lines, and records what reaches it.
+actor IRCTestClient {
+    let nick: String
+    private let connection: LineConnection
+    private(set) var received: [IRCMessage] = []
+    private var reader: Task<Void, Never>?
+
+    init(nick: String, port: Int, loop: CurlEventLoop) async throws {
+        self.nick = nick
+        connection = try await loop.connectLine(LineOptions(host: "127.0.0.1", port: port))
+        try await connection.send("NICK \(nick)")
+        try await connection.send("USER \(nick) 0 * :test")
+    }
+
+    /// Starts reading; answers PINGs so the server keeps us.
+    func start() {
+        reader = Task { [connection] in
+            while !Task.isCancelled {
+                guard let line = try? await connection.readLine(timeout: .seconds(1)) else {
+                    if Task.isCancelled { return }
+                    continue
+                }
+                guard let message = try? IRCMessage.parse(line) else { continue }
+                if message.command == "PING" { try? await connection.send("PONG :\(message.params.last ?? "")") }
+                self.record(message)
+            }
+        }
+    }
+
+    private func record(_ message: IRCMessage) { received.append(message) }
+
+    func send(_ line: String) async throws { try await connection.send(line) }
+
+    func say(_ text: String, to target: String = "entraide") async throws {
+        try await connection.send(try IRCMessage(command: "PRIVMSG", params: [target, text]).serialize())
+    }
+
+    /// Private messages to us, in order, as (sender, text).
+    var privateMessages: [(from: String, text: String)] {
+        received.filter { $0.command == "PRIVMSG" && $0.params.first == nick }.map { ($0.nick ?? "", $0.params.last ?? "") }
+    }
+
+    func waitUntil(timeout: Duration = .seconds(20), _ condition: @Sendable (IRCTestClient) async -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if await condition(self) { return true }
+            try? await Task.sleep(for: .milliseconds(25))
+        }
+        return await condition(self)
+    }
+
+    func waitForWelcome() async -> Bool {
+        await waitUntil { await $0.received.contains { $0.command == "001" } }
+    }
+
+    func close() {
+        reader?.cancel()
+        connection.close()
+    }
+}

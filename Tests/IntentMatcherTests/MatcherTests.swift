@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+@testable import IntentMatcher
+
+@Suite("Matching messages to intents", .enabled(if: Shipped.loads, "intents/ does not load"))
+struct MatcherTests {
+    let matcher = Shipped.matcher
+
+    @Test(arguments: [
+        ("hello", Language.en), ("bonjour", .fr), ("hola", .es), ("olá", .pt), ("مرحبا", .ar),
+        ("hi", .en), ("salut", .fr), ("buenas", .es), ("oi", .pt), ("أهلا", .ar),
+    ])
+    func greetingsInEveryLanguage(_ text: String, _ language: Language) throws {
+        let match = try #require(matcher).match(text)
+        #expect(match.decision == .answer)
+        #expect(match.intent == "greeting")
+        #expect(match.language == language)
+    }
+
+    @Test(arguments: ["merci", "gracias", "thanks", "thx"])
+    func veryShortExactExamples(_ text: String) throws {
+        let match = try #require(matcher).match(text)
+        #expect(match.decision == .answer && match.intent == "thanks", "\(match)")
+    }
+
+    @Test(arguments: [
+        "I want to talk to a human", "je veux parler à une vraie personne", "quiero hablar con una persona",
+        "quero falar com uma pessoa", "أريد التحدث مع شخص حقيقي",
+    ])
+    func askingForAPersonEscalates(_ text: String) throws {
+        let match = try #require(matcher).match(text)
+        #expect(match.decision == .escalate)
+        #expect(match.intent == "human")
+    }
+
+    /// Phrasings of crisis that are not examples, in every language: each must escalate, whatever else the
+    /// message also talks about.
+    @Test(arguments: [
+        "i want to die", "I keep thinking about killing myself", "I'm going to hurt myself tonight",
+        "je veux mourir", "je pense au suicide", "je vais me faire du mal ce soir",
+        "me quiero morir", "estoy pensando en suicidarme", "ya no quiero vivir más",
+        "quero morrer", "estou pensando em me matar", "não quero mais viver",
+        "أريد أن أموت", "أفكر في الانتحار", "سأؤذي نفسي الليلة",
+        "my hit got rejected and I want to die",
+    ])
+    func crisisEscalatesInEveryLanguage(_ text: String) throws {
+        let matcher = try #require(matcher)
+        let match = matcher.match(text)
+        #expect(match.decision == .escalate, "\(matcher.explain(text))")
+        #expect(match.intent == "crisis")
+    }
+
+    @Test(arguments: [
+        "what's the weather in Nairobi tomorrow", "recette de crêpes au chocolat",
+        "quién ganó el partido de fútbol ayer", "qual é a capital da França", "ما هي أفضل وصفة للكبسة",
+    ])
+    func outOfScopeFallsBack(_ text: String) throws {
+        let matcher = try #require(matcher)
+        let match = matcher.match(text)
+        #expect(match.decision == .fallback, "\(matcher.explain(text))")
+        #expect(match.intent == nil)
+    }
+
+    @Test func anAnswerComesWithItsIntentAndAlternatives() throws {
+        let match = try #require(matcher).match("requester rejected my hit, can I still get paid?")
+        #expect(match.decision == .answer)
+        #expect(match.intent == "rejection-unpaid")
+        #expect(match.score > 0 && match.score <= 1)
+        #expect(!match.alternatives.contains { $0.intent == "rejection-unpaid" })
+        #expect(match.alternatives.count <= MatcherConfiguration.default.maximumAlternatives)
+    }
+
+    @Test func closeCandidatesAskTheWorkerToChoose() throws {
+        var configuration = MatcherConfiguration.default
+        configuration.clarifyMargin = 1
+        let matcher = Matcher(answers: try #require(Shipped.answers), configuration: configuration)
+        let match = matcher.match("my account was suspended and my payment never arrived")
+        #expect(match.decision == .clarify)
+        #expect(match.intent == nil)
+        #expect(match.alternatives.count >= 2)
+        #expect(match.alternatives == match.alternatives.sorted { $0.score > $1.score })
+    }
+
+    @Test func typosStillMatch() throws {
+        let matcher = try #require(matcher)
+        #expect(matcher.match("humann").intent == "human")
+        #expect(matcher.match("graciass").intent == "thanks")
+        #expect(matcher.match("holaa").intent == "greeting")
+    }
+
+    /// Bad input never crashes and gets a sensible decision.
+    @Test func badInput() throws {
+        let matcher = try #require(matcher)
+        for text in ["", "   \n\t", "🙂👍🎉", "?!?!...;;", "12345 678", "\u{200B}\u{202E}\u{2066}"] {
+            let match = matcher.match(text)
+            #expect(match.decision == .fallback, "\(text.debugDescription): \(match)")
+            #expect(match.intent == nil)
+        }
+        let invalid = String(decoding: [0xFF, 0xFE, 0xC3, 0x28, 0xA0, 0xA1], as: UTF8.self)
+        #expect(matcher.match(invalid).decision == .fallback)
+        // A megabyte: only the first scalars are matched, so it costs what a normal message costs.
+        let huge = String(repeating: "my hit was rejected ", count: 52_429)
+        let start = ContinuousClock.now
+        let hugeMatch = matcher.match(huge)
+        print("1 MiB message: \(hugeMatch.decision) \(hugeMatch.intent ?? "-") in \(ContinuousClock.now - start)")
+        _ = matcher.explain(huge)
+        // Mixed scripts and right-to-left text with bidi controls.
+        #expect(matcher.match("hello مرحبا").intent == "greeting")
+        #expect(matcher.match("\u{202B}مرحبا\u{202C}\u{200F}").intent == "greeting")
+        _ = matcher.match("привет 你好 שלום नमस्ते")
+        _ = matcher.match(String(repeating: "\u{0301}", count: 10_000))
+        _ = matcher.match(String(repeating: "é", count: 5_000))
+    }
+
+    @Test func explanationsShowTheWordsAndTheExamples() throws {
+        let explanation = try #require(matcher).explain("Mon HIT a été rejeté, je ne suis pas payée")
+        #expect(explanation.language == .fr)
+        #expect(explanation.normalized == "mon hit a ete rejete je ne suis pas payee")
+        #expect(explanation.words.contains { $0.text == "hit" && $0.term == "task" })
+        #expect(explanation.words.contains { $0.text == "je" && $0.isStopword })
+        let best = try #require(explanation.candidates.first)
+        #expect(best.intent == "rejection-unpaid")
+        #expect(best.example == "mon HIT a été rejeté et je ne suis pas payé")
+        #expect(explanation.match.intent == "rejection-unpaid")
+        #expect(explanation.description.contains("rejection-unpaid"))
+        #expect(explanation.description.contains("hit→task"))
+    }
+
+    @Test func theIndexIsBuiltQuickly() throws {
+        let answers = try #require(Shipped.answers)
+        let start = ContinuousClock.now
+        _ = Matcher(answers: answers)
+        // Printed, not asserted: debug builds and a busy machine make times meaningless as a pass/fail.
+        print("index built in \(ContinuousClock.now - start) for \(answers.intents.count) intents")
+    }
+}
