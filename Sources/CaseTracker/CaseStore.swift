@@ -15,8 +15,9 @@ public final class CaseStore: Sendable {
         case normal
     }
 
-    private let database: DatabasePool
-    private let logger: Logger
+    /// Internal, not private: extensions in other files of the module (one per concern) use it.
+    let database: DatabasePool
+    let logger: Logger
 
     /// Opens (and creates or migrates) the store at `path`.
     public init(path: String, durability: Durability = .full, logger: Logger = Logger(label: "entraide.store")) throws {

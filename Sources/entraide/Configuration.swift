@@ -24,26 +24,7 @@ struct Configuration: Sendable, Equatable {
     var storeDurability = CaseStore.Durability.full
     /// The file holding the pseudonym key; empty means `<data_dir>/pseudonym.key`.
     var pseudonymKeyFile = ""
-    /// The IRC server; empty means no IRC channel.
-    var ircHost = ""
-    var ircPort = 6667
-    var ircTLS = false
-    var ircVerifyTLS = true
-    var ircCAFile = ""
-    /// `host:port` of a SOCKS5 proxy (Tor, for instance); empty means a direct connection.
-    var ircSOCKS5Proxy = ""
-    var ircNick = "entraide"
-    /// The volunteers' channel, joined after registration; empty means none.
-    var ircVolunteersChannel = "#entraide-volunteers"
-    /// A file holding the channel key (secret); `ENTRAIDE_IRC_CHANNEL_KEY` works too.
-    var ircChannelKeyFile = ""
-    var ircSASLAccount = ""
-    /// A file holding the SASL password (secret); `ENTRAIDE_IRC_SASL_PASSWORD` works too.
-    var ircSASLPasswordFile = ""
-    var ircBurst = 4
-    var ircLineIntervalMilliseconds = 1000
-    var ircPingIdleSeconds = 60
-    var ircPingTimeoutSeconds = 30
+    var irc = IRCSettings()
 
     var databasePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("entraide.sqlite").path }
 
@@ -63,7 +44,10 @@ struct Configuration: Sendable, Equatable {
         }
     }
 
-    static let keys: [Key] = [
+    /// Every key; each channel's keys live beside its settings (Configuration+IRC.swift, …).
+    static let keys: [Key] = coreKeys + ircKeys
+
+    static let coreKeys: [Key] = [
         Key(name: "data_dir") { config, value in
             guard !value.isEmpty else { return "must not be empty" }
             config.dataDirectory = value
@@ -97,55 +81,9 @@ struct Configuration: Sendable, Equatable {
             config.pseudonymKeyFile = value
             return nil
         },
-        Key(name: "irc.host") { config, value in
-            config.ircHost = value
-            return nil
-        },
-        Key(name: "irc.port") { config, value in integer(value, 1...65535) { config.ircPort = $0 } },
-        Key(name: "irc.tls") { config, value in boolean(value) { config.ircTLS = $0 } },
-        Key(name: "irc.verify_tls") { config, value in boolean(value) { config.ircVerifyTLS = $0 } },
-        Key(name: "irc.ca_file") { config, value in
-            config.ircCAFile = value
-            return nil
-        },
-        Key(name: "irc.socks5_proxy") { config, value in
-            guard value.isEmpty || value.contains(":") else { return "must be host:port" }
-            config.ircSOCKS5Proxy = value
-            return nil
-        },
-        Key(name: "irc.nick") { config, value in
-            guard !value.isEmpty, !value.contains(" ") else { return "must be one word" }
-            config.ircNick = value
-            return nil
-        },
-        Key(name: "irc.volunteers_channel") { config, value in
-            guard value.isEmpty || value.hasPrefix("#") || value.hasPrefix("&") else { return "must start with #" }
-            config.ircVolunteersChannel = value
-            return nil
-        },
-        Key(name: "irc.channel_key_file") { config, value in
-            config.ircChannelKeyFile = value
-            return nil
-        },
-        Key(name: "irc.sasl_account") { config, value in
-            config.ircSASLAccount = value
-            return nil
-        },
-        Key(name: "irc.sasl_password_file") { config, value in
-            config.ircSASLPasswordFile = value
-            return nil
-        },
-        Key(name: "irc.burst") { config, value in integer(value, 1...100) { config.ircBurst = $0 } },
-        Key(name: "irc.line_interval_ms") { config, value in
-            integer(value, 0...60_000) { config.ircLineIntervalMilliseconds = $0 }
-        },
-        Key(name: "irc.ping_idle_seconds") { config, value in integer(value, 5...3600) { config.ircPingIdleSeconds = $0 } },
-        Key(name: "irc.ping_timeout_seconds") { config, value in
-            integer(value, 5...3600) { config.ircPingTimeoutSeconds = $0 }
-        },
     ]
 
-    private static func integer(_ text: String, _ range: ClosedRange<Int>, _ set: (Int) -> Void) -> String? {
+    static func integer(_ text: String, _ range: ClosedRange<Int>, _ set: (Int) -> Void) -> String? {
         guard let value = Int(text), range.contains(value) else {
             return "must be a whole number from \(range.lowerBound) to \(range.upperBound)"
         }
@@ -153,7 +91,7 @@ struct Configuration: Sendable, Equatable {
         return nil
     }
 
-    private static func boolean(_ text: String, _ set: (Bool) -> Void) -> String? {
+    static func boolean(_ text: String, _ set: (Bool) -> Void) -> String? {
         switch text.lowercased() {
         case "true", "yes", "on", "1": set(true)
         case "false", "no", "off", "0": set(false)

@@ -24,7 +24,7 @@ struct Serve: AsyncParsableCommand {
         let loop = try CurlEventLoop(logger: services.logger)
 
         var channels: [any Service] = []
-        if !configuration.ircHost.isEmpty {
+        if !configuration.irc.host.isEmpty {
             channels.append(
                 IRCChannel(
                     loop: loop, helpline: services.helpline,
@@ -51,29 +51,29 @@ struct Serve: AsyncParsableCommand {
         _ configuration: Configuration, environment: [String: String]
     ) throws -> IRCChannelConfiguration {
         let password = try Configuration.secret(
-            environment: environment, variable: "ENTRAIDE_IRC_SASL_PASSWORD", file: configuration.ircSASLPasswordFile)
+            environment: environment, variable: "ENTRAIDE_IRC_SASL_PASSWORD", file: configuration.irc.saslPasswordFile)
         let channelKey = try Configuration.secret(
-            environment: environment, variable: "ENTRAIDE_IRC_CHANNEL_KEY", file: configuration.ircChannelKeyFile)
-        if !configuration.ircSASLAccount.isEmpty && password == nil {
+            environment: environment, variable: "ENTRAIDE_IRC_CHANNEL_KEY", file: configuration.irc.channelKeyFile)
+        if !configuration.irc.saslAccount.isEmpty && password == nil {
             throw ConfigurationError(
                 "irc.sasl_account is set but no password: set ENTRAIDE_IRC_SASL_PASSWORD or irc.sasl_password_file")
         }
         let client = IRCClientConfiguration(
-            nick: configuration.ircNick,
-            fallbackNicks: [configuration.ircNick + "_", configuration.ircNick + "-bot"],
-            saslAccount: configuration.ircSASLAccount.isEmpty ? nil : configuration.ircSASLAccount,
+            nick: configuration.irc.nick,
+            fallbackNicks: [configuration.irc.nick + "_", configuration.irc.nick + "-bot"],
+            saslAccount: configuration.irc.saslAccount.isEmpty ? nil : configuration.irc.saslAccount,
             saslPassword: password,
-            channels: configuration.ircVolunteersChannel.isEmpty
-                ? [] : [.init(name: configuration.ircVolunteersChannel, key: channelKey)],
-            idleBeforePing: .seconds(configuration.ircPingIdleSeconds),
-            pingTimeout: .seconds(configuration.ircPingTimeoutSeconds))
+            channels: configuration.irc.volunteersChannel.isEmpty
+                ? [] : [.init(name: configuration.irc.volunteersChannel, key: channelKey)],
+            idleBeforePing: .seconds(configuration.irc.pingIdleSeconds),
+            pingTimeout: .seconds(configuration.irc.pingTimeoutSeconds))
         let connection = LineOptions(
-            host: configuration.ircHost, port: configuration.ircPort, tls: configuration.ircTLS,
-            verifyPeer: configuration.ircVerifyTLS, caFile: configuration.ircCAFile.isEmpty ? nil : configuration.ircCAFile,
-            socks5Proxy: configuration.ircSOCKS5Proxy.isEmpty ? nil : configuration.ircSOCKS5Proxy)
+            host: configuration.irc.host, port: configuration.irc.port, tls: configuration.irc.tls,
+            verifyPeer: configuration.irc.verifyTLS, caFile: configuration.irc.caFile.isEmpty ? nil : configuration.irc.caFile,
+            socks5Proxy: configuration.irc.socks5Proxy.isEmpty ? nil : configuration.irc.socks5Proxy)
         return IRCChannelConfiguration(
-            connection: connection, client: client, burst: configuration.ircBurst,
-            lineInterval: .milliseconds(configuration.ircLineIntervalMilliseconds))
+            connection: connection, client: client, burst: configuration.irc.burst,
+            lineInterval: .milliseconds(configuration.irc.lineIntervalMilliseconds))
     }
 }
 
