@@ -90,7 +90,8 @@ public final class CaseStore: Sendable {
     /// With `eraseWorker`, everything about the worker goes instead (messages, replies, the
     /// conversation) except the address, kept only until the replies given here are delivered.
     public func complete(
-        _ item: InboxItem, state: ConversationState, replies: [String], eraseWorker: Bool = false, at date: Date = Date()
+        _ item: InboxItem, state: ConversationState, replies: [String], eraseWorker: Bool = false,
+        unanswered: UnansweredQuestion? = nil, at date: Date = Date()
     ) throws {
         let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
         try database.write { db in
@@ -99,7 +100,7 @@ public final class CaseStore: Sendable {
             // Already done (by a run that crashed after committing), or erased meanwhile.
             guard processed == false else { return }
             if eraseWorker {
-                for table in ["inbox", "outbox", "conversation"] {
+                for table in ["inbox", "outbox", "conversation", "unanswered", "helpline_case", "announcement"] {
                     try db.execute(sql: "DELETE FROM \(table) WHERE pseudonym = ?", arguments: [item.pseudonym])
                 }
             } else {
@@ -110,6 +111,11 @@ public final class CaseStore: Sendable {
                         """,
                     arguments: [item.pseudonym, json, date])
                 try db.execute(sql: "UPDATE inbox SET processed_at = ? WHERE id = ?", arguments: [date, item.id])
+                if let unanswered {
+                    try db.execute(
+                        sql: "INSERT INTO unanswered (pseudonym, text, language, decision, created_at) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [item.pseudonym, unanswered.text, unanswered.language, unanswered.decision, date])
+                }
             }
             for (index, text) in replies.enumerated() {
                 try db.execute(
@@ -177,6 +183,15 @@ public final class CaseStore: Sendable {
         }
     }
 
+    /// Every stored unanswered question, newest first, for the operators' gap report.
+    public func unansweredQuestions(limit: Int = 10_000) throws -> [UnansweredQuestion] {
+        try database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT text, language, decision FROM unanswered ORDER BY id DESC LIMIT ?", arguments: [limit]
+            ).map { UnansweredQuestion(text: $0["text"], language: $0["language"], decision: $0["decision"]) }
+        }
+    }
+
     // MARK: Cursors
 
     public func cursor(of channel: String) throws -> String? {
@@ -192,7 +207,7 @@ public final class CaseStore: Sendable {
     /// and truncates it, so the bytes are gone from both.
     public func erase(pseudonym: String) throws {
         try database.write { db in
-            for table in ["inbox", "outbox", "conversation", "worker_address"] {
+            for table in ["inbox", "outbox", "conversation", "unanswered", "helpline_case", "announcement", "worker_address"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE pseudonym = ?", arguments: [pseudonym])
             }
         }

@@ -46,6 +46,83 @@ enum Migrations {
                 t.column("cursor", .text).notNull()
             }
         }
+        migrator.registerMigration("v2: unanswered questions") { db in
+            // What the bot could not answer well, for operators (`entraide intents gaps`). No address;
+            // the pseudonym is kept only so that "forget me" erases these too.
+            try db.create(table: "unanswered") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("pseudonym", .text).notNull().indexed()
+                t.column("text", .text).notNull()
+                t.column("language", .text)
+                t.column("decision", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+        }
+        migrator.registerMigration("v3: volunteers, cases, case events, announcements, audit") { db in
+            try db.create(table: "volunteer") { t in
+                t.primaryKey("alias", .text)
+                // Comma-separated language codes the volunteer answers in.
+                t.column("languages", .text).notNull()
+                // The services account that proves who they are on IRC (account-tag), if any.
+                t.column("irc_account", .text)
+                // SHA-256 of their login token; the token itself is shown once and never stored.
+                t.column("token_hash", .text)
+                t.column("created_at", .datetime).notNull()
+                t.column("revoked_at", .datetime)
+            }
+            try db.create(table: "helpline_case") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("pseudonym", .text).notNull().indexed()
+                t.column("channel", .text).notNull()
+                t.column("language", .text).notNull()
+                t.column("topic", .text).notNull()
+                t.column("urgent", .boolean).notNull()
+                t.column("status", .text).notNull()  // open, claimed, closed
+                t.column("claimed_by", .text)
+                t.column("blocked", .boolean).notNull().defaults(to: false)
+                t.column("outcome", .text)
+                t.column("opened_at", .datetime).notNull()
+                t.column("claimed_at", .datetime)
+                t.column("closed_at", .datetime)
+                t.column("reminded_at", .datetime)
+            }
+            try db.create(index: "case_status", on: "helpline_case", columns: ["status", "urgent", "opened_at"])
+            try db.create(table: "case_event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("case_id", .integer).notNull().indexed().references("helpline_case", onDelete: .cascade)
+                t.column("kind", .text).notNull()
+                t.column("actor", .text).notNull()
+                t.column("text", .text)
+                t.column("created_at", .datetime).notNull()
+            }
+            // Messages to volunteers (announcements in their channel, a claimant's private
+            // messages): delivered like the outbox, but to staff, never to workers.
+            try db.create(table: "announcement") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("key", .text).notNull().unique()
+                t.column("channel", .text).notNull()
+                t.column("target", .text).notNull()
+                t.column("text", .text).notNull()
+                // The worker it is about, if any, so that "forget me" erases it.
+                t.column("pseudonym", .text).indexed()
+                t.column("created_at", .datetime).notNull()
+                t.column("delivered_at", .datetime)
+            }
+            // Every volunteer action and every refusal, chained by hashes so that an edited or
+            // removed record shows (`entraide audit verify`). No message text in it.
+            try db.create(table: "audit") { t in
+                t.autoIncrementedPrimaryKey("id")
+                // Text, exactly as hashed (a datetime column would convert it).
+                t.column("at", .text).notNull()
+                t.column("actor", .text).notNull()
+                t.column("action", .text).notNull()
+                t.column("case_id", .integer)
+                t.column("outcome", .text).notNull()
+                t.column("detail", .text).notNull()
+                t.column("previous_hash", .text).notNull()
+                t.column("hash", .text).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -70,3 +70,17 @@ public struct ConversationState: Sendable, Equatable, Codable {
         self.awaitingVolunteer = awaitingVolunteer
     }
 }
+
+/// A question the bot could not answer well (it fell back, or had to ask which topic was meant).
+public struct UnansweredQuestion: Sendable, Equatable {
+    public var text: String
+    public var language: String?
+    /// `fallback` or `clarify`.
+    public var decision: String
+
+    public init(text: String, language: String?, decision: String) {
+        self.text = text
+        self.language = language
+        self.decision = decision
+    }
+}

@@ -76,7 +76,11 @@ public final class IRCChannel: Service, Sendable {
 
     private func session() async throws {
         let connection = try await loop.connectLine(configuration.connection)
-        defer { connection.close() }
+        defer {
+            connection.close()
+            // Volunteers' logins were bound to nicks on this connection: they end with it.
+            helpline.presence.forgetAll()
+        }
         logger.info("irc.connected", metadata: ["irc.server": "\(configuration.connection.host):\(configuration.connection.port)"])
         let session = IRCSession(
             connection: connection, helpline: helpline, configuration: configuration, logger: logger)
@@ -93,8 +97,16 @@ public final class IRCChannel: Service, Sendable {
 
 /// One connection's state: the client machine, the send queue and the replies awaiting proof.
 actor IRCSession {
+    /// What a line belongs to: its last line's proof marks the source delivered.
+    private enum Source: Sendable {
+        case outbox(OutboxItem)
+        case announcement(Int64)
+        /// A direct answer (to a volunteer's command, an invitation): not stored, nothing to mark.
+        case none
+    }
+
     private struct Chunk: Sendable {
-        let outboxID: Int64
+        let source: Source
         let target: String
         let text: String
         let isLast: Bool
@@ -107,13 +119,14 @@ actor IRCSession {
     private var client: IRCClient
     private var queue = FairQueue<Chunk>()
     private var bucket: TokenBucket
-    /// Outbox rows whose lines are queued or sent, so they are not queued twice.
+    /// Outbox rows and announcements whose lines are queued or sent, so they are not queued twice.
     private var inFlight: Set<Int64> = []
-    /// Rows fully sent, waiting for the PONG that proves it, by PING token.
-    private var awaitingProof: [String: [OutboxItem]] = [:]
-    private var sentSinceProof: [OutboxItem] = []
+    private var announcementsInFlight: Set<Int64> = []
+    /// Sources fully sent, waiting for the PONG that proves it, by PING token.
+    private var awaitingProof: [String: [Source]] = [:]
+    private var sentSinceProof: [Source] = []
     private var proofCounter = 0
-    private var items: [Int64: OutboxItem] = [:]
+    private let desk: VolunteerDesk
     private var closing: String?
     /// Targets the server could not reach since the last proof, and when each may be tried again.
     private var unreachable: Set<String> = []
@@ -127,6 +140,7 @@ actor IRCSession {
         self.configuration = configuration
         self.logger = logger
         self.client = IRCClient(configuration: configuration.client)
+        self.desk = VolunteerDesk(helpline: helpline)
         self.bucket = TokenBucket(capacity: configuration.burst, refillEvery: configuration.lineInterval)
     }
 
@@ -167,6 +181,11 @@ actor IRCSession {
         where !inFlight.contains(item.id) && retryAt[item.address] == nil {
             enqueue(item)
         }
+        for notice in try helpline.store.pendingAnnouncements(channel: IRCChannel.channel)
+        where !announcementsInFlight.contains(notice.id) && retryAt[notice.target.lowercased()] == nil {
+            announcementsInFlight.insert(notice.id)
+            enqueue(notice.text, to: notice.target, source: .announcement(notice.id))
+        }
         while !queue.isEmpty || !sentSinceProof.isEmpty {
             let now = ContinuousClock.now
             let wait = bucket.wait(now: now)
@@ -174,7 +193,12 @@ actor IRCSession {
             _ = bucket.take(now: now)
             if let chunk = queue.next() {
                 try await connection.send(privmsg(to: chunk.target, chunk.text).serialize())
-                if chunk.isLast, let item = items[chunk.outboxID] { sentSinceProof.append(item) }
+                if chunk.isLast {
+                    switch chunk.source {
+                    case .outbox, .announcement: sentSinceProof.append(chunk.source)
+                    case .none: break
+                    }
+                }
             } else {
                 // Everything queued is sent: ask for proof that the server has relayed it.
                 proofCounter += 1
@@ -189,19 +213,74 @@ actor IRCSession {
 
     private func enqueue(_ item: OutboxItem) {
         inFlight.insert(item.id)
-        items[item.id] = item
-        // IRC has no line breaks inside a message: each line of a reply is its own PRIVMSG,
-        // split again to the server's line budget.
-        let lines = item.text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        enqueue(item.text, to: item.address, source: .outbox(item))
+    }
+
+    /// IRC has no line breaks inside a message: each line of a text is its own PRIVMSG, split
+    /// again to the server's line budget, queued fairly by recipient.
+    private func enqueue(_ text: String, to target: String, source: Source) {
         var chunks: [String] = []
-        for line in lines {
-            chunks += (try? client.lineBudget.splitForPRIVMSG(line, target: item.address)) ?? []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            chunks += (try? client.lineBudget.splitForPRIVMSG(String(line), target: target)) ?? []
         }
         if chunks.isEmpty { chunks = ["…"] }
-        for (index, text) in chunks.enumerated() {
-            queue.append(
-                Chunk(outboxID: item.id, target: item.address, text: text, isLast: index == chunks.count - 1),
-                for: item.address)
+        for (index, chunk) in chunks.enumerated() {
+            queue.append(Chunk(source: source, target: target, text: chunk, isLast: index == chunks.count - 1), for: target)
+        }
+    }
+
+    /// A direct answer, queued like any line (paced, fair) but not stored.
+    private func answer(_ target: String, _ lines: [String]) {
+        for line in lines { enqueue(line, to: target, source: .none) }
+        helpline.outboxBell(for: IRCChannel.channel).ring()
+    }
+
+    /// `login TOKEN` or `!login TOKEN` by private message.
+    static func loginToken(_ text: String) -> String? {
+        let words = text.split(separator: " ")
+        guard words.count == 2, ["login", "!login"].contains(words[0].lowercased()) else { return nil }
+        return String(words[1])
+    }
+
+    static func sameTarget(_ a: String, _ b: String?) -> Bool {
+        guard let b else { return false }
+        return a.lowercased() == b.lowercased()
+    }
+
+    /// Binds this nick to the volunteer whose token it is, until the nick changes or quits.
+    /// Look-alike nicks (anything but plain ASCII nick characters) are refused outright.
+    private func login(nick: String, token: String) -> [String] {
+        let plain = nick.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || "0123456789-_[]{}\\|^`".unicodeScalars.contains($0)) }
+        guard plain, let volunteer = try? helpline.store.volunteer(tokenHash: Digest.sha256Hex(token)), volunteer.active else {
+            try? helpline.store.audit(actor: "unauthenticated:irc", action: "login", outcome: "denied", detail: "bad token or nick")
+            return ["Refused: that token is not valid."]
+        }
+        helpline.presence.bind(alias: volunteer.alias, to: nick)
+        try? helpline.store.audit(actor: volunteer.alias, action: "login", outcome: "ok", detail: "irc")
+        return ["Logged in as \(volunteer.alias) while you keep this nick. Commands: \(VolunteerCommand.usage)"]
+    }
+
+    /// Who is asking: their services account where the server tells us (account-tag), otherwise a
+    /// login bound to this exact nick. A nick alone is never enough.
+    private func volunteerCommand(
+        _ parsed: Result<VolunteerCommand, VolunteerCommandError>, from nick: String, account: String?
+    ) -> [String] {
+        var volunteer: Volunteer?
+        if let account, client.capabilities.contains("account-tag") {
+            volunteer = try? helpline.store.volunteer(ircAccount: account)
+        }
+        if volunteer == nil, let alias = helpline.presence.alias(of: nick) {
+            volunteer = try? helpline.store.volunteer(alias: alias)
+        }
+        switch parsed {
+        case .failure(let error):
+            guard volunteer != nil else {
+                try? helpline.store.audit(actor: "unauthenticated:irc", action: "command", outcome: "denied", detail: "not an authenticated volunteer")
+                return ["Refused: you are not logged in as a volunteer."]
+            }
+            return ["\(error)"]
+        case .success(let command):
+            return desk.perform(command, as: volunteer, via: IRCChannel.channel, sender: nick)
         }
     }
 
@@ -217,31 +296,51 @@ actor IRCSession {
             case .registered(let nick):
                 logger.info("irc.registered", metadata: ["irc.nick": "\(nick)"])
                 helpline.outboxBell(for: IRCChannel.channel).ring()
-            case .privateMessage(let from, _, let text, let messageID):
-                // IRC nicks are case-insensitive: one worker, one address, one pseudonym.
-                let message = InboundMessage(
-                    channel: IRCChannel.channel, messageID: messageID ?? UUID().uuidString,
-                    address: from.lowercased(), text: text)
-                _ = try helpline.receive(message)
+            case .privateMessage(let from, let account, let text, let messageID):
+                if let token = Self.loginToken(text) {
+                    answer(from, login(nick: from, token: token))
+                } else if text.hasPrefix("!"), let parsed = VolunteerCommand.parse(text) {
+                    // A command by private message: never a worker's message, whoever sent it.
+                    answer(from, volunteerCommand(parsed, from: from, account: account))
+                } else {
+                    // IRC nicks are case-insensitive: one worker, one address, one pseudonym.
+                    let message = InboundMessage(
+                        channel: IRCChannel.channel, messageID: messageID ?? UUID().uuidString,
+                        address: from.lowercased(), text: text)
+                    _ = try helpline.receive(message)
+                }
             case .addressedInChannel(let channel, let from, let text):
                 let language = helpline.library.snapshot.matcher.detectLanguage(text) ?? .en
                 let invite = SystemMessage.privateOnly.text(in: language).replacingOccurrences(of: "%@", with: client.nick)
-                queue.append(
-                    Chunk(outboxID: -1, target: channel, text: "\(from): \(invite)", isLast: false), for: channel)
-                helpline.outboxBell(for: IRCChannel.channel).ring()
-            case .channelMessage:
-                break  // volunteers' commands arrive with the case tracker
+                answer(channel, ["\(from): \(invite)"])
+            case .channelMessage(let channel, let from, let account, let text):
+                guard Self.sameTarget(channel, helpline.volunteers?.target), text.hasPrefix("!"),
+                    let parsed = VolunteerCommand.parse(text)
+                else { break }
+                // Answers go to the volunteer privately: a case's details never go to a channel.
+                answer(from, volunteerCommand(parsed, from: from, account: account))
+            case .nickChanged(let old, _):
+                helpline.presence.forget(nick: old)
+            case .userQuit(let nick):
+                helpline.presence.forget(nick: nick)
             case .pong(let token):
                 guard let proven = awaitingProof.removeValue(forKey: token) else { break }  // a liveness PING
-                for item in proven {
-                    inFlight.remove(item.id)
-                    items[item.id] = nil
-                    if unreachable.contains(item.address) {
-                        // Not delivered: it stays in the outbox and is tried again later.
-                        retryAt[item.address] = .now + Self.retryUnreachableAfter
-                        try helpline.store.recordAttempt(item)
-                    } else {
-                        try helpline.store.markDelivered(item)
+                for source in proven {
+                    switch source {
+                    case .outbox(let item):
+                        inFlight.remove(item.id)
+                        if unreachable.contains(item.address) {
+                            // Not delivered: it stays in the outbox and is tried again later.
+                            retryAt[item.address] = .now + Self.retryUnreachableAfter
+                            try helpline.store.recordAttempt(item)
+                        } else {
+                            try helpline.store.markDelivered(item)
+                        }
+                    case .announcement(let id):
+                        announcementsInFlight.remove(id)
+                        try helpline.store.markAnnouncementDelivered(id)
+                    case .none:
+                        break
                     }
                 }
                 unreachable.removeAll()

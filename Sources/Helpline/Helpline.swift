@@ -12,6 +12,12 @@ public final class Helpline: Sendable {
     private let pseudonymizer: Pseudonymizer
     private let defaultLanguage: Language
     private let logger: Logger
+    public let policy: CasePolicy
+    /// Where volunteers are told about cases; nil when no volunteers' channel is configured
+    /// (they then use `entraide cases` on the server).
+    public let volunteers: VolunteerRouting?
+    /// Which nick each logged-in volunteer uses now, for relaying a worker's words to the claimant.
+    public let presence = VolunteerPresence()
     /// Rung when a message is stored: the engine service wakes up.
     public let inboxBell = Doorbell()
     private let outboxBells = Mutex<[String: Doorbell]>([:])
@@ -21,8 +27,10 @@ public final class Helpline: Sendable {
 
     public init(
         store: CaseStore, library: AnswerLibrary, pseudonymizer: Pseudonymizer, defaultLanguage: Language,
-        logger: Logger
+        logger: Logger, policy: CasePolicy = CasePolicy(), volunteers: VolunteerRouting? = nil
     ) {
+        self.policy = policy
+        self.volunteers = volunteers
         self.store = store
         self.library = library
         self.pseudonymizer = pseudonymizer
@@ -55,9 +63,34 @@ public final class Helpline: Sendable {
             let snapshot = library.snapshot
             let engine = HelplineEngine(answers: snapshot.answers, matcher: snapshot.matcher, defaultLanguage: defaultLanguage)
             for item in batch {
+                let active = try store.activeCase(of: item.pseudonym)
+                // The one rule: while a volunteer holds the case, the bot only relays. Only an
+                // erasure request is still the bot's to honour.
+                if let active, active.status == .claimed, !active.blocked,
+                    WorkerCommand.parse(item.text, choices: 0) != .forgetMe
+                {
+                    try store.relayToClaimant(item, caseID: active.id, announcements: relayNotices(for: active, text: item.text))
+                    logger.info("message.relayed", metadata: ["worker": "\(item.pseudonym)", "case.id": "\(active.id)"])
+                    handled += 1
+                    continue
+                }
                 let state = try store.conversation(of: item.pseudonym)
-                let outcome = engine.respond(to: item.text, state: state)
-                try store.complete(item, state: outcome.state, replies: outcome.replies, eraseWorker: outcome.eraseWorker)
+                var outcome = engine.respond(to: item.text, state: state)
+                if let active, active.status == .open, !outcome.eraseWorker {
+                    try store.appendWorkerMessage(item.text, to: active.id)
+                }
+                if let escalation = outcome.escalation, active?.blocked != true, !outcome.eraseWorker {
+                    try escalate(item, escalation, outcome: &outcome, alreadyOpen: active)
+                }
+                // Questions the bot could not answer well are kept (text only) for the operators' gap report.
+                let unanswered = outcome.decision.flatMap { decision in
+                    decision == .fallback || decision == .clarify
+                        ? UnansweredQuestion(text: item.text, language: outcome.state.language, decision: decision.rawValue)
+                        : nil
+                }
+                try store.complete(
+                    item, state: outcome.state, replies: outcome.replies, eraseWorker: outcome.eraseWorker,
+                    unanswered: unanswered)
                 logger.info(
                     "message.handled",
                     metadata: [
@@ -67,6 +100,43 @@ public final class Helpline: Sendable {
                 handled += 1
             }
         }
+    }
+
+    /// Opens (or finds) the worker's case, tells the volunteers, and tells the worker what happens next.
+    private func escalate(
+        _ item: InboxItem, _ escalation: EngineOutcome.Escalation, outcome: inout EngineOutcome, alreadyOpen: HelplineCase?
+    ) throws {
+        let language = outcome.state.language ?? defaultLanguage.rawValue
+        let routing = volunteers
+        let (opened, isNew) = try store.openCase(
+            pseudonym: item.pseudonym, channel: item.channel, language: language, topic: escalation.topic,
+            urgent: escalation.urgent, reopenWithin: policy.reopenWithin
+        ) { found, isNew in
+            guard let routing else { return [] }
+            return [Announcement(channel: routing.channel, target: routing.target, text: CaseNotices.opened(found, isNew: isNew))]
+        }
+        if alreadyOpen == nil { try store.appendWorkerMessage(item.text, to: opened.id) }
+        logger.info(
+            "case.escalated", metadata: ["case.id": "\(opened.id)", "case.new": "\(isNew)", "case.urgent": "\(opened.urgent)"])
+        guard isNew else { return }
+        let workerLanguage = Language(rawValue: language) ?? defaultLanguage
+        let minutes = try store.statistics().medianTimeToClaim.map { max(1, Int(($0 / 60).rounded())) }
+        let next = SystemMessage.caseOpened.text(in: workerLanguage)
+            .replacingOccurrences(of: "%@", with: "\(opened.id)")
+            .replacingOccurrences(of: "%WAIT% ", with: SystemMessage.recentWait(minutes: minutes, in: workerLanguage).isEmpty
+                ? "" : SystemMessage.recentWait(minutes: minutes, in: workerLanguage) + " ")
+        outcome.replies.append(next)
+    }
+
+    /// A worker's words go to the claimant only, by private message; never to the channel.
+    private func relayNotices(for held: HelplineCase, text: String) -> [Announcement] {
+        guard let routing = volunteers else { return [] }
+        if let claimant = held.claimedBy, let nick = presence.nick(of: claimant) {
+            return [Announcement(channel: routing.channel, target: nick, text: "#\(held.id) \(held.pseudonym): \(text)")]
+        }
+        return [Announcement(
+            channel: routing.channel, target: routing.target,
+            text: "#\(held.id): the worker wrote again; \(held.claimedBy ?? "the claimant") is not connected (show \(held.id) to read it).")]
     }
 
     func reportEngineFailure(_ error: any Error) {

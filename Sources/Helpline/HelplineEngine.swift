@@ -10,16 +10,24 @@ public struct EngineOutcome: Sendable, Equatable {
     /// The matcher's decision, for statistics and gaps (nil for worker commands).
     public var decision: Decision?
     public var intent: String?
+    /// A person should take over: the topic for the volunteers, and whether it is urgent.
+    public var escalation: Escalation?
+
+    public struct Escalation: Sendable, Equatable {
+        public var topic: String
+        public var urgent: Bool
+    }
 
     public init(
         replies: [String], state: ConversationState, eraseWorker: Bool = false, decision: Decision? = nil,
-        intent: String? = nil
+        intent: String? = nil, escalation: Escalation? = nil
     ) {
         self.replies = replies
         self.state = state
         self.eraseWorker = eraseWorker
         self.decision = decision
         self.intent = intent
+        self.escalation = escalation
     }
 }
 
@@ -117,8 +125,12 @@ public struct HelplineEngine: Sendable {
         state.lastIntent = id
         state.pendingChoices = []
         state.failedClarifications = 0
-        if intent.escalate == .always || intent.escalate == .urgent { state.awaitingVolunteer = true }
-        return EngineOutcome(replies: replies, state: state, decision: .answer, intent: id)
+        var escalation: EngineOutcome.Escalation?
+        if intent.escalate == .always || intent.escalate == .urgent {
+            state.awaitingVolunteer = true
+            escalation = .init(topic: id, urgent: intent.escalate == .urgent)
+        }
+        return EngineOutcome(replies: replies, state: state, decision: .answer, intent: id, escalation: escalation)
     }
 
     /// A short question with numbered choices, labelled by each intent's first example in the
@@ -130,6 +142,12 @@ public struct HelplineEngine: Sendable {
             if !$0.contains($1), answers[$1] != nil { $0.append($1) }
         }.prefix(3)
         guard candidates.count >= 2 else { return answer(intent: candidates.first, state: state) }
+        // Two questions in a row did not get us there: a person does better than a third.
+        if state.failedClarifications >= 2 {
+            var handover = answer(intent: "human", state: state)
+            handover.escalation = .init(topic: "unclear", urgent: false)
+            return handover
+        }
         let lines = candidates.enumerated().map { index, id -> String in
             let label = answers[id]?.examples[language]?.first ?? answers[id]?.examples[.en]?.first ?? id
             return "\(index + 1). \(label)"

@@ -16,6 +16,10 @@ public enum SystemMessage: Sendable, CaseIterable {
     case tooLong
     /// Said in a public channel to someone who addressed the bot: cases are private.
     case privateOnly
+    /// Sent to the worker when a volunteer closes their case.
+    case feedbackQuestion
+    /// Added when a case opens: what happens next, honestly.
+    case caseOpened
 
     public func text(in language: Language) -> String {
         let table: [Language: String]
@@ -108,7 +112,36 @@ public enum SystemMessage: Sendable, CaseIterable {
                 .pt: "Só respondo em privado, para que ninguém mais leia o seu caso: mande-me uma mensagem privada (/msg %@ olá).",
                 .ar: "أجيب في الرسائل الخاصة فقط كي لا يقرأ أحد غيرك مشكلتك: أرسل لي رسالة خاصة (/msg %@ مرحبا).",
             ]
+        case .feedbackQuestion:
+            table = [
+                .en: "The volunteer has closed your conversation. Did this help you? You can reply in a word, or write again any time.",
+                .fr: "Le/la bénévole a clos votre conversation. Est-ce que cela vous a aidé ? Répondez en un mot, ou réécrivez quand vous voulez.",
+                .es: "La persona voluntaria cerró tu conversación. ¿Te ayudó? Puedes responder en una palabra, o volver a escribir cuando quieras.",
+                .pt: "O voluntário encerrou a sua conversa. Isso ajudou você? Responda em uma palavra, ou escreva de novo quando quiser.",
+                .ar: "أغلق المتطوع محادثتك. هل ساعدك ذلك؟ يمكنك الرد بكلمة، أو الكتابة مجددًا في أي وقت.",
+            ]
+        case .caseOpened:
+            table = [
+                .en: "Your request is number %@. A volunteer will answer here, in this conversation; you do not need to do anything else. %WAIT% If you are in danger now, call your local emergency number.",
+                .fr: "Votre demande porte le numéro %@. Un·e bénévole vous répondra ici, dans cette conversation ; vous n'avez rien d'autre à faire. %WAIT% Si vous êtes en danger maintenant, appelez le numéro d'urgence local.",
+                .es: "Tu solicitud es la número %@. Una persona voluntaria te responderá aquí, en esta conversación; no necesitas hacer nada más. %WAIT% Si estás en peligro ahora, llama al número de emergencias local.",
+                .pt: "O seu pedido é o número %@. Um voluntário vai responder aqui, nesta conversa; não precisa fazer mais nada. %WAIT% Se estiver em perigo agora, ligue para o número de emergência local.",
+                .ar: "رقم طلبك %@. سيجيبك متطوع هنا في هذه المحادثة؛ لا تحتاج إلى فعل أي شيء آخر. %WAIT% إذا كنت في خطر الآن، اتصل برقم الطوارئ المحلي.",
+            ]
         }
+        return table[language] ?? table[.en] ?? ""
+    }
+
+    /// "Recently a volunteer answered within about N minutes", or nothing when there is no history yet.
+    public static func recentWait(minutes: Int?, in language: Language) -> String {
+        guard let minutes else { return "" }
+        let table: [Language: String] = [
+            .en: "Recently, volunteers took about \(minutes) min to pick up a request.",
+            .fr: "Récemment, les bénévoles ont mis environ \(minutes) min à prendre une demande.",
+            .es: "Últimamente, las personas voluntarias tardaron unos \(minutes) min en tomar una solicitud.",
+            .pt: "Recentemente, os voluntários levaram cerca de \(minutes) min para atender um pedido.",
+            .ar: "مؤخرًا، استغرق المتطوعون نحو \(minutes) دقيقة لتولّي الطلب.",
+        ]
         return table[language] ?? table[.en] ?? ""
     }
 }

@@ -30,6 +30,9 @@ public struct IRCClient: Sendable {
         case pong(token: String)
         /// The server could not deliver to this nick or channel (401, 404): it is not there.
         case undeliverable(target: String)
+        /// Someone else changed nick or left the server: whatever was bound to the old nick ends.
+        case nickChanged(from: String, to: String)
+        case userQuit(nick: String)
     }
 
     public enum Phase: Sendable, Equatable {
@@ -147,8 +150,15 @@ public struct IRCClient: Sendable {
         case "NOTICE":
             return []  // never answer a NOTICE (RFC 1459): that is how bot loops start
         case "NICK":
-            if message.nick == nick, let new = message.params.first { nick = new }
-            return []
+            guard let old = message.nick, let new = message.params.first else { return [] }
+            if old == nick {
+                nick = new
+                return []
+            }
+            return [.nickChanged(from: old, to: new)]
+        case "QUIT":
+            guard let who = message.nick, who != nick else { return [] }
+            return [.userQuit(nick: who)]
         case "JOIN":
             if message.nick == nick, let source = message.source { ownSource = source }
             return []

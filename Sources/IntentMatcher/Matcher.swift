@@ -47,8 +47,9 @@ public struct Matcher: Sendable {
         /// Per intent (index order): score, best example, and for explanations the parts of the score.
         var scores: [Double]
         var bestExample: [Int]
-        /// The urgent intents the message has a telling word of (see `MatcherIndex.urgentTerms`).
-        var urgentEvidence: Set<Int> = []
+        /// The urgent intents the message has a telling word of, with the smallest share of the best score
+        /// those words ask of it (see `MatcherIndex.urgentTerms`).
+        var urgentEvidence: [Int: Double] = [:]
         var parts: [(term: Double, gram: Double, centroid: Double)] = []
     }
 
@@ -109,8 +110,11 @@ public struct Matcher: Sendable {
                 }
             }
         }
-        for (intent, terms) in index.urgentTerms where termQuery.contains(where: { terms.contains($0.id) }) {
-            analysis.urgentEvidence.insert(intent)
+        for (intent, terms) in index.urgentTerms {
+            for (id, _) in termQuery {
+                guard let share = terms[id] else { continue }
+                analysis.urgentEvidence[intent] = min(share, analysis.urgentEvidence[intent] ?? share)
+            }
         }
         termNorm += Self.mergeDuplicates(&termQuery)
         gramNorm += Self.mergeDuplicates(&gramQuery)
@@ -221,8 +225,9 @@ public struct Matcher: Sendable {
         // their telling words (recall matters most there); without one, an urgent intent must come first on
         // its own score like any other ("I want a volunteer" shares "want" with "I want to die").
         if let urgentIndex = order.first(where: { intent in
-            index.escalations[intent] == .urgent && analysis.scores[intent] >= configuration.urgentThreshold
-                && analysis.urgentEvidence.contains(intent)
+            guard index.escalations[intent] == .urgent, analysis.scores[intent] >= configuration.urgentThreshold,
+                  let share = analysis.urgentEvidence[intent], let first = order.first else { return false }
+            return analysis.scores[intent] >= share * analysis.scores[first]
         }) {
             let urgent = index.intentIDs[urgentIndex]
             return Match(decision: .escalate, intent: urgent, score: analysis.scores[urgentIndex],

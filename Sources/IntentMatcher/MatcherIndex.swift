@@ -49,11 +49,21 @@ struct MatcherIndex: Sendable {
     let stopwordFactor: Double
     let digitFactor: Double
     let corrector: SpellingCorrector
-    /// For each intent that escalates `urgent`, the terms of its examples that at most one other intent uses,
-    /// and less often: the words that say "crisis" (die, suicide, hurt, live…) rather than words it shares with
-    /// everyday messages (want, someone). An urgent intent wins from its low threshold only when the message
-    /// has one of them.
-    let urgentTerms: [Int: Set<Int32>]
+    /// For each intent that escalates `urgent`, its telling words: synonym groups (concepts an operator wrote
+    /// down: die, pills, suicide, hurt…) that its examples use more than any other intent's, each with the share
+    /// of the best intent's score the urgent intent must reach to win with it:
+    /// - 0 for a group only the urgent intent's examples use (at least twice): it wins from its low threshold
+    ///   over any other intent ("my hit got rejected and I want to die");
+    /// - `sharedUrgentShare` for a group it uses at least `strongUrgentRatio` times as often as all other
+    ///   intents together: the word also has an everyday sense that some examples show ("I live in Kenya",
+    ///   "will it hurt my rating"), so the message must be mostly about the crisis;
+    /// - 1 for a group it uses more than half the time, shared with at most one other intent ("safe"): it must
+    ///   come first.
+    /// Words outside the groups are no evidence: "never", "tomorrow" or "enough" in a crisis example say
+    /// nothing of a crisis.
+    let urgentTerms: [Int: [Int32: Double]]
+    static let strongUrgentRatio = 3
+    static let sharedUrgentShare = 0.75
 
     init(answers: AnswerSet, configuration: MatcherConfiguration) {
         let analyzer = Analyzer(synonyms: SynonymTable(groups: answers.synonyms))
@@ -176,12 +186,19 @@ struct MatcherIndex: Sendable {
                 termUses[id, default: [:]][example.intent, default: 0] += 1
             }
         }
-        var urgentTerms: [Int: Set<Int32>] = [:]
-        for (id, uses) in termUses {
+        var urgentTerms: [Int: [Int32: Double]] = [:]
+        for (term, id) in termIDs where analyzer.synonyms.canonicals.contains(term) {
+            guard let uses = termUses[id] else { continue }
             let total = uses.values.reduce(0, +)
-            for (intent, count) in uses
-            where intents[intent].escalate == .urgent && 2 * count > total && uses.count <= 2 {
-                urgentTerms[intent, default: []].insert(id)
+            for (intent, count) in uses where intents[intent].escalate == .urgent {
+                let others = total - count
+                if others == 0 && count >= 2 {
+                    urgentTerms[intent, default: [:]][id] = 0
+                } else if count >= Self.strongUrgentRatio * others {
+                    urgentTerms[intent, default: [:]][id] = Self.sharedUrgentShare
+                } else if 2 * count > total && uses.count <= 2 {
+                    urgentTerms[intent, default: [:]][id] = 1
+                }
             }
         }
         self.urgentTerms = urgentTerms

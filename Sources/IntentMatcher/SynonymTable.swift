@@ -5,22 +5,32 @@ struct SynonymTable: Sendable {
     /// Per language, because a stem means something only in its language (`pag` is `pago` in Spanish, `page`
     /// in English).
     private var stemmed: [Language: [String: String]] = [:]
+    /// Every group's first word, normalised: the terms that stand for a concept an operator wrote down.
+    private(set) var canonicals: Set<String> = []
 
     init(groups: [[String]]) {
         for group in groups {
             guard let first = group.first else { continue }
             let canonical = TextNormalizer.normalize(first)
+            canonicals.insert(canonical)
             for word in group {
                 for token in TextNormalizer.tokens(word) {
                     if surface[token.text] == nil { surface[token.text] = canonical }
                     for language in Language.allCases {
                         let stem = Stemmer.stem(token.text, language: Self.stemmingLanguage(token, language))
+                        // A stem of three letters or fewer is a word of its own somewhere (`val` of `valeu` is
+                        // Portuguese `vale`, `era` of `erase` Spanish `era`): only the word as written counts.
+                        guard stem == token.text || stem.unicodeScalars.count >= Self.minimumStemLength else {
+                            continue
+                        }
                         if stemmed[language]?[stem] == nil { stemmed[language, default: [:]][stem] = canonical }
                     }
                 }
             }
         }
     }
+
+    static let minimumStemLength = 4
 
     func canonical(surface word: String) -> String? { surface[word] }
 

@@ -25,6 +25,11 @@ struct Configuration: Sendable, Equatable {
     /// The file holding the pseudonym key; empty means `<data_dir>/pseudonym.key`.
     var pseudonymKeyFile = ""
     var irc = IRCSettings()
+    /// A worker writing again this many hours after their case closed gets it back.
+    var reopenWithinHours = 72
+    /// Unclaimed cases are announced again after this many minutes (urgent ones sooner).
+    var remindAfterMinutes = 15
+    var remindUrgentAfterMinutes = 2
 
     var databasePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("entraide.sqlite").path }
 
@@ -80,6 +85,13 @@ struct Configuration: Sendable, Equatable {
         Key(name: "pseudonym_key_file") { config, value in
             config.pseudonymKeyFile = value
             return nil
+        },
+        Key(name: "cases.reopen_within_hours") { config, value in integer(value, 0...8760) { config.reopenWithinHours = $0 } },
+        Key(name: "cases.remind_after_minutes") { config, value in
+            integer(value, 1...10_080) { config.remindAfterMinutes = $0 }
+        },
+        Key(name: "cases.remind_urgent_after_minutes") { config, value in
+            integer(value, 1...1440) { config.remindUrgentAfterMinutes = $0 }
         },
     ]
 

@@ -40,7 +40,8 @@ struct Serve: AsyncParsableCommand {
         // Services stop in reverse order: the channels first, then the engine, the transport last.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: TransportService(loop: loop)), .init(service: EngineService(helpline: services.helpline))]
+                services: [.init(service: TransportService(loop: loop)), .init(service: EngineService(helpline: services.helpline)),
+                 .init(service: ReminderService(helpline: services.helpline))]
                     + channels.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: services.logger))

@@ -41,9 +41,17 @@ struct Services {
         }
         store = try CaseStore(path: configuration.databasePath, durability: configuration.storeDurability, logger: logger)
         let pseudonymizer = try Pseudonymizer.loadOrCreateKey(at: URL(fileURLWithPath: configuration.pseudonymKeyPath))
+        let policy = CasePolicy(
+            reopenWithin: TimeInterval(configuration.reopenWithinHours * 3600),
+            remindAfter: TimeInterval(configuration.remindAfterMinutes * 60),
+            remindUrgentAfter: TimeInterval(configuration.remindUrgentAfterMinutes * 60))
+        // Volunteers hear about cases in their IRC channel when there is one; otherwise they use
+        // `entraide cases` on the server.
+        let routing = configuration.irc.host.isEmpty || configuration.irc.volunteersChannel.isEmpty
+            ? nil : VolunteerRouting(channel: "irc", target: configuration.irc.volunteersChannel)
         helpline = Helpline(
             store: store, library: library, pseudonymizer: pseudonymizer,
-            defaultLanguage: configuration.defaultLanguage, logger: logger)
+            defaultLanguage: configuration.defaultLanguage, logger: logger, policy: policy, volunteers: routing)
     }
 }
 

@@ -29,7 +29,7 @@ final class RunningHelpline: Sendable {
         let library = try AnswerLibrary(directory: repositoryRoot.appendingPathComponent("intents"), logger: logger)
         helpline = Helpline(
             store: store, library: library, pseudonymizer: Pseudonymizer(key: Array(repeating: 9, count: 32)),
-            defaultLanguage: .en, logger: logger)
+            defaultLanguage: .en, logger: logger, volunteers: VolunteerRouting(channel: IRCChannel.channel, target: "#volunteers"))
         loop = try CurlEventLoop(logger: logger)
         let configuration = IRCChannelConfiguration(
             connection: LineOptions(host: "127.0.0.1", port: ircPort, connectTimeout: .seconds(2)),

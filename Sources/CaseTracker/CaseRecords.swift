@@ -1,0 +1,108 @@
+public import Foundation
+
+public enum CaseStatus: String, Sendable, Codable {
+    case open, claimed, closed
+}
+
+/// A worker's request for a person, from escalation to close. Volunteers see the pseudonym only.
+public struct HelplineCase: Sendable, Equatable {
+    public var id: Int64
+    public var pseudonym: String
+    public var channel: String
+    public var language: String
+    /// The intent that escalated (`human`, `crisis`, …) or `unclear` after failed clarifications.
+    public var topic: String
+    public var urgent: Bool
+    public var status: CaseStatus
+    public var claimedBy: String?
+    public var blocked: Bool
+    public var outcome: String?
+    public var openedAt: Date
+    public var claimedAt: Date?
+    public var closedAt: Date?
+    public var remindedAt: Date?
+}
+
+public struct CaseEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case opened, reopened, workerMessage = "worker_message", volunteerReply = "volunteer_reply", note, claim, release,
+            transfer, close, block, feedback
+    }
+
+    public var kind: Kind
+    /// `worker`, `bot`, or a volunteer's alias.
+    public var actor: String
+    public var text: String?
+    public var at: Date
+}
+
+/// A person who answers cases: known by an alias, never by their IRC nick alone.
+public struct Volunteer: Sendable, Equatable {
+    public var alias: String
+    public var languages: [String]
+    public var ircAccount: String?
+    public var active: Bool
+}
+
+/// A message for volunteers (an announcement in their channel, a private message to a claimant).
+public struct Announcement: Sendable, Equatable {
+    public var channel: String
+    /// A channel name or a volunteer's nick.
+    public var target: String
+    public var text: String
+
+    public init(channel: String, target: String, text: String) {
+        self.channel = channel
+        self.target = target
+        self.text = text
+    }
+}
+
+public struct PendingAnnouncement: Sendable, Equatable {
+    public var id: Int64
+    public var target: String
+    public var text: String
+}
+
+/// What a claim did. Exactly one of several volunteers claiming at once gets `.claimed`.
+public enum ClaimOutcome: Sendable, Equatable {
+    case claimed(HelplineCase)
+    case heldBy(String)
+    case closed
+    case notFound
+}
+
+/// Why a volunteer's action on a case was not done, worded for the volunteer.
+public struct CaseActionRefused: Error, Sendable, Equatable, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// One audit record as stored.
+public struct AuditRecord: Sendable, Equatable {
+    public var id: Int64
+    public var at: String
+    public var actor: String
+    public var action: String
+    public var caseID: Int64?
+    public var outcome: String
+    public var detail: String
+    public var previousHash: String
+    public var hash: String
+
+    /// The hash this record should have, from its fields and its predecessor's hash.
+    public var expectedHash: String {
+        Digest.sha256Hex([previousHash, at, actor, action, caseID.map(String.init) ?? "", outcome, detail].joined(separator: "|"))
+    }
+}
+
+public struct CaseStatistics: Sendable, Equatable {
+    public var open: Int
+    public var claimed: Int
+    public var closedLastWeek: Int
+    /// Median time from open to claim over the last 20 claimed cases, if any.
+    public var medianTimeToClaim: TimeInterval?
+}

@@ -1,0 +1,435 @@
+public import Foundation
+import GRDB
+
+/// Cases, their events, volunteers and announcements. Every change and its audit record are one
+/// transaction: an action is either done and audited, or neither.
+extension CaseStore {
+    // MARK: Opening and finding cases
+
+    /// Opens a case for the worker, or returns the one already open or claimed (upgraded to urgent
+    /// if need be), or reopens one closed less than `reopenWithin` ago. `announce` writes the
+    /// volunteers' notices in the same transaction, once the case number is known.
+    public func openCase(
+        pseudonym: String, channel: String, language: String, topic: String, urgent: Bool,
+        reopenWithin: TimeInterval, at date: Date = Date(),
+        announce: @Sendable (HelplineCase, _ isNew: Bool) -> [Announcement]
+    ) throws -> (HelplineCase, isNew: Bool) {
+        try database.write { db in
+            if var existing = try Self.fetchCase(db, "pseudonym = ? AND status IN ('open', 'claimed')", [pseudonym]) {
+                if urgent && !existing.urgent {
+                    try db.execute(sql: "UPDATE helpline_case SET urgent = 1 WHERE id = ?", arguments: [existing.id])
+                    existing.urgent = true
+                    try Self.insertAnnouncements(db, announce(existing, false), key: "case-\(existing.id)-urgent", about: pseudonym, at: date)
+                }
+                return (existing, false)
+            }
+            if var closed = try Self.fetchCase(db, "pseudonym = ? AND status = 'closed' AND blocked = 0 ORDER BY id DESC", [pseudonym]),
+                let closedAt = closed.closedAt, date.timeIntervalSince(closedAt) < reopenWithin
+            {
+                try db.execute(
+                    sql: """
+                        UPDATE helpline_case SET status = 'open', claimed_by = NULL, closed_at = NULL, outcome = NULL,
+                        urgent = urgent OR ?, opened_at = ?, reminded_at = NULL WHERE id = ?
+                        """,
+                    arguments: [urgent, date, closed.id])
+                closed.status = .open
+                closed.claimedBy = nil
+                closed.closedAt = nil
+                closed.urgent = closed.urgent || urgent
+                closed.openedAt = date
+                try Self.insertEvent(db, closed.id, .reopened, actor: "bot", text: topic, at: date)
+                try Self.insertAnnouncements(
+                    db, announce(closed, true), key: "case-\(closed.id)-reopened-\(date.timeIntervalSince1970)", about: pseudonym, at: date)
+                return (closed, true)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO helpline_case (pseudonym, channel, language, topic, urgent, status, opened_at)
+                    VALUES (?, ?, ?, ?, ?, 'open', ?)
+                    """,
+                arguments: [pseudonym, channel, language, topic, urgent, date])
+            let id = db.lastInsertedRowID
+            try Self.insertEvent(db, id, .opened, actor: "bot", text: topic, at: date)
+            let opened = HelplineCase(
+                id: id, pseudonym: pseudonym, channel: channel, language: language, topic: topic, urgent: urgent,
+                status: .open, claimedBy: nil, blocked: false, outcome: nil, openedAt: date)
+            try Self.insertAnnouncements(db, announce(opened, true), key: "case-\(id)-opened", about: pseudonym, at: date)
+            return (opened, true)
+        }
+    }
+
+    /// The worker's open or claimed case, if any; or the last blocked one (blocked workers reach nobody).
+    public func activeCase(of pseudonym: String) throws -> HelplineCase? {
+        try database.read { db in
+            try Self.fetchCase(db, "pseudonym = ? AND (status IN ('open', 'claimed') OR blocked = 1) ORDER BY id DESC", [pseudonym])
+        }
+    }
+
+    public func helplineCase(_ id: Int64) throws -> HelplineCase? {
+        try database.read { db in try Self.fetchCase(db, "id = ?", [id]) }
+    }
+
+    /// Open and claimed cases, urgent first, then oldest first; optionally in one language.
+    public func listCases(language: String? = nil) throws -> [HelplineCase] {
+        try database.read { db in
+            var sql = "SELECT * FROM helpline_case WHERE status IN ('open', 'claimed')"
+            var arguments: StatementArguments = []
+            if let language {
+                sql += " AND language = ?"
+                arguments += [language]
+            }
+            sql += " ORDER BY urgent DESC, status = 'claimed', opened_at ASC"
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.makeCase)
+        }
+    }
+
+    public func events(of caseID: Int64) throws -> [CaseEvent] {
+        try database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT kind, actor, text, created_at FROM case_event WHERE case_id = ? ORDER BY id", arguments: [caseID]
+            ).map {
+                CaseEvent(kind: CaseEvent.Kind(rawValue: $0["kind"]) ?? .note, actor: $0["actor"], text: $0["text"], at: $0["created_at"])
+            }
+        }
+    }
+
+    // MARK: Volunteers' actions
+
+    /// Claims an open case. One statement decides, so of many volunteers claiming at the same
+    /// instant exactly one wins; the others learn who holds it.
+    public func claim(_ caseID: Int64, by alias: String, at date: Date = Date()) throws -> ClaimOutcome {
+        try database.write { db in
+            try db.execute(
+                sql: "UPDATE helpline_case SET status = 'claimed', claimed_by = ?, claimed_at = ? WHERE id = ? AND status = 'open'",
+                arguments: [alias, date, caseID])
+            if db.changesCount == 1 {
+                try Self.insertEvent(db, caseID, .claim, actor: alias, text: nil, at: date)
+                try Self.appendAudit(db, actor: alias, action: "claim", caseID: caseID, outcome: "ok", detail: "", at: date)
+                return .claimed(try Self.fetchCase(db, "id = ?", [caseID])!)
+            }
+            guard let current = try Self.fetchCase(db, "id = ?", [caseID]) else {
+                try Self.appendAudit(db, actor: alias, action: "claim", caseID: caseID, outcome: "refused", detail: "no such case", at: date)
+                return .notFound
+            }
+            let outcome: ClaimOutcome = current.status == .closed ? .closed : .heldBy(current.claimedBy ?? "?")
+            try Self.appendAudit(db, actor: alias, action: "claim", caseID: caseID, outcome: "refused", detail: "\(current.status.rawValue)", at: date)
+            return outcome
+        }
+    }
+
+    /// A volunteer's reply: stored as an event and put in the worker's outbox, signed with the alias.
+    public func reply(
+        to caseID: Int64, by alias: String, text: String, signed: String, at date: Date = Date()
+    ) throws -> HelplineCase {
+        try act { (db: Database) -> Result<HelplineCase, CaseActionRefused> in
+            let current: HelplineCase
+            switch try Self.requireClaimant(db, caseID, alias, action: "reply", at: date) {
+            case .success(let found): current = found
+            case .failure(let refusal): return .failure(refusal)
+            }
+            try Self.insertEvent(db, caseID, .volunteerReply, actor: alias, text: text, at: date)
+            let eventID = db.lastInsertedRowID
+            try db.execute(
+                sql: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
+                arguments: ["case-\(caseID)-event-\(eventID)", current.channel, current.pseudonym, signed, date])
+            try Self.appendAudit(db, actor: alias, action: "reply", caseID: caseID, outcome: "ok", detail: "", at: date)
+            return .success(current)
+        }
+    }
+
+    public func addNote(to caseID: Int64, by alias: String, text: String, at date: Date = Date()) throws {
+        try act { (db: Database) -> Result<Void, CaseActionRefused> in
+            guard try Self.fetchCase(db, "id = ?", [caseID]) != nil else {
+                try Self.appendAudit(db, actor: alias, action: "note", caseID: caseID, outcome: "refused", detail: "no such case", at: date)
+                return .failure(CaseActionRefused("there is no case #\(caseID)"))
+            }
+            try Self.insertEvent(db, caseID, .note, actor: alias, text: text, at: date)
+            try Self.appendAudit(db, actor: alias, action: "note", caseID: caseID, outcome: "ok", detail: "", at: date)
+            return .success(())
+        }
+    }
+
+    public func release(_ caseID: Int64, by alias: String, at date: Date = Date()) throws {
+        try act { (db: Database) -> Result<Void, CaseActionRefused> in
+            if case .failure(let refusal) = try Self.requireClaimant(db, caseID, alias, action: "release", at: date) {
+                return .failure(refusal)
+            }
+            try db.execute(
+                sql: "UPDATE helpline_case SET status = 'open', claimed_by = NULL, claimed_at = NULL, reminded_at = NULL WHERE id = ?",
+                arguments: [caseID])
+            try Self.insertEvent(db, caseID, .release, actor: alias, text: nil, at: date)
+            try Self.appendAudit(db, actor: alias, action: "release", caseID: caseID, outcome: "ok", detail: "", at: date)
+            return .success(())
+        }
+    }
+
+    public func transfer(_ caseID: Int64, from alias: String, to other: String, at date: Date = Date()) throws {
+        try act { (db: Database) -> Result<Void, CaseActionRefused> in
+            if case .failure(let refusal) = try Self.requireClaimant(db, caseID, alias, action: "transfer", at: date) {
+                return .failure(refusal)
+            }
+            guard try Bool.fetchOne(
+                db, sql: "SELECT EXISTS(SELECT 1 FROM volunteer WHERE alias = ? AND revoked_at IS NULL)", arguments: [other]) == true
+            else {
+                try Self.appendAudit(db, actor: alias, action: "transfer", caseID: caseID, outcome: "refused", detail: "unknown volunteer", at: date)
+                return .failure(CaseActionRefused("there is no active volunteer called \(other)"))
+            }
+            try db.execute(sql: "UPDATE helpline_case SET claimed_by = ?, claimed_at = ? WHERE id = ?", arguments: [other, date, caseID])
+            try Self.insertEvent(db, caseID, .transfer, actor: alias, text: other, at: date)
+            try Self.appendAudit(db, actor: alias, action: "transfer", caseID: caseID, outcome: "ok", detail: "to \(other)", at: date)
+            return .success(())
+        }
+    }
+
+    /// Closes a case (its claimant, or anyone while it is unclaimed). `followUp` goes to the worker.
+    public func close(
+        _ caseID: Int64, by alias: String, outcome: String?, block: Bool = false, followUp: String?, at date: Date = Date()
+    ) throws -> HelplineCase {
+        try act { (db: Database) -> Result<HelplineCase, CaseActionRefused> in
+            guard var current = try Self.fetchCase(db, "id = ?", [caseID]), current.status != .closed else {
+                try Self.appendAudit(db, actor: alias, action: block ? "block" : "close", caseID: caseID, outcome: "refused", detail: "not open", at: date)
+                return .failure(CaseActionRefused("case #\(caseID) is not open"))
+            }
+            if current.status == .claimed && current.claimedBy != alias {
+                try Self.appendAudit(db, actor: alias, action: block ? "block" : "close", caseID: caseID, outcome: "refused", detail: "held by another", at: date)
+                return .failure(CaseActionRefused("case #\(caseID) is held by \(current.claimedBy ?? "?")"))
+            }
+            try db.execute(
+                sql: "UPDATE helpline_case SET status = 'closed', closed_at = ?, outcome = ?, blocked = blocked OR ? WHERE id = ?",
+                arguments: [date, outcome, block, caseID])
+            try Self.insertEvent(db, caseID, block ? .block : .close, actor: alias, text: outcome, at: date)
+            if let followUp, !block {
+                try db.execute(
+                    sql: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
+                    arguments: ["case-\(caseID)-closed-\(Int(date.timeIntervalSince1970))", current.channel, current.pseudonym, followUp, date])
+            }
+            try Self.appendAudit(db, actor: alias, action: block ? "block" : "close", caseID: caseID, outcome: "ok", detail: outcome ?? "", at: date)
+            current.status = .closed
+            current.blocked = current.blocked || block
+            current.closedAt = date
+            return .success(current)
+        }
+    }
+
+    /// A worker's message on a claimed case: stored as an event, sent to the claimant, and the
+    /// inbox message marked handled, in one transaction. The bot says nothing to the worker.
+    public func relayToClaimant(
+        _ item: InboxItem, caseID: Int64, announcements: [Announcement], at date: Date = Date()
+    ) throws {
+        try database.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT processed_at IS NULL FROM inbox WHERE id = ?", arguments: [item.id]) == true
+            else { return }
+            try Self.insertEvent(db, caseID, .workerMessage, actor: "worker", text: item.text, at: date)
+            try Self.insertAnnouncements(db, announcements, key: "inbox-\(item.id)", about: item.pseudonym, at: date)
+            try db.execute(sql: "UPDATE inbox SET processed_at = ? WHERE id = ?", arguments: [date, item.id])
+        }
+    }
+
+    /// Adds a worker's message to their open (unclaimed) case, so the claimant can read it on `show`.
+    public func appendWorkerMessage(_ text: String, to caseID: Int64, at date: Date = Date()) throws {
+        try database.write { db in try Self.insertEvent(db, caseID, .workerMessage, actor: "worker", text: text, at: date) }
+    }
+
+    /// Cases open and unclaimed for longer than their delay since opening or the last reminder.
+    public func casesToRemind(now: Date, normalAfter: TimeInterval, urgentAfter: TimeInterval) throws -> [HelplineCase] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM helpline_case WHERE status = 'open'").map(Self.makeCase).filter {
+                let since = $0.remindedAt ?? $0.openedAt
+                return now.timeIntervalSince(since) >= ($0.urgent ? urgentAfter : normalAfter)
+            }
+        }
+    }
+
+    public func markReminded(_ caseID: Int64, announcements: [Announcement], at date: Date = Date()) throws {
+        try database.write { db in
+            try db.execute(sql: "UPDATE helpline_case SET reminded_at = ? WHERE id = ?", arguments: [date, caseID])
+            try Self.insertAnnouncements(db, announcements, key: "case-\(caseID)-reminder-\(Int(date.timeIntervalSince1970))", at: date)
+        }
+    }
+
+    public func statistics(now: Date = Date()) throws -> CaseStatistics {
+        try database.read { db in
+            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM helpline_case WHERE status = 'open'") ?? 0
+            let claimed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM helpline_case WHERE status = 'claimed'") ?? 0
+            let closed = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM helpline_case WHERE status = 'closed' AND closed_at >= ?",
+                arguments: [now.addingTimeInterval(-7 * 86_400)]) ?? 0
+            let waits = try Row.fetchAll(
+                db, sql: "SELECT opened_at, claimed_at FROM helpline_case WHERE claimed_at IS NOT NULL ORDER BY claimed_at DESC LIMIT 20"
+            ).map { (row: Row) -> TimeInterval in (row["claimed_at"] as Date).timeIntervalSince(row["opened_at"] as Date) }.sorted()
+            return CaseStatistics(
+                open: open, claimed: claimed, closedLastWeek: closed, medianTimeToClaim: waits.isEmpty ? nil : waits[waits.count / 2])
+        }
+    }
+
+    // MARK: Volunteers
+
+    public func addVolunteer(alias: String, languages: [String], ircAccount: String?, tokenHash: String?, at date: Date = Date()) throws {
+        try database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO volunteer (alias, languages, irc_account, token_hash, created_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(alias) DO UPDATE SET languages = excluded.languages, irc_account = excluded.irc_account,
+                    token_hash = excluded.token_hash, revoked_at = NULL
+                    """,
+                arguments: [alias, languages.joined(separator: ","), ircAccount, tokenHash, date])
+            try Self.appendAudit(db, actor: "operator", action: "volunteer.add", caseID: nil, outcome: "ok", detail: alias, at: date)
+        }
+    }
+
+    public func revokeVolunteer(alias: String, at date: Date = Date()) throws {
+        try database.write { db in
+            try db.execute(sql: "UPDATE volunteer SET revoked_at = ?, token_hash = NULL WHERE alias = ?", arguments: [date, alias])
+            try Self.appendAudit(db, actor: "operator", action: "volunteer.revoke", caseID: nil, outcome: "ok", detail: alias, at: date)
+        }
+    }
+
+    public func volunteer(alias: String) throws -> Volunteer? {
+        try database.read { db in try Self.fetchVolunteer(db, "alias = ?", [alias]) }
+    }
+
+    public func volunteer(ircAccount: String) throws -> Volunteer? {
+        try database.read { db in try Self.fetchVolunteer(db, "irc_account = ? AND revoked_at IS NULL", [ircAccount]) }
+    }
+
+    public func volunteer(tokenHash: String) throws -> Volunteer? {
+        try database.read { db in try Self.fetchVolunteer(db, "token_hash = ? AND revoked_at IS NULL", [tokenHash]) }
+    }
+
+    // MARK: Announcements
+
+    public func pendingAnnouncements(channel: String, limit: Int = 100) throws -> [PendingAnnouncement] {
+        try database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, target, text FROM announcement WHERE channel = ? AND delivered_at IS NULL ORDER BY id LIMIT ?",
+                arguments: [channel, limit]
+            ).map { PendingAnnouncement(id: $0["id"], target: $0["target"], text: $0["text"]) }
+        }
+    }
+
+    public func markAnnouncementDelivered(_ id: Int64, at date: Date = Date()) throws {
+        try database.write { db in
+            try db.execute(sql: "UPDATE announcement SET delivered_at = ? WHERE id = ?", arguments: [date, id])
+        }
+    }
+
+    // MARK: Audit
+
+    /// Records an action (or a refusal) that changed nothing else, such as a denied command.
+    public func audit(actor: String, action: String, caseID: Int64? = nil, outcome: String, detail: String, at date: Date = Date()) throws {
+        try database.write { db in
+            try Self.appendAudit(db, actor: actor, action: action, caseID: caseID, outcome: outcome, detail: detail, at: date)
+        }
+    }
+
+    public func auditRecords() throws -> [AuditRecord] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY id").map {
+                AuditRecord(
+                    id: $0["id"], at: $0["at"], actor: $0["actor"], action: $0["action"], caseID: $0["case_id"],
+                    outcome: $0["outcome"], detail: $0["detail"], previousHash: $0["previous_hash"], hash: $0["hash"])
+            }
+        }
+    }
+
+    /// Walks the chain; returns the id of the first record that does not fit, or nil when all do.
+    /// An edited record breaks its own hash; a removed one breaks the next record's link.
+    public func verifyAudit() throws -> (checked: Int, firstBad: Int64?) {
+        let records = try auditRecords()
+        var previous = ""
+        for record in records {
+            guard record.previousHash == previous, record.hash == record.expectedHash else {
+                return (records.count, record.id)
+            }
+            previous = record.hash
+        }
+        return (records.count, nil)
+    }
+
+    // MARK: Helpers (inside a transaction)
+
+    static func appendAudit(
+        _ db: Database, actor: String, action: String, caseID: Int64?, outcome: String, detail: String, at date: Date
+    ) throws {
+        let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY id DESC LIMIT 1") ?? ""
+        var record = AuditRecord(
+            id: 0, at: Self.auditTimestamp(date), actor: actor, action: action, caseID: caseID, outcome: outcome,
+            detail: detail, previousHash: previous, hash: "")
+        record.hash = record.expectedHash
+        try db.execute(
+            sql: """
+                INSERT INTO audit (at, actor, action, case_id, outcome, detail, previous_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [record.at, actor, action, caseID, outcome, detail, previous, record.hash])
+    }
+
+    static func auditTimestamp(_ date: Date) -> String {
+        String(format: "%.3f", date.timeIntervalSince1970)
+    }
+
+    /// The case, if `alias` holds it; otherwise the refusal, already audited.
+    private static func requireClaimant(
+        _ db: Database, _ caseID: Int64, _ alias: String, action: String, at date: Date
+    ) throws -> Result<HelplineCase, CaseActionRefused> {
+        guard let current = try fetchCase(db, "id = ?", [caseID]) else {
+            try appendAudit(db, actor: alias, action: action, caseID: caseID, outcome: "refused", detail: "no such case", at: date)
+            return .failure(CaseActionRefused("there is no case #\(caseID)"))
+        }
+        guard current.status == .claimed, current.claimedBy == alias else {
+            try appendAudit(db, actor: alias, action: action, caseID: caseID, outcome: "refused", detail: "not the claimant", at: date)
+            return .failure(
+                CaseActionRefused(
+                    current.status == .claimed
+                        ? "case #\(caseID) is held by \(current.claimedBy ?? "?")"
+                        : "claim case #\(caseID) first (it is \(current.status.rawValue))"))
+        }
+        return .success(current)
+    }
+
+    /// Runs a volunteer's action in one transaction. A refusal is returned from inside (so that its
+    /// audit record commits) and thrown outside.
+    private func act<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> Result<T, CaseActionRefused>) throws -> T {
+        try database.write(body).get()
+    }
+
+    static func insertEvent(_ db: Database, _ caseID: Int64, _ kind: CaseEvent.Kind, actor: String, text: String?, at date: Date) throws {
+        try db.execute(
+            sql: "INSERT INTO case_event (case_id, kind, actor, text, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [caseID, kind.rawValue, actor, text, date])
+    }
+
+    /// `about`: the worker an announcement concerns, so that "forget me" erases it too.
+    static func insertAnnouncements(
+        _ db: Database, _ announcements: [Announcement], key: String, about pseudonym: String? = nil, at date: Date
+    ) throws {
+        for (index, announcement) in announcements.enumerated() {
+            try db.execute(
+                sql: """
+                    INSERT INTO announcement (key, channel, target, text, pseudonym, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(key) DO NOTHING
+                    """,
+                arguments: ["\(key)-\(index)", announcement.channel, announcement.target, announcement.text, pseudonym, date])
+        }
+    }
+
+    private static func fetchCase(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> HelplineCase? {
+        try Row.fetchOne(db, sql: "SELECT * FROM helpline_case WHERE \(condition) LIMIT 1", arguments: arguments).map(makeCase)
+    }
+
+    private static func makeCase(_ row: Row) -> HelplineCase {
+        HelplineCase(
+            id: row["id"], pseudonym: row["pseudonym"], channel: row["channel"], language: row["language"],
+            topic: row["topic"], urgent: row["urgent"], status: CaseStatus(rawValue: row["status"]) ?? .open,
+            claimedBy: row["claimed_by"], blocked: row["blocked"], outcome: row["outcome"], openedAt: row["opened_at"],
+            claimedAt: row["claimed_at"], closedAt: row["closed_at"], remindedAt: row["reminded_at"])
+    }
+
+    private static func fetchVolunteer(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> Volunteer? {
+        try Row.fetchOne(db, sql: "SELECT * FROM volunteer WHERE \(condition)", arguments: arguments).map {
+            Volunteer(
+                alias: $0["alias"], languages: ($0["languages"] as String).split(separator: ",").map(String.init),
+                ircAccount: $0["irc_account"], active: ($0["revoked_at"] as Date?) == nil)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import CaseTracker
+import Foundation
+import Helpline
+import Logging
+
+/// `entraide cases …`: the volunteers' commands on the server. Access to the server is the
+/// authentication here; `--as` names the volunteer (who must exist and not be revoked).
+struct Cases: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Volunteers' commands on the server: list, show, claim, reply, note, release, transfer, close, block, stats.",
+        discussion: "Example: entraide cases claim 12 --as amina ; entraide cases reply 12 --as amina \"Hello, I am here.\"")
+
+    @Argument(help: "list [lang] | show N | claim N | reply N text | note N text | release N | transfer N alias | close N [outcome] | block N | stats")
+    var words: [String]
+
+    @Option(name: .customLong("as"), help: "Your volunteer alias.")
+    var alias: String
+
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        let services = try Services(configuration: try common.resolve(environment: ProcessInfo.processInfo.environment))
+        guard let parsed = VolunteerCommand.parse(words.joined(separator: " ")) else {
+            throw ValidationError("unknown command; one of: \(VolunteerCommand.usage)")
+        }
+        let command: VolunteerCommand
+        switch parsed {
+        case .success(let ok): command = ok
+        case .failure(let error): throw ValidationError("\(error)")
+        }
+        let volunteer = try services.store.volunteer(alias: alias)
+        for line in VolunteerDesk(helpline: services.helpline).perform(command, as: volunteer, via: "cli", sender: alias) {
+            print(line)
+        }
+        if volunteer?.active != true { throw ExitCode(1) }
+    }
+}
+
+/// `entraide volunteers …`: the operator adds and revokes volunteers.
+struct Volunteers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add or revoke volunteers.", subcommands: [Add.self, Revoke.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a volunteer (or renew their token); prints their login token once.")
+
+        @Argument(help: "The alias workers see on replies (not their IRC nick).")
+        var alias: String
+
+        @Option(help: "Languages they answer in, comma-separated (en,fr,es,pt,ar).")
+        var languages: String = "en"
+
+        @Option(name: .customLong("irc-account"), help: "Their services account, where the IRC server has services.")
+        var ircAccount: String?
+
+        @OptionGroup var common: CommonOptions
+
+        func run() async throws {
+            guard alias.range(of: "^[A-Za-z0-9_-]{2,24}$", options: .regularExpression) != nil else {
+                throw ValidationError("an alias is 2–24 letters, digits, - or _")
+            }
+            let services = try Services(configuration: try common.resolve(environment: ProcessInfo.processInfo.environment))
+            guard let token = Digest.randomToken() else { throw ValidationError("no randomness available for a token") }
+            try services.store.addVolunteer(
+                alias: alias, languages: languages.split(separator: ",").map(String.init), ircAccount: ircAccount,
+                tokenHash: Digest.sha256Hex(token))
+            print("volunteer \(alias) added. Their login token (shown once; give it to them privately):")
+            print(token)
+            print("On IRC they send the bot, in private: login \(token)")
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a volunteer: their token and account stop working.")
+
+        @Argument var alias: String
+
+        @OptionGroup var common: CommonOptions
+
+        func run() async throws {
+            let services = try Services(configuration: try common.resolve(environment: ProcessInfo.processInfo.environment))
+            try services.store.revokeVolunteer(alias: alias)
+            print("volunteer \(alias) revoked")
+        }
+    }
+}
+
+/// `entraide audit verify`: walks the audit chain and names the first record that was edited or removed.
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check the audit log.", subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify the audit log's hash chain; exit 1 and name the first bad record if it was tampered with.")
+
+        @OptionGroup var common: CommonOptions
+
+        func run() async throws {
+            let configuration = try common.resolve(environment: ProcessInfo.processInfo.environment)
+            let store = try CaseStore(path: configuration.databasePath, durability: configuration.storeDurability)
+            let (checked, firstBad) = try store.verifyAudit()
+            if let firstBad {
+                print("audit log broken at record \(firstBad) (of \(checked)): it, or the one before it, was edited or removed")
+                throw ExitCode(1)
+            }
+            print("ok: \(checked) audit records, chain intact")
+        }
+    }
+}
