@@ -42,6 +42,13 @@ public struct Volunteer: Sendable, Equatable {
     public var languages: [String]
     public var ircAccount: String?
     public var active: Bool
+
+    public init(alias: String, languages: [String], ircAccount: String?, active: Bool) {
+        self.alias = alias
+        self.languages = languages
+        self.ircAccount = ircAccount
+        self.active = active
+    }
 }
 
 /// A message for volunteers (an announcement in their channel, a private message to a claimant).

@@ -66,12 +66,23 @@ struct Analyzer: Sendable {
     /// (all of them for an Arabic word, English and Arabic for a Latin one) share one computation.
     func terms(_ token: Token) -> [String] {
         if token.script == .digits { return Array(repeating: token.text, count: Language.allCases.count) }
-        if let canonical = synonyms.canonical(surface: token.text) {
-            return Array(repeating: canonical, count: Language.allCases.count)
+        let surface = synonyms.canonical(surface: token.text)
+        if let surface, !Stopwords.all.contains(token.text) || Stopwords.all.contains(surface) {
+            return Array(repeating: surface, count: Language.allCases.count)
         }
         var terms: [String] = []
         terms.reserveCapacity(Language.allCases.count)
         for language in Language.allCases {
+            // A function word of the language stays itself there: Portuguese `qual` is "which", not the
+            // English workers' `qual` (qualification), and `quem` is "who", not a stem of Spanish `quemado`.
+            if Stopwords.lists[language]?.contains(token.text) == true {
+                terms.append(token.text)
+                continue
+            }
+            if let surface {
+                terms.append(surface)
+                continue
+            }
             let stemLanguage = SynonymTable.stemmingLanguage(token, language)
             if stemLanguage.index < terms.count {
                 terms.append(terms[stemLanguage.index])

@@ -121,13 +121,14 @@ enum Stemmer {
         "وال", "فال", "بال", "كال", "لل", "ال", "و",
     ].map { Array($0.unicodeScalars) }
     private static let arabicSuffixes: [[Unicode.Scalar]] = [
-        "ات", "ون", "ين", "وا", "ها", "هم", "كم", "نا", "ني", "ي", "ه", "ك",
+        "ات", "ون", "ين", "وا", "ها", "هم", "كم", "نا", "ني", "ي", "ه", "ك", "ا",
     ].map { Array($0.unicodeScalars) }
 
     /// Strips the article ال, alone or after one of the attached particles و ف ب ك ل (`والبيانات`, `بالمهمة`,
     /// `للعمال`), when at least three letters stay, and the conjunction و alone when at least four stay. ف ب ل
     /// alone are left: they begin too many roots (`بيانات`, `فلوس`, `لازم`) and cutting them cost more matches
-    /// than it gained on the regression phrases. Then one plural or pronoun suffix goes on the same conditions.
+    /// than it gained on the regression phrases. Then up to two plural, pronoun or case suffixes go on the same
+    /// conditions (the accusative `ا` of `موظفا`, `حبوبا` too).
     private static func arabic(_ word: String) -> String {
         var letters = Array(word.unicodeScalars)
         for prefix in arabicPrefixes
@@ -135,11 +136,14 @@ enum Stemmer {
             letters.removeFirst(prefix.count)
             break
         }
-        for suffix in arabicSuffixes
-        where letters.count - suffix.count >= (suffix.count == 1 ? 4 : 3) && letters.reversed().starts(
-            with: suffix.reversed()) {
+        // Two passes: a pronoun after a plural or verb ending (`بياناتي` → `بيانات` → `بيان`,
+        // `تقدمونها` → `تقدمون` → `تقدم`).
+        for _ in 0..<2 {
+            guard let suffix = arabicSuffixes.first(where: { suffix in
+                letters.count - suffix.count >= (suffix.count == 1 ? 4 : 3)
+                    && letters.reversed().starts(with: suffix.reversed())
+            }) else { break }
             letters.removeLast(suffix.count)
-            break
         }
         var view = String.UnicodeScalarView()
         view.append(contentsOf: letters)

@@ -1,0 +1,58 @@
+import CaseTracker
+import Foundation
+import Helpline
+import IntentMatcher
+import Logging
+import Testing
+
+@Suite struct VolunteerDeskTests {
+    let helpline: Helpline
+    let desk: VolunteerDesk
+
+    init() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-desk-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try CaseStore(path: directory.appendingPathComponent("s.sqlite").path, durability: .normal)
+        let logger = Logger(label: "test")
+        helpline = Helpline(
+            store: store, library: try AnswerLibrary(directory: HelplineEngineTests.intents, logger: logger),
+            pseudonymizer: Pseudonymizer(key: Array(repeating: 5, count: 32)), defaultLanguage: .en, logger: logger)
+        desk = VolunteerDesk(helpline: helpline)
+    }
+
+    /// 1,000 privileged commands from senders who are not authenticated volunteers: none is
+    /// carried out, and every one is audited.
+    @Test func unauthenticatedCommandsAreAllRefusedAndAudited() throws {
+        let found = try helpline.store.openCase(
+            pseudonym: "w-1", channel: "irc", language: "en", topic: "human", urgent: false, reopenWithin: 0) { _, _ in [] }.0
+        let commands: [VolunteerCommand] = [
+            .claim(found.id), .show(found.id), .reply(found.id, "hi"), .note(found.id, "n"), .close(found.id, outcome: nil),
+            .block(found.id), .list(language: nil), .transfer(found.id, to: "x"), .release(found.id), .stats,
+        ]
+        let revoked = Volunteer(alias: "gone", languages: ["en"], ircAccount: nil, active: false)
+        var accepted = 0
+        for index in 0..<1_000 {
+            let lines = desk.perform(commands[index % commands.count], as: index % 2 == 0 ? nil : revoked, via: "irc", sender: "mallory\(index)")
+            if !(lines.first?.hasPrefix("Refused") ?? false) { accepted += 1 }
+        }
+        #expect(accepted == 0)
+        #expect(try helpline.store.helplineCase(found.id)?.status == .open)
+        let denials = try helpline.store.auditRecords().filter { $0.outcome == "denied" }
+        #expect(denials.count == 1_000)
+        #expect(try helpline.store.verifyAudit().firstBad == nil)
+    }
+
+    @Test(arguments: [
+        ("!claim 3", VolunteerCommand.claim(3)), ("reply 3 hello there", .reply(3, "hello there")), ("!r hola", .reply(nil, "hola")),
+        ("close #4 resolved", .close(4, outcome: "resolved")), ("!list es", .list(language: "es")), ("transfer 2 bruno", .transfer(2, to: "bruno")),
+    ])
+    func parsesVolunteerCommands(text: String, expected: VolunteerCommand) throws {
+        let parsed = try VolunteerCommand.parse(text)?.get()
+        #expect(parsed == expected)
+    }
+
+    @Test func ordinaryWordsAreNotCommands() {
+        #expect(VolunteerCommand.parse("hello there") == nil)
+        #expect(VolunteerCommand.parse("!claim") != nil)  // a command with a usage error, not a message
+    }
+}
