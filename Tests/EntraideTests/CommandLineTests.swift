@@ -211,3 +211,78 @@ import Testing
         #expect(!log.text.contains("hello"))
     }
 }
+
+/// The store survives its own process being killed while it writes.
+@Suite struct CrashTests {
+    @Test func killedMidConversationTheStoreReopensWithEverythingCommitted() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-crash-\(UUID().uuidString)")
+        let process = Process()
+        process.executableURL = CommandLineTests.executable
+        process.arguments = ["chat", "--data", data.path]
+        process.currentDirectoryURL = repositoryRoot
+        let stdin = Pipe()
+        let stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let output = OutputCollector(stdout.fileHandleForReading)
+        // Writes keep coming while the process is killed. A write after the kill fails with EPIPE,
+        // which must end the writer, not the test process.
+        signal(SIGPIPE, SIG_IGN)
+        let writer = Thread {
+            for index in 0..<5_000 {
+                let line = index % 3 == 0 ? "hello\n" : (index % 3 == 1 ? "my hit was rejected\n" : "hola\n")
+                do { try stdin.fileHandleForWriting.write(contentsOf: Data(line.utf8)) } catch { return }
+            }
+        }
+        writer.start()
+        #expect(try await output.waitFor("welcome", occurrences: 50, timeout: .seconds(60)))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let answered = output.text.split(separator: "\n").count
+
+        // Reopen with a second run: the store is sound and nothing delivered was lost.
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = [
+            "python3", "-c",
+            """
+            import sqlite3, sys
+            c = sqlite3.connect(sys.argv[1])
+            print(c.execute('PRAGMA integrity_check').fetchone()[0])
+            print(c.execute('SELECT COUNT(*) FROM outbox WHERE delivered_at IS NOT NULL').fetchone()[0])
+            print(c.execute('SELECT COUNT(*) FROM inbox WHERE processed_at IS NOT NULL').fetchone()[0])
+            """,
+            data.appendingPathComponent("entraide.sqlite").path,
+        ]
+        let result = Pipe()
+        check.standardOutput = result
+        try check.run()
+        check.waitUntilExit()
+        let lines = String(decoding: result.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        #expect(lines.first == "ok")
+        let delivered = lines.count > 1 ? Int(lines[1]) ?? 0 : 0
+        let processed = lines.count > 2 ? Int(lines[2]) ?? 0 : 0
+        // Every line printed was marked delivered only after printing: at most the last one is not.
+        #expect(delivered >= answered - 1)
+        #expect(processed >= delivered)
+
+        // And the helpline starts again on it and answers.
+        let again = Process()
+        again.executableURL = CommandLineTests.executable
+        again.arguments = ["chat", "--data", data.path]
+        again.currentDirectoryURL = repositoryRoot
+        let input = Pipe()
+        let out = Pipe()
+        again.standardInput = input
+        again.standardOutput = out
+        try again.run()
+        input.fileHandleForWriting.write(Data("bonjour\n".utf8))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        again.waitUntilExit()
+        #expect(again.terminationStatus == 0)
+        #expect(text.contains("bienvenue sur Entraide"))
+    }
+}
