@@ -153,25 +153,33 @@ public final class CaseStore: Sendable {
         }
     }
 
-    /// Called only after the channel confirmed the send. When it was the last reply to an erased
-    /// worker (no conversation, nothing pending), the reply and the address go too.
+    /// Called only after the channel confirmed the send. A worker's raw address is kept only
+    /// while something needs it — a reply still to send, a message still to handle, an open
+    /// case — and removed here as soon as nothing does (the next message brings it back).
+    /// When the worker was erased (no conversation left), their last replies go too.
     public func markDelivered(_ item: OutboxItem, at date: Date = Date()) throws {
-        let finishedErasure = try database.write { db -> Bool in
+        let erasureFinished = try database.write { db -> Bool in
             try db.execute(sql: "UPDATE outbox SET delivered_at = ? WHERE id = ?", arguments: [date, item.id])
             let stillNeeded = try Bool.fetchOne(
                 db,
                 sql: """
-                    SELECT EXISTS(SELECT 1 FROM conversation WHERE pseudonym = ?1)
-                        OR EXISTS(SELECT 1 FROM outbox WHERE pseudonym = ?1 AND delivered_at IS NULL)
-                        OR EXISTS(SELECT 1 FROM inbox WHERE pseudonym = ?1)
+                    SELECT EXISTS(SELECT 1 FROM outbox WHERE pseudonym = ?1 AND delivered_at IS NULL)
+                        OR EXISTS(SELECT 1 FROM inbox WHERE pseudonym = ?1 AND processed_at IS NULL)
+                        OR EXISTS(SELECT 1 FROM helpline_case WHERE pseudonym = ?1 AND status IN ('open', 'claimed'))
                     """,
                 arguments: [item.pseudonym]) ?? true
             guard !stillNeeded else { return false }
-            try db.execute(sql: "DELETE FROM outbox WHERE pseudonym = ?", arguments: [item.pseudonym])
             try db.execute(sql: "DELETE FROM worker_address WHERE pseudonym = ?", arguments: [item.pseudonym])
-            return true
+            let erased = try Bool.fetchOne(
+                db, sql: "SELECT NOT EXISTS(SELECT 1 FROM conversation WHERE pseudonym = ?)", arguments: [item.pseudonym]) ?? false
+            if erased {
+                try db.execute(sql: "DELETE FROM outbox WHERE pseudonym = ?", arguments: [item.pseudonym])
+                try db.execute(sql: "DELETE FROM inbox WHERE pseudonym = ?", arguments: [item.pseudonym])
+                try Self.appendAudit(db, actor: "worker", action: "erase", caseID: nil, outcome: "ok", detail: "forget me", at: date)
+            }
+            return erased
         }
-        if finishedErasure {
+        if erasureFinished {
             try checkpoint()
             logger.info("worker.erased")
         }
@@ -202,17 +210,26 @@ public final class CaseStore: Sendable {
 
     // MARK: Erasure
 
-    /// Erases everything about a worker: messages, replies, conversation, address.
-    /// `secure_delete` overwrites the rows; the checkpoint moves the WAL into the main file
-    /// and truncates it, so the bytes are gone from both.
-    public func erase(pseudonym: String) throws {
-        try database.write { db in
+    /// Erases everything about a worker: messages, replies, conversation, cases and their notes,
+    /// unanswered questions, address. `secure_delete` overwrites the rows; the checkpoint moves
+    /// the WAL into the main file and truncates it, so the bytes are gone from both. The audit
+    /// log records that an erasure happened, and nothing of what was erased. Returns whether
+    /// there was anything to erase.
+    @discardableResult
+    public func erase(pseudonym: String, by actor: String = "operator", at date: Date = Date()) throws -> Bool {
+        let found = try database.write { db -> Bool in
+            var removed = 0
             for table in ["inbox", "outbox", "conversation", "unanswered", "helpline_case", "announcement", "worker_address"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE pseudonym = ?", arguments: [pseudonym])
+                removed += db.changesCount
             }
+            try Self.appendAudit(
+                db, actor: actor, action: "erase", caseID: nil, outcome: removed > 0 ? "ok" : "nothing", detail: "", at: date)
+            return removed > 0
         }
         try checkpoint()
         logger.info("worker.erased")
+        return found
     }
 
     /// Moves the WAL into the main file and truncates it, so erased bytes leave the WAL too.

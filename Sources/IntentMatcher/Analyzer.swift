@@ -13,6 +13,8 @@ final class WordFeatures: Sendable {
     /// Per language, the term's id in the index, or -1 when no example or answer has it.
     let termIDs: [Int32]
     let isStopword: Bool
+    /// A word of a topic the helpline never handles (`OffTopicWords`) that no example uses.
+    let isOffTopic: Bool
     let script: Script
     /// The word's character trigrams as packed keys, and their ids in the index (-1: unknown).
     let gramKeys: [UInt64]
@@ -24,6 +26,7 @@ final class WordFeatures: Sendable {
         stopwordMask = draft.stopwordMask
         terms = draft.terms
         isStopword = draft.isStopword
+        isOffTopic = draft.isOffTopic
         script = draft.script
         gramKeys = draft.gramKeys
         self.termIDs = termIDs
@@ -48,6 +51,7 @@ struct WordDraft: Sendable {
     var stopwordMask: UInt8 = 0
     var terms: [String]
     var isStopword: Bool
+    var isOffTopic = false
     var script: Script
     var gramKeys: [UInt64]
 }

@@ -70,6 +70,18 @@ public struct Matcher: Sendable {
         var features: [WordFeatures] = []
         features.reserveCapacity(tokens.count)
         for token in tokens { features.append(index.features(of: token)) }
+        // Acronyms typed in capitals (`whats TO`), unless the whole message is shouted (`I WANT TO DIE`).
+        if !index.acronyms.isEmpty, tokens.contains(where: \.isCapitals) {
+            let capitals = tokens.count(where: \.isCapitals)
+            let words = tokens.count(where: { $0.script == .latin && $0.text.utf8.count >= 2 })
+            if capitals == 1 || 2 * capitals <= words {
+                for (position, token) in tokens.enumerated() where token.isCapitals {
+                    if let canonical = index.acronyms[token.text], let known = index.words[canonical] {
+                        features[position] = known
+                    }
+                }
+            }
+        }
         return features
     }
 
@@ -85,6 +97,7 @@ public struct Matcher: Sendable {
         var gramNorm = 0.0
         var contentWords = 0
         var unknownWords = 0
+        var offTopicWords = 0
         var answerQuery: [(id: Int32, weight: Double)] = []
         answerQuery.reserveCapacity(analysis.tokens.count)
         for feature in analysis.features {
@@ -93,6 +106,7 @@ public struct Matcher: Sendable {
             if !feature.isStopword && feature.script != .digits {
                 contentWords += 1
                 if termID < 0 { unknownWords += 1 }
+                if feature.isOffTopic { offTopicWords += 1 }
             }
             if termID >= 0 {
                 termQuery.append((termID, index.termIDF[Int(termID)] * factor))
@@ -131,7 +145,12 @@ public struct Matcher: Sendable {
         var parts: [(term: Double, gram: Double, centroid: Double)] = []
         let answerShare = configuration.answerWeight
         let unknownShare = contentWords > 0 ? Double(unknownWords) / Double(contentWords) : 0
-        let penalty = max(0, 1 - configuration.unknownWordPenalty * unknownShare)
+        let offTopicShare = contentWords > 0
+            ? min(1, (Double(unknownWords) + configuration.offTopicWordWeight * Double(offTopicWords))
+                / Double(contentWords)) : 0
+        // Urgent intents are lowered by unknown words only, never by off-topic ones (see `OffTopicWords`).
+        let urgentPenalty = max(0, 1 - configuration.unknownWordPenalty * unknownShare)
+        let penalty = max(0, 1 - configuration.unknownWordPenalty * offTopicShare)
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * exampleCount + 3 * intentCount) { buffer in
             buffer.initialize(repeating: 0)
             let termDots = UnsafeMutableBufferPointer(rebasing: buffer[0..<exampleCount])
@@ -168,8 +187,9 @@ public struct Matcher: Sendable {
             for intent in 0..<intentCount {
                 let centroid = termCentroid[intent] * termScale + gramCentroid[intent] * gramScale
                 let answer = answerNorm > 0 ? answerDots[intent] / answerNorm : 0
-                scores[intent] = ((1 - centroidShare) * best[intent] + centroidShare * centroid + answerShare * answer)
-                    * penalty
+                // At most 1: the answers' weak evidence is added on top of a similarity that may already be 1.
+                scores[intent] = min(1, (1 - centroidShare) * best[intent] + centroidShare * centroid
+                    + answerShare * answer) * (index.escalations[intent] == .urgent ? urgentPenalty : penalty)
                 if details {
                     let example = bestExample[intent]
                     parts.append((

@@ -51,6 +51,9 @@ public struct MatcherConfiguration: Sendable, Equatable {
     /// words). Off-topic messages ("minimum wage for a football player") share a word or two with an intent but
     /// bring words from elsewhere; workers' own phrasings mostly reuse the helpline's vocabulary.
     public var unknownWordPenalty: Double
+    /// How many unknown words one off-topic word (`OffTopicWords`: football, recipe, visa…) counts as in the
+    /// share that lowers every non-urgent score.
+    public var offTopicWordWeight: Double
     /// At most this many alternatives are returned.
     public var maximumAlternatives: Int
     /// Only the first this many Unicode scalars of a message are matched: a chat message is short, and a
@@ -62,6 +65,7 @@ public struct MatcherConfiguration: Sendable, Equatable {
         termWeight: Double = 0.7, centroidWeight: Double = 0.5, answerWeight: Double = 0.3,
         stopwordWeight: Double = 0.5,
         digitWeight: Double = 0.5, unknownWordWeight: Double = 0.5, unknownWordPenalty: Double = 1.0,
+        offTopicWordWeight: Double = 2,
         maximumAlternatives: Int = 3,
         maximumScalars: Int = 2_000
     ) {
@@ -76,6 +80,7 @@ public struct MatcherConfiguration: Sendable, Equatable {
         self.digitWeight = digitWeight
         self.unknownWordWeight = unknownWordWeight
         self.unknownWordPenalty = unknownWordPenalty
+        self.offTopicWordWeight = offTopicWordWeight
         self.maximumAlternatives = maximumAlternatives
         self.maximumScalars = maximumScalars
     }

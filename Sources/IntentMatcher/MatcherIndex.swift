@@ -49,6 +49,8 @@ struct MatcherIndex: Sendable {
     let stopwordFactor: Double
     let digitFactor: Double
     let corrector: SpellingCorrector
+    /// Acronyms typed in capitals → the analysed word of their group's first word (see `SynonymTable.acronyms`).
+    let acronyms: [String: String]
     /// For each intent that escalates `urgent`, its telling words: synonym groups (concepts an operator wrote
     /// down: die, pills, suicide, hurt…) that its examples use more than any other intent's, each with the share
     /// of the best intent's score the urgent intent must reach to win with it:
@@ -115,6 +117,8 @@ struct MatcherIndex: Sendable {
             }
         }
         corrector = SpellingCorrector(words: correctable)
+        acronyms = analyzer.synonyms.acronyms
+        for canonical in acronyms.values { analyse(Token(text: canonical, script: .latin)) }
 
         // 2. Vocabularies: terms in their example's language, trigrams; document frequency counted per intent.
         var termIDs: [String: Int32] = [:]
@@ -202,6 +206,12 @@ struct MatcherIndex: Sendable {
             }
         }
         self.urgentTerms = urgentTerms
+
+        // Off-topic words, unless an example uses them: the examples are what operators curate.
+        let exampleWords = Set(exampleTokens.joined().map(\.text))
+        for word in words.keys where OffTopicWords.all.contains(word) && !exampleWords.contains(word) {
+            words[word]?.isOffTopic = true
+        }
 
         // 3. Fill in the ids of every analysed word, so that a message's words need one lookup each.
         let features = words.mapValues { draft in
@@ -292,10 +302,13 @@ struct MatcherIndex: Sendable {
     /// A message word: its analysis from the index, or made now for a word the answer files never use.
     func features(of token: Token) -> WordFeatures {
         if let known = words[token.text] { return known }
-        let draft = Self.draft(token, analyzer: analyzer)
+        var draft = Self.draft(token, analyzer: analyzer)
+        // Not in `words`, so no example has it: an off-topic word is off-topic here, and not a typo of a
+        // helpline word (`pizza` is not `prize`).
+        draft.isOffTopic = OffTopicWords.all.contains(token.text)
         let termIDs = draft.terms.map { self.termIDs[$0] ?? -1 }
         // A word whose stem no example has in any language may be a typo of one that some example has.
-        if token.script != .digits, termIDs.allSatisfy({ $0 < 0 }),
+        if token.script != .digits, !draft.isOffTopic, termIDs.allSatisfy({ $0 < 0 }),
            let corrected = corrector.correction(of: token.text), let known = words[corrected] {
             return known
         }

@@ -8,13 +8,22 @@ struct SynonymTable: Sendable {
     /// Every group's first word, normalised: the terms that stand for a concept an operator wrote down.
     private(set) var canonicals: Set<String> = []
 
+    /// Words written in capitals in the groups whose lowercase is a function word (`TO` for Turkopticon, where
+    /// `to` is English): they stand for their group only when a message has them in capitals too.
+    private(set) var acronyms: [String: String] = [:]
+
     init(groups: [[String]]) {
         for group in groups {
             guard let first = group.first else { continue }
             let canonical = TextNormalizer.normalize(first)
             canonicals.insert(canonical)
             for word in group {
-                for token in TextNormalizer.tokens(word) {
+                let tokens = TextNormalizer.tokens(word)
+                if tokens.count == 1, let token = tokens.first, token.isCapitals, Stopwords.all.contains(token.text) {
+                    acronyms[token.text] = canonical
+                    continue
+                }
+                for token in tokens {
                     if surface[token.text] == nil { surface[token.text] = canonical }
                     for language in Language.allCases {
                         let stem = Stemmer.stem(token.text, language: Self.stemmingLanguage(token, language))

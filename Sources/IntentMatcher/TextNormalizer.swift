@@ -11,6 +11,8 @@ enum Script: UInt8, Sendable {
 struct Token: Sendable, Equatable {
     var text: String
     var script: Script
+    /// Typed in capital letters (two or more, ASCII): `TO` may be an acronym where `to` is a function word.
+    var isCapitals = false
 }
 
 /// Turns what workers type into what the matcher compares, and what the helpline may show back.
@@ -73,8 +75,8 @@ public enum TextNormalizer {
             let value = scalar.value
             if value < 0x80 {
                 switch value {
-                case 0x61...0x7A: builder.append(scalar, .latin)
-                case 0x41...0x5A: builder.append(Unicode.Scalar(UInt8(value + 0x20)), .latin)
+                case 0x61...0x7A: builder.append(scalar, .latin, capital: false)
+                case 0x41...0x5A: builder.append(Unicode.Scalar(UInt8(value + 0x20)), .latin, capital: true)
                 case 0x30...0x39: builder.append(scalar, .digits)
                 default: builder.flush()
                 }
@@ -104,10 +106,12 @@ private struct TokenBuilder {
     private var last: UInt32 = 0
     private var runLength = 0
     private var hasLongRun = false
+    private var allCapitals = true
 
-    mutating func append(_ scalar: Unicode.Scalar, _ kind: Script) {
+    mutating func append(_ scalar: Unicode.Scalar, _ kind: Script, capital: Bool = false) {
         if !current.isEmpty && kind != script { flush() }
         script = kind
+        if !capital { allCapitals = false }
         if scalar.value == last {
             runLength += 1
             if runLength >= 3 && kind != .digits { hasLongRun = true }
@@ -121,11 +125,13 @@ private struct TokenBuilder {
     mutating func flush() {
         guard !current.isEmpty else { return }
         let text = hasLongRun ? Self.collapsingRuns(current) : String(current)
-        tokens.append(Token(text: text, script: script))
+        tokens.append(Token(text: text, script: script, isCapitals: allCapitals && script == .latin
+            && current.count >= 2))
         current = String.UnicodeScalarView()
         last = 0
         runLength = 0
         hasLongRun = false
+        allCapitals = true
     }
 
     /// `heyyy` → `hey`, `ayudaaa` → `ayuda`: a letter typed three times or more is kept once. Doubles stay,

@@ -30,6 +30,8 @@ struct Configuration: Sendable, Equatable {
     /// Unclaimed cases are announced again after this many minutes (urgent ones sooner).
     var remindAfterMinutes = 15
     var remindUrgentAfterMinutes = 2
+    /// Closed cases and idle conversations are erased after this many days.
+    var retentionDays = 90
 
     var databasePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("entraide.sqlite").path }
 
@@ -86,6 +88,7 @@ struct Configuration: Sendable, Equatable {
             config.pseudonymKeyFile = value
             return nil
         },
+        Key(name: "retention_days") { config, value in integer(value, 1...3650) { config.retentionDays = $0 } },
         Key(name: "cases.reopen_within_hours") { config, value in integer(value, 0...8760) { config.reopenWithinHours = $0 } },
         Key(name: "cases.remind_after_minutes") { config, value in
             integer(value, 1...10_080) { config.remindAfterMinutes = $0 }

@@ -41,7 +41,8 @@ struct Serve: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: TransportService(loop: loop)), .init(service: EngineService(helpline: services.helpline)),
-                 .init(service: ReminderService(helpline: services.helpline))]
+                 .init(service: ReminderService(helpline: services.helpline)),
+                 .init(service: RetentionService(helpline: services.helpline, retentionDays: configuration.retentionDays))]
                     + channels.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: services.logger))
