@@ -60,7 +60,8 @@ enum LogSetup {
     /// Called once per process, before the first logger is made (swift-log allows one bootstrap).
     static func bootstrap(level: Logger.Level) {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            // Every record is redacted (no e-mail, phone, worker id, line break) before it is written.
+            var handler = RedactingLogHandler(wrapping: StreamLogHandler.standardError(label: label))
             handler.logLevel = level
             return handler
         }
