@@ -71,7 +71,8 @@ struct Analyzer: Sendable {
     func terms(_ token: Token) -> [String] {
         if token.script == .digits { return Array(repeating: token.text, count: Language.allCases.count) }
         let surface = synonyms.canonical(surface: token.text)
-        if let surface, !Stopwords.all.contains(token.text) || Stopwords.all.contains(surface) {
+        let stopwordMask = Stopwords.masks[token.text] ?? 0
+        if let surface, stopwordMask == 0 || Stopwords.masks[surface] != nil {
             return Array(repeating: surface, count: Language.allCases.count)
         }
         var terms: [String] = []
@@ -79,7 +80,7 @@ struct Analyzer: Sendable {
         for language in Language.allCases {
             // A function word of the language stays itself there: Portuguese `qual` is "which", not the
             // English workers' `qual` (qualification), and `quem` is "who", not a stem of Spanish `quemado`.
-            if Stopwords.lists[language]?.contains(token.text) == true {
+            if stopwordMask & language.bit != 0 {
                 terms.append(token.text)
                 continue
             }

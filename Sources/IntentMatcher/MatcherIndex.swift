@@ -117,6 +117,8 @@ struct MatcherIndex: Sendable {
             }
         }
         corrector = SpellingCorrector(words: correctable)
+        // Every stopword too, so that a message's function words are looked up rather than analysed.
+        for word in Stopwords.all { TextNormalizer.tokens(word).forEach(analyse) }
         acronyms = analyzer.synonyms.acronyms
         for canonical in acronyms.values { analyse(Token(text: canonical, script: .latin)) }
 
@@ -286,14 +288,11 @@ struct MatcherIndex: Sendable {
     /// Analysis of one word in every language (ids are filled in once the vocabularies exist).
     static func draft(_ token: Token, analyzer: Analyzer) -> WordDraft {
         let terms = analyzer.terms(token)
-        var stopMask: UInt8 = 0
-        for language in Language.allCases where Stopwords.lists[language]?.contains(token.text) == true {
-            stopMask |= language.bit
-        }
+        let stopMask = Stopwords.masks[token.text] ?? 0
         // A stopword as written, or a synonym of one (`pls` → `please`); not a stem that happens to spell one
         // (`lose` → `los`).
-        let isStopword = Stopwords.all.contains(token.text)
-            || analyzer.synonyms.canonical(surface: token.text).map { Stopwords.all.contains($0) } == true
+        let isStopword = stopMask != 0
+            || analyzer.synonyms.canonical(surface: token.text).map { Stopwords.masks[$0] != nil } == true
         return WordDraft(
             stopwordMask: stopMask, terms: terms, isStopword: isStopword, script: token.script,
             gramKeys: Analyzer.gramKeys(token))

@@ -41,6 +41,16 @@ enum Stopwords {
     /// Every language's list in one set, for the weight of a word in matching.
     static let all: Set<String> = lists.values.reduce(into: Set<String>()) { $0.formUnion($1) }
 
+    /// Each stopword → the languages whose list has it (bit per `Language.allCases` index): one lookup instead of
+    /// one per language.
+    static let masks: [String: UInt8] = {
+        var masks: [String: UInt8] = [:]
+        for (language, words) in lists {
+            for word in words { masks[word, default: 0] |= language.bit }
+        }
+        return masks
+    }()
+
     private static func words(_ text: String) -> Set<String> {
         Set(text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
     }

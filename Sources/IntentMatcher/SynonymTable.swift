@@ -4,7 +4,7 @@ struct SynonymTable: Sendable {
     private var surface: [String: String] = [:]
     /// Per language, because a stem means something only in its language (`pag` is `pago` in Spanish, `page`
     /// in English).
-    private var stemmed: [Language: [String: String]] = [:]
+    private var stemmed: [[String: String]] = Array(repeating: [:], count: Language.allCases.count)
     /// Every group's first word, normalised: the terms that stand for a concept an operator wrote down.
     private(set) var canonicals: Set<String> = []
 
@@ -32,7 +32,7 @@ struct SynonymTable: Sendable {
                         guard stem == token.text || stem.unicodeScalars.count >= Self.minimumStemLength else {
                             continue
                         }
-                        if stemmed[language]?[stem] == nil { stemmed[language, default: [:]][stem] = canonical }
+                        if stemmed[language.index][stem] == nil { stemmed[language.index][stem] = canonical }
                     }
                 }
             }
@@ -43,7 +43,7 @@ struct SynonymTable: Sendable {
 
     func canonical(surface word: String) -> String? { surface[word] }
 
-    func canonical(stem: String, language: Language) -> String? { stemmed[language]?[stem] }
+    func canonical(stem: String, language: Language) -> String? { stemmed[language.index][stem] }
 
     /// Arabic words take the Arabic stemmer whatever the message's language, and Latin words in an Arabic
     /// message (platform names mostly) the English one, the language most of those names come from.

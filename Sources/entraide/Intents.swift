@@ -7,7 +7,7 @@ import IntentMatcher
 struct Intents: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check, test and try the answer files; see what went unanswered.",
-        subcommands: [Check.self, Test.self, Match.self, Explain.self, Gaps.self]
+        subcommands: [Check.self, Test.self, Match.self, Explain.self, Gaps.self, Bench.self]
     )
 
     /// The answer set at `directory` (or the configured one), or every problem and exit 1.
