@@ -1,5 +1,6 @@
 import CaseTracker
 import Foundation
+import Synchronization
 public import Helpline
 public import IRC
 import IntentMatcher
@@ -46,6 +47,10 @@ public final class IRCChannel: Service, Sendable {
     private let helpline: Helpline
     private let configuration: IRCChannelConfiguration
     private let logger: Logger
+    private let state = Mutex(IRCChannelStatus())
+
+    /// Where the channel stands now: for health reports, logs and tests.
+    public var status: IRCChannelStatus { state.withLock { $0 } }
 
     public init(loop: CurlEventLoop, helpline: Helpline, configuration: IRCChannelConfiguration, logger: Logger) {
         self.loop = loop
@@ -83,7 +88,9 @@ public final class IRCChannel: Service, Sendable {
         }
         logger.info("irc.connected", metadata: ["irc.server": "\(configuration.connection.host):\(configuration.connection.port)"])
         let session = IRCSession(
-            connection: connection, helpline: helpline, configuration: configuration, logger: logger)
+            connection: connection, helpline: helpline, configuration: configuration, logger: logger
+        ) { [self] status in self.state.withLock { $0 = status } }
+        defer { state.withLock { $0 = IRCChannelStatus() } }
         try await session.start()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await session.readLoop() }
@@ -93,6 +100,13 @@ public final class IRCChannel: Service, Sendable {
             group.cancelAll()
         }
     }
+}
+
+/// Whether the bot is registered, under which nick, with which capabilities.
+public struct IRCChannelStatus: Sendable, Equatable {
+    public var registered = false
+    public var nick: String?
+    public var capabilities: Set<String> = []
 }
 
 /// One connection's state: the client machine, the send queue and the replies awaiting proof.
@@ -134,7 +148,13 @@ actor IRCSession {
     /// A worker who left the server is tried again after this long (IRC keeps no messages).
     static let retryUnreachableAfter = Duration.seconds(3)
 
-    init(connection: LineConnection, helpline: Helpline, configuration: IRCChannelConfiguration, logger: Logger) {
+    private let report: @Sendable (IRCChannelStatus) -> Void
+
+    init(
+        connection: LineConnection, helpline: Helpline, configuration: IRCChannelConfiguration, logger: Logger,
+        report: @escaping @Sendable (IRCChannelStatus) -> Void
+    ) {
+        self.report = report
         self.connection = connection
         self.helpline = helpline
         self.configuration = configuration
@@ -294,7 +314,9 @@ actor IRCSession {
             case .send(let message):
                 try await connection.send(message.serialize())
             case .registered(let nick):
-                logger.info("irc.registered", metadata: ["irc.nick": "\(nick)"])
+                logger.info(
+                    "irc.registered", metadata: ["irc.nick": "\(nick)", "irc.capabilities": "\(client.capabilities.sorted())"])
+                report(IRCChannelStatus(registered: true, nick: nick, capabilities: client.capabilities))
                 helpline.outboxBell(for: IRCChannel.channel).ring()
             case .privateMessage(let from, let account, let text, let messageID):
                 if let token = Self.loginToken(text) {

@@ -89,8 +89,10 @@ struct Analyzer: Sendable {
                 continue
             }
             let stemLanguage = SynonymTable.stemmingLanguage(token, language)
-            if stemLanguage.index < terms.count {
-                terms.append(terms[stemLanguage.index])
+            // Arabic script stems alike in every language, and Latin script alike in English and Arabic.
+            let earlier = token.script == .arabic ? 0 : stemLanguage.index
+            if earlier < terms.count && stopwordMask & Language.allCases[earlier].bit == 0 {
+                terms.append(terms[earlier])
                 continue
             }
             let stem = Stemmer.stem(token.text, language: stemLanguage)

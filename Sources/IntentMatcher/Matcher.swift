@@ -87,115 +87,151 @@ public struct Matcher: Sendable {
 
     /// TF-IDF cosine of the message with every example (terms and trigrams blended), an intent taking its best
     /// example's similarity blended with its centroid's. Only examples sharing a term or trigram are touched.
+    ///
+    /// Written for speed (it is most of the cost of a match): the query's norms come first, so that term and
+    /// trigram weights can be scaled by their share and summed into one similarity per example as the posting
+    /// lists are walked; repeated words need no merging for that (a dot product is linear), only for the norms,
+    /// which a small open-addressing table adds up. Everything lives in one temporary allocation.
     private func score(_ analysis: inout Analysis, details: Bool) {
         let languageIndex = analysis.stemmingLanguage.index
-        var termQuery: [(id: Int32, weight: Double)] = []
-        var gramQuery: [(id: Int32, weight: Double)] = []
-        termQuery.reserveCapacity(analysis.tokens.count)
-        gramQuery.reserveCapacity(analysis.tokens.count * 6)
-        var termNorm = 0.0
-        var gramNorm = 0.0
+        let features = analysis.features
+        var gramCount = 0
+        for feature in features { gramCount += feature.gramIDs.count }
+        let termCapacity = features.count
         var contentWords = 0
         var unknownWords = 0
         var offTopicWords = 0
-        var answerQuery: [(id: Int32, weight: Double)] = []
-        answerQuery.reserveCapacity(analysis.tokens.count)
-        for feature in analysis.features {
-            let factor = MatcherIndex.factor(feature, stopword: index.stopwordFactor, digit: index.digitFactor)
-            let termID = feature.termID(preferring: languageIndex).id
-            if !feature.isStopword && feature.script != .digits {
-                contentWords += 1
-                if termID < 0 { unknownWords += 1 }
-                if feature.isOffTopic { offTopicWords += 1 }
-            }
-            if termID >= 0 {
-                termQuery.append((termID, index.termIDF[Int(termID)] * factor))
-                answerQuery.append((termID, index.answerIDF[Int(termID)] * factor))
-            } else {
-                let weight = index.unknownIDF * factor
-                termNorm += weight * weight
-            }
-            for gramID in feature.gramIDs {
-                if gramID >= 0 {
-                    gramQuery.append((gramID, index.gramIDF[Int(gramID)] * factor))
-                } else {
-                    let weight = index.unknownIDF * factor
-                    gramNorm += weight * weight
-                }
-            }
-        }
-        for (intent, terms) in index.urgentTerms {
-            for (id, _) in termQuery {
-                guard let share = terms[id] else { continue }
-                analysis.urgentEvidence[intent] = min(share, analysis.urgentEvidence[intent] ?? share)
-            }
-        }
-        termNorm += Self.mergeDuplicates(&termQuery)
-        gramNorm += Self.mergeDuplicates(&gramQuery)
-        let answerNorm = Self.mergeDuplicates(&answerQuery).squareRoot()
-        termNorm = termNorm.squareRoot()
-        gramNorm = gramNorm.squareRoot()
-
+        var termNormSquared = 0.0
+        var gramNormSquared = 0.0
+        var answerNormSquared = 0.0
         let exampleCount = index.examples.count
         let intentCount = index.intentIDs.count
-        let termShare = configuration.termWeight
-        let centroidShare = configuration.centroidWeight
         var scores = [Double](repeating: 0, count: intentCount)
         var bestExample = [Int](repeating: -1, count: intentCount)
         var parts: [(term: Double, gram: Double, centroid: Double)] = []
-        let answerShare = configuration.answerWeight
-        let unknownShare = contentWords > 0 ? Double(unknownWords) / Double(contentWords) : 0
-        let offTopicShare = contentWords > 0
-            ? min(1, (Double(unknownWords) + configuration.offTopicWordWeight * Double(offTopicWords))
-                / Double(contentWords)) : 0
-        // Urgent intents are lowered by unknown words only, never by off-topic ones (see `OffTopicWords`).
-        let urgentPenalty = max(0, 1 - configuration.unknownWordPenalty * unknownShare)
-        let penalty = max(0, 1 - configuration.unknownWordPenalty * offTopicShare)
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * exampleCount + 3 * intentCount) { buffer in
-            buffer.initialize(repeating: 0)
-            let termDots = UnsafeMutableBufferPointer(rebasing: buffer[0..<exampleCount])
-            let gramDots = UnsafeMutableBufferPointer(rebasing: buffer[exampleCount..<(2 * exampleCount)])
-            let termCentroid = UnsafeMutableBufferPointer(
-                rebasing: buffer[(2 * exampleCount)..<(2 * exampleCount + intentCount)])
-            let gramCentroid = UnsafeMutableBufferPointer(
-                rebasing: buffer[(2 * exampleCount + intentCount)..<(2 * exampleCount + 2 * intentCount)])
-            let answerDots = UnsafeMutableBufferPointer(rebasing: buffer[(2 * exampleCount + 2 * intentCount)...])
-            for (id, weight) in termQuery {
-                index.termPostings.accumulate(id, weight, into: termDots)
-                index.termCentroidPostings.accumulate(id, weight, into: termCentroid)
-            }
-            for (id, weight) in answerQuery where answerShare > 0 {
-                index.answerPostings.accumulate(id, weight, into: answerDots)
-            }
-            for (id, weight) in gramQuery {
-                index.gramPostings.accumulate(id, weight, into: gramDots)
-                index.gramCentroidPostings.accumulate(id, weight, into: gramCentroid)
-            }
-            let termScale = termNorm > 0 ? termShare / termNorm : 0
-            let gramScale = gramNorm > 0 ? (1 - termShare) / gramNorm : 0
-            var best = [Double](repeating: 0, count: intentCount)
-            index.exampleIntents.withUnsafeBufferPointer { exampleIntents in
-                for example in 0..<exampleCount {
-                    let similarity = termDots[example] * termScale + gramDots[example] * gramScale
-                    let intent = Int(exampleIntents[example])
-                    if similarity > best[intent] {
-                        best[intent] = similarity
-                        bestExample[intent] = example
+
+        // Query vectors: (id, weight) for terms, answer terms and trigrams, in one buffer.
+        withUnsafeTemporaryAllocation(of: QueryEntry.self, capacity: 2 * termCapacity + gramCount + 1) { query in
+            var termEnd = 0
+            var gramEnd = termCapacity
+            var answerEnd = termCapacity + gramCount
+            for feature in features {
+                let factor = MatcherIndex.factor(feature, stopword: index.stopwordFactor, digit: index.digitFactor)
+                let termID = feature.termID(preferring: languageIndex).id
+                if !feature.isStopword && feature.script != .digits {
+                    contentWords += 1
+                    if termID < 0 { unknownWords += 1 }
+                    if feature.isOffTopic { offTopicWords += 1 }
+                }
+                if termID >= 0 {
+                    query[termEnd] = QueryEntry(id: termID, weight: index.termIDF[Int(termID)] * factor)
+                    termEnd += 1
+                    query[answerEnd] = QueryEntry(id: termID, weight: index.answerIDF[Int(termID)] * factor)
+                    answerEnd += 1
+                } else {
+                    let weight = index.unknownIDF * factor
+                    termNormSquared += weight * weight
+                }
+                for gramID in feature.gramIDs {
+                    if gramID >= 0 {
+                        query[gramEnd] = QueryEntry(id: gramID, weight: index.gramIDF[Int(gramID)] * factor)
+                        gramEnd += 1
+                    } else {
+                        let weight = index.unknownIDF * factor
+                        gramNormSquared += weight * weight
                     }
                 }
             }
-            for intent in 0..<intentCount {
-                let centroid = termCentroid[intent] * termScale + gramCentroid[intent] * gramScale
-                let answer = answerNorm > 0 ? answerDots[intent] / answerNorm : 0
-                // At most 1: the answers' weak evidence is added on top of a similarity that may already be 1.
-                scores[intent] = min(1, (1 - centroidShare) * best[intent] + centroidShare * centroid
-                    + answerShare * answer) * (index.escalations[intent] == .urgent ? urgentPenalty : penalty)
-                if details {
+            let terms = UnsafeMutableBufferPointer(rebasing: query[0..<termEnd])
+            let grams = UnsafeMutableBufferPointer(rebasing: query[termCapacity..<gramEnd])
+            let answerTerms = UnsafeMutableBufferPointer(rebasing: query[(termCapacity + gramCount)..<answerEnd])
+            for (intent, telling) in index.urgentTerms {
+                for entry in terms {
+                    guard let share = telling[entry.id] else { continue }
+                    analysis.urgentEvidence[intent] = min(share, analysis.urgentEvidence[intent] ?? share)
+                }
+            }
+            termNormSquared += Self.squaredNorm(terms, idCount: index.termIDF.count)
+            gramNormSquared += Self.squaredNorm(grams, idCount: index.gramIDF.count)
+            answerNormSquared = Self.squaredNorm(answerTerms, idCount: index.termIDF.count)
+
+            let termShare = configuration.termWeight
+            let centroidShare = configuration.centroidWeight
+            let answerShare = configuration.answerWeight
+            let termNorm = termNormSquared.squareRoot()
+            let gramNorm = gramNormSquared.squareRoot()
+            let answerNorm = answerNormSquared.squareRoot()
+            let termScale = termNorm > 0 ? termShare / termNorm : 0
+            let gramScale = gramNorm > 0 ? (1 - termShare) / gramNorm : 0
+            let answerScale = answerNorm > 0 && answerShare > 0 ? answerShare / answerNorm : 0
+            let unknownShare = contentWords > 0 ? Double(unknownWords) / Double(contentWords) : 0
+            let offTopicShare = contentWords > 0
+                ? min(1, (Double(unknownWords) + configuration.offTopicWordWeight * Double(offTopicWords))
+                    / Double(contentWords)) : 0
+            // Urgent intents are lowered by unknown words only, never by off-topic ones (see `OffTopicWords`).
+            let urgentPenalty = max(0, 1 - configuration.unknownWordPenalty * unknownShare)
+            let penalty = max(0, 1 - configuration.unknownWordPenalty * offTopicShare)
+
+            // Per example: the blended similarity; per intent: best example, centroid and answer similarities.
+            // With `details`, the term and trigram parts per example too.
+            let detailCount = details ? 2 * exampleCount : 0
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: exampleCount + 3 * intentCount + detailCount) {
+                buffer in
+                buffer.initialize(repeating: 0)
+                let dots = UnsafeMutableBufferPointer(rebasing: buffer[0..<exampleCount])
+                let centroids = UnsafeMutableBufferPointer(rebasing: buffer[exampleCount..<(exampleCount + intentCount)])
+                let answers = UnsafeMutableBufferPointer(
+                    rebasing: buffer[(exampleCount + intentCount)..<(exampleCount + 2 * intentCount)])
+                let best = UnsafeMutableBufferPointer(
+                    rebasing: buffer[(exampleCount + 2 * intentCount)..<(exampleCount + 3 * intentCount)])
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: exampleCount) { touched in
+                    var touchedCount = 0
+                    for entry in terms {
+                        index.termPostings.accumulate(entry.id, entry.weight * termScale, into: dots,
+                                                      touched: touched, count: &touchedCount)
+                        index.termCentroidPostings.accumulate(entry.id, entry.weight * termScale, into: centroids)
+                    }
+                    for entry in grams {
+                        index.gramPostings.accumulate(entry.id, entry.weight * gramScale, into: dots,
+                                                      touched: touched, count: &touchedCount)
+                        index.gramCentroidPostings.accumulate(entry.id, entry.weight * gramScale, into: centroids)
+                    }
+                    if answerScale > 0 {
+                        for entry in answerTerms {
+                            index.answerPostings.accumulate(entry.id, entry.weight * answerScale, into: answers)
+                        }
+                    }
+                    index.exampleIntents.withUnsafeBufferPointer { exampleIntents in
+                        for position in 0..<touchedCount {
+                            let example = Int(touched[position])
+                            let similarity = dots[example]
+                            let intent = Int(exampleIntents[example])
+                            if similarity > best[intent] || (similarity == best[intent] && example < bestExample[intent]) {
+                                best[intent] = similarity
+                                bestExample[intent] = example
+                            }
+                        }
+                    }
+                }
+                index.escalations.withUnsafeBufferPointer { escalations in
+                    for intent in 0..<intentCount {
+                        // At most 1: the answers' weak evidence is added on top of a similarity that may be 1.
+                        let raw = (1 - centroidShare) * best[intent] + centroidShare * centroids[intent] + answers[intent]
+                        scores[intent] = min(1, raw) * (escalations[intent] == .urgent ? urgentPenalty : penalty)
+                    }
+                }
+                guard details else { return }
+                let termDots = UnsafeMutableBufferPointer(
+                    rebasing: buffer[(exampleCount + 3 * intentCount)..<(2 * exampleCount + 3 * intentCount)])
+                let gramDots = UnsafeMutableBufferPointer(rebasing: buffer[(2 * exampleCount + 3 * intentCount)...])
+                for entry in terms { index.termPostings.accumulate(entry.id, entry.weight, into: termDots) }
+                for entry in grams { index.gramPostings.accumulate(entry.id, entry.weight, into: gramDots) }
+                for intent in 0..<intentCount {
                     let example = bestExample[intent]
                     parts.append((
                         term: example >= 0 && termNorm > 0 ? termDots[example] / termNorm : 0,
                         gram: example >= 0 && gramNorm > 0 ? gramDots[example] / gramNorm : 0,
-                        centroid: centroid))
+                        centroid: centroids[intent]))
                 }
             }
         }
@@ -204,22 +240,47 @@ public struct Matcher: Sendable {
         analysis.parts = parts
     }
 
-    /// Sorts a sparse query vector by id and adds up repeated ids (a word said twice weighs twice); returns the
-    /// sum of squares of the merged weights, the vector's squared norm.
-    private static func mergeDuplicates(_ vector: inout [(id: Int32, weight: Double)]) -> Double {
-        guard !vector.isEmpty else { return 0 }
-        vector.sort { $0.id < $1.id }
-        var write = 0
-        for read in 1..<vector.count {
-            if vector[read].id == vector[write].id {
-                vector[write].weight += vector[read].weight
-            } else {
-                write += 1
-                vector[write] = vector[read]
+    struct QueryEntry {
+        var id: Int32
+        var weight: Double
+    }
+
+    /// The squared norm of a sparse vector whose ids (below `idCount`) may repeat (a word said twice weighs
+    /// twice): repeated ids' weights are added up first. Repeats are rare, so a bit per id finds out whether
+    /// there is any; only then does a small open-addressing table add them up (sorting cost more).
+    private static func squaredNorm(_ vector: UnsafeMutableBufferPointer<QueryEntry>, idCount: Int) -> Double {
+        let count = vector.count
+        guard count > 1 else { return count == 1 ? vector[0].weight * vector[0].weight : 0 }
+        let unique = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: idCount / 64 + 1) { bits in
+            bits.initialize(repeating: 0)
+            for entry in vector {
+                let word = Int(entry.id) >> 6
+                let bit = UInt64(1) << UInt64(entry.id & 63)
+                if bits[word] & bit != 0 { return false }
+                bits[word] |= bit
             }
+            return true
         }
-        vector.removeLast(vector.count - write - 1)
-        return vector.reduce(0) { $0 + $1.weight * $1.weight }
+        if unique {
+            var sum = 0.0
+            for entry in vector { sum += entry.weight * entry.weight }
+            return sum
+        }
+        var capacity = 16
+        while capacity < 2 * count { capacity <<= 1 }
+        let mask = capacity - 1
+        return withUnsafeTemporaryAllocation(of: QueryEntry.self, capacity: capacity) { table in
+            table.initialize(repeating: QueryEntry(id: -1, weight: 0))
+            for entry in vector {
+                var slot = Int(UInt32(bitPattern: entry.id) &* 2_654_435_761) & mask
+                while table[slot].id >= 0 && table[slot].id != entry.id { slot = (slot + 1) & mask }
+                table[slot].id = entry.id
+                table[slot].weight += entry.weight
+            }
+            var sum = 0.0
+            for entry in table where entry.id >= 0 { sum += entry.weight * entry.weight }
+            return sum
+        }
     }
 
     // MARK: - Deciding
@@ -233,22 +294,37 @@ public struct Matcher: Sendable {
             return Match(decision: .fallback, intent: nil, score: 0, language: language, alternatives: [])
         }
         let scores = analysis.scores
-        let order = scores.indices.filter { scores[$0] > 0 }.sorted { scores[$0] > scores[$1] }
-        let ranked = order.prefix(configuration.maximumAlternatives + 2)
-            .map { ScoredIntent(intent: index.intentIDs[$0], score: scores[$0]) }
+        // The best few intents, best first (ties: index order), without sorting them all.
+        let keep = configuration.maximumAlternatives + 2
+        var order: [Int] = []
+        order.reserveCapacity(keep + 1)
+        for intent in scores.indices where scores[intent] > 0 {
+            guard order.count < keep || scores[intent] > scores[order[order.count - 1]] else { continue }
+            var position = order.count
+            while position > 0 && scores[order[position - 1]] < scores[intent] { position -= 1 }
+            order.insert(intent, at: position)
+            if order.count > keep { order.removeLast() }
+        }
+        let ranked = order.map { ScoredIntent(intent: index.intentIDs[$0], score: scores[$0]) }
         let offerable = ranked.filter { $0.score >= configuration.clarifyFloor }
         func alternatives(without chosen: String?) -> [ScoredIntent] {
             Array(offerable.filter { $0.intent != chosen }.prefix(configuration.maximumAlternatives))
         }
 
         // Urgent intents first, over any other intent and from a lower threshold, when the message has one of
-        // their telling words (recall matters most there); without one, an urgent intent must come first on
-        // its own score like any other ("I want a volunteer" shares "want" with "I want to die").
-        if let urgentIndex = order.first(where: { intent in
-            guard index.escalations[intent] == .urgent, analysis.scores[intent] >= configuration.urgentThreshold,
-                  let share = analysis.urgentEvidence[intent], let first = order.first else { return false }
-            return analysis.scores[intent] >= share * analysis.scores[first]
-        }) {
+        // their telling words (recall matters most there) and scores the share of the best score that the word
+        // asks (none for "die", three quarters for "live" or "hurt", which have everyday senses too; see
+        // `MatcherIndex.urgentTerms`). Without one, an urgent intent must come first on its own score like any
+        // other ("I want a volunteer" shares "want" with "I want to die").
+        var urgentIndex: Int?
+        if let first = order.first {
+            for intent in index.urgentIntents {
+                guard scores[intent] >= configuration.urgentThreshold, let share = analysis.urgentEvidence[intent],
+                      scores[intent] >= share * scores[first] else { continue }
+                if urgentIndex.map({ scores[intent] > scores[$0] }) ?? true { urgentIndex = intent }
+            }
+        }
+        if let urgentIndex {
             let urgent = index.intentIDs[urgentIndex]
             return Match(decision: .escalate, intent: urgent, score: analysis.scores[urgentIndex],
                          language: language, alternatives: alternatives(without: urgent))

@@ -1,8 +1,9 @@
 /// Words of everyday topics that a helpline for click workers never handles: weather, sport, cooking, school
-/// homework, travel papers, films and music, consumer devices and apps, dating, elections, investing, fitness,
-/// renting a flat, driving licences, translation. A message built around one of them ("minimum wage for a
-/// football player in the 1950s", "my visa was rejected, how do I appeal") borrows a helpline word or two but is
-/// about something else, and should fall back honestly rather than get the answer about rejected HITs.
+/// homework, travel papers, films, books and music, consumer devices and apps, dating, elections, investing,
+/// fitness, renting a flat, driving licences, shopping, translation. A message built around one of them
+/// ("minimum wage for a football player in the 1950s", "my visa was rejected, how do I appeal") borrows a
+/// helpline word or two but is about something else, and should fall back honestly rather than get the answer
+/// about rejected HITs.
 ///
 /// How it is used (`MatcherConfiguration.offTopicWordWeight`): in the share of a message's content words that
 /// lower every non-urgent intent's score, an off-topic word counts that many times. Urgent intents (crisis) are
@@ -18,7 +19,7 @@ enum OffTopicWords {
     static let all: Set<String> = {
         var words = Set<String>()
         for text in [weather, sport, food, school, travel, entertainment, devices, dating, politics, money, fitness,
-                     housing, driving, translation, other] {
+                     housing, driving, translation, shopping, other] {
             for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
                 words.insert(TextNormalizer.normalize(String(word)))
             }
@@ -32,7 +33,8 @@ enum OffTopicWords {
         clima lluvia llueve llover nieve pronostico chuva chovendo previsao طقس الطقس مطر المطر امطار ثلج
         """
     static let sport = """
-        football footballer soccer basketball nba nfl fifa goalkeeper champions league messi ronaldo neymar \
+        football footballer soccer basketball basket nba nfl fifa goalkeeper player players joueur joueurs \
+        champions league messi ronaldo neymar \
         mbappe psg footballeur foot ligue futbol futbolista clasico jugador jugadores futebol jogador flamengo \
         corinthians كره القدم مباراه مباراة لاعب الزمالك الاهلي
         """
@@ -84,7 +86,11 @@ enum OffTopicWords {
         translate translation traduire traduis traduction traducir traduce traduceme traduccion traduzir traduz \
         traducao ترجم ترجمه
         """
+    static let shopping = """
+        pharmacy pharmacie farmacia supermarket supermarche supermercado shoes chaussures zapatos sapatos clothes \
+        vetements ropa roupa camera camara mechanic voiture coche carro
+        """
     static let other = """
-        capital capitale dog puppy chien perro cachorro
+        capital capitale dog puppy chien perro cachorro book books novel livre livres libro libros livro livros
         """
 }

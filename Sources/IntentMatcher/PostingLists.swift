@@ -40,6 +40,29 @@ struct PostingLists: Sendable {
         }
     }
 
+    /// `accumulate`, noting in `touched` each target that had nothing yet (weights are positive), so that only
+    /// those need reading afterwards.
+    @inline(__always)
+    func accumulate(_ id: Int32, _ weight: Double, into sums: UnsafeMutableBufferPointer<Double>,
+                    touched: UnsafeMutableBufferPointer<Int32>, count: inout Int) {
+        offsets.withUnsafeBufferPointer { offsets in
+            let start = Int(offsets[Int(id)])
+            let end = Int(offsets[Int(id) + 1])
+            targets.withUnsafeBufferPointer { targets in
+                weights.withUnsafeBufferPointer { weights in
+                    for index in start..<end {
+                        let target = Int(targets[index])
+                        if sums[target] == 0 {
+                            touched[count] = Int32(target)
+                            count += 1
+                        }
+                        sums[target] += weight * Double(weights[index])
+                    }
+                }
+            }
+        }
+    }
+
     /// The postings of one term, for explanations and tests.
     func postings(_ id: Int32) -> [Posting] {
         let start = Int(offsets[Int(id)])

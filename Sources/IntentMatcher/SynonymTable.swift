@@ -45,6 +45,9 @@ struct SynonymTable: Sendable {
 
     func canonical(stem: String, language: Language) -> String? { stemmed[language.index][stem] }
 
+    /// Every stem → group mapping of `language`, for the index's table of stems.
+    func stems(in language: Language) -> [String: String] { stemmed[language.index] }
+
     /// Arabic words take the Arabic stemmer whatever the message's language, and Latin words in an Arabic
     /// message (platform names mostly) the English one, the language most of those names come from.
     static func stemmingLanguage(_ token: Token, _ language: Language) -> Language {

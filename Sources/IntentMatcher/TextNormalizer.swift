@@ -98,36 +98,50 @@ public enum TextNormalizer {
     }
 }
 
-/// Accumulates scalars into tokens, splitting where the script changes.
+/// Accumulates scalars into tokens, splitting where the script changes. The current word is kept as UTF-8
+/// bytes in a buffer that is reused from word to word, so that a word costs one string.
 private struct TokenBuilder {
     var tokens: [Token] = []
-    private var current = String.UnicodeScalarView()
+    private var bytes: [UInt8] = []
+    private var scalarCount = 0
     private var script: Script = .other
     private var last: UInt32 = 0
     private var runLength = 0
     private var hasLongRun = false
     private var allCapitals = true
 
+    init() {
+        bytes.reserveCapacity(64)
+    }
+
     mutating func append(_ scalar: Unicode.Scalar, _ kind: Script, capital: Bool = false) {
-        if !current.isEmpty && kind != script { flush() }
+        if scalarCount > 0 && kind != script { flush() }
         script = kind
         if !capital { allCapitals = false }
-        if scalar.value == last {
+        let value = scalar.value
+        if value == last {
             runLength += 1
             if runLength >= 3 && kind != .digits { hasLongRun = true }
         } else {
-            last = scalar.value
+            last = value
             runLength = 1
         }
-        current.append(scalar)
+        scalarCount += 1
+        if value < 0x80 {
+            bytes.append(UInt8(value))
+        } else {
+            for unit in UTF8.encode(scalar)! { bytes.append(unit) }
+        }
     }
 
     mutating func flush() {
-        guard !current.isEmpty else { return }
-        let text = hasLongRun ? Self.collapsingRuns(current) : String(current)
+        guard scalarCount > 0 else { return }
+        let word = String(decoding: bytes, as: UTF8.self)
+        let text = hasLongRun ? Self.collapsingRuns(word.unicodeScalars) : word
         tokens.append(Token(text: text, script: script, isCapitals: allCapitals && script == .latin
-            && current.count >= 2))
-        current = String.UnicodeScalarView()
+            && scalarCount >= 2))
+        bytes.removeAll(keepingCapacity: true)
+        scalarCount = 0
         last = 0
         runLength = 0
         hasLongRun = false

@@ -14,6 +14,7 @@ final class RunningHelpline: Sendable {
     let helpline: Helpline
     let store: CaseStore
     let loop: CurlEventLoop
+    let channel: IRCChannel
     let task: Task<Void, any Error>
 
     /// Without the engine, tests put replies in the outbox themselves and nothing else answers.
@@ -37,6 +38,7 @@ final class RunningHelpline: Sendable {
                 channels: [.init(name: "#volunteers", key: "k3y")], idleBeforePing: idleBeforePing, pingTimeout: pingTimeout),
             burst: burst, lineInterval: lineInterval, reconnectBase: .milliseconds(100), reconnectCap: .milliseconds(800))
         let channel = IRCChannel(loop: loop, helpline: helpline, configuration: configuration, logger: logger)
+        self.channel = channel
         let engine = EngineService(helpline: helpline)
         task = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -243,6 +245,24 @@ struct IRCResilienceTests {
         }
         #expect(confirmed)
         for client in clients { await client.close() }
+        await bot.stop()
+    }
+}
+
+extension IRCChannelTests {
+    @Test func onNgircdOnlyWhatItOffersIsNegotiatedAndEverythingStillWorks() async throws {
+        let server = try startNgircd()
+        defer { server.stop() }
+        let bot = try RunningHelpline(ircPort: server.port)
+        let worker = try await IRCTestClient(nick: "worker7", port: server.port, loop: bot.loop)
+        await worker.start()
+        #expect(await worker.waitForWelcome())
+        #expect(await worker.waitUntil { _ in bot.channel.status.registered })
+        // ngircd 26 offers only multi-prefix, which the bot does not ask for.
+        #expect(bot.channel.status.capabilities.isEmpty)
+        try await worker.say("bonjour")
+        #expect(await worker.waitUntil { await $0.privateMessages.contains { $0.text.hasPrefix("Bonjour et bienvenue") } })
+        await worker.close()
         await bot.stop()
     }
 }

@@ -50,6 +50,50 @@ struct MatcherTests {
         #expect(match.intent == "crisis")
     }
 
+    /// The ways of saying it that the crisis examples first lacked: pills and overdose, wanting to disappear,
+    /// not wanting to wake up, being hurt at home. Every language, none of them an example or a regression phrase.
+    @Test(arguments: [
+        "I'm going to take a whole box of sleeping pills", "I wish I could just disappear",
+        "I don't want to wake up tomorrow", "my boyfriend beats me",
+        "je veux avaler tous mes cachets", "j'ai envie de disparaître", "je ne veux plus me réveiller", "mon mari me bat",
+        "voy a tomarme todas mis pastillas", "quiero desaparecer", "no quiero despertar nunca más", "mi esposo me pega",
+        "vou tomar todos os meus comprimidos", "quero sumir", "não quero mais acordar", "meu marido me agride",
+        "سأبتلع كل الحبوب", "أريد أن أختفي", "لا أريد أن أستيقظ", "زوجي يضربني",
+        "I failed my math exam and I want to die", "I WANT TO DIE",
+    ])
+    func crisisCatchesPillsDisappearingNotWakingUpAndViolenceAtHome(_ text: String) throws {
+        let matcher = try #require(matcher)
+        let match = matcher.match(text)
+        #expect(match.decision == .escalate && match.intent == "crisis", "\(matcher.explain(text))")
+    }
+
+    /// Asking for a person shares "want" with "I want to die": it must reach `human`, not crisis.
+    @Test(arguments: ["I want a volunteer", "can I talk to a volunteer please", "quiero un voluntario", "je veux un bénévole"])
+    func askingForAVolunteerIsNotACrisis(_ text: String) throws {
+        let matcher = try #require(matcher)
+        let match = matcher.match(text)
+        #expect(match.decision == .escalate && match.intent == "human", "\(matcher.explain(text))")
+    }
+
+    /// Off-topic questions built around a helpline word ("minimum", "rejected") fall back.
+    @Test(arguments: [
+        "what's the minimum salary of a basketball player", "my visa got rejected at the consulate",
+        "salaire minimum d'un joueur de basket", "receta de pastel con pago rapido",
+    ])
+    func offTopicQuestionsWithHelplineWordsFallBack(_ text: String) throws {
+        let matcher = try #require(matcher)
+        let match = matcher.match(text)
+        #expect(match.decision == .fallback, "\(matcher.explain(text))")
+    }
+
+    /// `TO` typed in capitals is Turkopticon; `to` is not, nor is `TO` in a message shouted in capitals.
+    @Test func capitalisedAcronyms() throws {
+        let matcher = try #require(matcher)
+        #expect(matcher.match("is TO working today?").intent == "union-turkopticon")
+        #expect(matcher.match("how to use this").intent == "help")
+        #expect(matcher.match("I WANT TO DIE").intent == "crisis")
+    }
+
     @Test(arguments: [
         "what's the weather in Nairobi tomorrow", "recette de crêpes au chocolat",
         "quién ganó el partido de fútbol ayer", "qual é a capital da França", "ما هي أفضل وصفة للكبسة",

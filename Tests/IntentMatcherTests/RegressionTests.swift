@@ -5,9 +5,9 @@ import Testing
 /// The phrases in `intents/tests` (tuning allowed) and `intents/heldout` (measured, never tuned on).
 @Suite("Regression and held-out phrases", .enabled(if: Shipped.loads, "intents/ does not load"))
 struct RegressionTests {
-    /// The target is 0.95; see `MatcherConfiguration` for where the matcher stands. This floor only
-    /// catches a change that makes things worse than the measured figure.
-    static let regressionFloor = 0.85
+    /// The target, reached (see `MatcherConfiguration` for where the matcher stands): a change that makes
+    /// things worse fails here.
+    static let regressionFloor = 0.95
 
     /// Phrases for intents that do not exist yet (someone is still writing them) are left out, and counted.
     static func phrases(_ folder: String) throws -> (kept: [RegressionPhrase], skipped: Int) {
@@ -35,8 +35,8 @@ struct RegressionTests {
         let missed = crisis.filter { matcher.match($0.text).intent != "crisis" }
         print("crisis phrases escalated: \(crisis.count - missed.count)/\(crisis.count); missed: "
             + missed.map { "\"\($0.text)\"" }.joined(separator: ", "))
-        // Recall first, but the examples do not cover every way of saying it yet (see MatcherConfiguration).
-        #expect(Double(crisis.count - missed.count) >= 0.75 * Double(crisis.count))
+        // Recall first: every one of them (pills, disappearing, not waking up and violence at home included).
+        #expect(missed.isEmpty)
     }
 
     /// Measured and printed, never asserted: held-out phrases are how we learn whether tuning generalised.

@@ -82,4 +82,30 @@ struct TextNormalizerTests {
         #expect(Stemmer.stem("وزير", language: .ar) == "وزير")
         #expect(Stemmer.stem("وعمال", language: .ar) == "عمال")
     }
+
+    @Test func arabicSuffixesGoInTwoPasses() {
+        // A pronoun after a plural (بياناتي: my data), the accusative alif (موظفا), but never below three letters.
+        #expect(Stemmer.stem("بياناتي", language: .ar) == "بيان")
+        #expect(Stemmer.stem("موظفا", language: .ar) == "موظف")
+        #expect(Stemmer.stem("حياتي", language: .ar) == "حيات")
+    }
+
+    @Test func capitalsAreNoted() {
+        let tokens = TextNormalizer.tokens("whats TO, Ok X")
+        #expect(tokens.map(\.isCapitals) == [false, true, false, false])
+    }
+
+    @Test func functionWordsStayThemselvesInTheirLanguage() {
+        let analyzer = Analyzer(synonyms: SynonymTable(groups: [["qualification", "qual"], ["burnout", "quemado"],
+                                                               ["delete", "erase"], ["thanks", "valeu"]]))
+        let terms = analyzer.terms(Token(text: "qual", script: .latin))
+        // English workers' `qual`; Portuguese "which".
+        #expect(terms[Language.en.index] == "qualification")
+        #expect(terms[Language.pt.index] == "qual")
+        // Portuguese `quem` ("who") is not a stem of Spanish `quemado`.
+        #expect(analyzer.terms(Token(text: "quem", script: .latin))[Language.pt.index] == "quem")
+        // Stems of three letters stand for nothing (`era` is not `erase`, `vale` is not `valeu`).
+        #expect(analyzer.terms(Token(text: "era", script: .latin))[Language.es.index] == "era")
+        #expect(analyzer.terms(Token(text: "vale", script: .latin))[Language.pt.index] != "thanks")
+    }
 }

@@ -140,3 +140,59 @@ public func startNgircd(pingTimeout: Int = 120, relaxedFlood: Bool = false, port
     try config.write(to: configFile, atomically: true, encoding: .utf8)
     return try ServerProcess(name: "ngircd", executable: executable, arguments: ["-n", "-f", configFile.path], port: port)
 }
+
+/// Where InspIRCd is, or nil when it is not installed (scripts/bootstrap installs it).
+public func inspircdPath() -> String? {
+    ["/usr/sbin/inspircd", "/usr/bin/inspircd"].first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+/// A private InspIRCd 3 on a free loopback port, with the IRCv3 modules the helpline uses
+/// (message-tags, server-time, account-tag, account-notify, echo-message, labeled-response,
+/// batch). It refuses to run as root, so as root it runs as the `irc` user (Debian's package
+/// creates it). `relaxedFlood` raises its connect class's limits for load tests.
+public func startInspircd(relaxedFlood: Bool = false) throws -> ServerProcess {
+    guard let executable = inspircdPath() else {
+        throw TestServerError(description: "inspircd is not installed: run scripts/bootstrap")
+    }
+    let port = freeLoopbackPort()
+    let directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("entraide-inspircd-\(port)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let limits = relaxedFlood
+        ? #"threshold="1000" commandrate="100000" recvq="65536" softsendq="65536""#
+        : #"threshold="10" recvq="8192" softsendq="8192""#
+    let modules = ["cap", "ircv3", "ircv3_accounttag", "ircv3_servertime", "ircv3_echomessage", "ircv3_msgid",
+                   "ircv3_labeledresponse", "ircv3_batch", "ircv3_ctctags", "services_account"]
+    let config = """
+        <server name="irc.insp.test" description="Entraide test server" network="EntraideTest">
+        <admin name="Entraide tests" nick="admin" email="tests@helpline.test">
+        <bind address="127.0.0.1" port="\(port)" type="clients">
+        <connect name="main" allow="127.0.0.1" timeout="60" pingfreq="120" \(limits) hardsendq="1048576" localmax="100" globalmax="100" useident="no" resolvehostnames="no">
+        <pid file="\(directory.path)/inspircd.pid">
+        <log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="\(directory.path)/inspircd.log">
+        <options allowzerolimit="no" hostintopic="no">
+        <security hidesplits="yes">
+        <performance softlimit="256" somaxconn="128">
+        <limits maxnick="30" maxline="512">
+        \(modules.map { "<module name=\"\($0)\">" }.joined(separator: "\n"))
+        """
+    let configFile = directory.appendingPathComponent("inspircd.conf")
+    try config.write(to: configFile, atomically: true, encoding: .utf8)
+    let asRoot = getuid() == 0
+    if asRoot {
+        // InspIRCd must own what it writes; the irc user reads the configuration.
+        let chown = Process()
+        chown.executableURL = URL(fileURLWithPath: "/bin/chown")
+        chown.arguments = ["-R", "irc:irc", directory.path]
+        try chown.run()
+        chown.waitUntilExit()
+    }
+    let arguments = ["--nofork", "--nopid", "--config=\(configFile.path)"]
+    if asRoot {
+        // setpriv changes user and then execs (runuser would fork, and killing it would leave
+        // the server running): the process id we stop is the server's own.
+        return try ServerProcess(
+            name: "inspircd", executable: "/usr/bin/setpriv",
+            arguments: ["--reuid=irc", "--regid=irc", "--clear-groups", "--", executable] + arguments, port: port)
+    }
+    return try ServerProcess(name: "inspircd", executable: executable, arguments: arguments, port: port)
+}

@@ -1,0 +1,58 @@
+import CaseTracker
+import Foundation
+import Gateway
+import Helpline
+import IRC
+import TestSupport
+import Testing
+
+/// The same helpline against InspIRCd, which offers the IRCv3 capabilities ngircd lacks.
+@Suite(.serialized, .enabled(if: inspircdPath() != nil, "inspircd is not installed: scripts/bootstrap installs it"))
+struct InspIRCdTests {
+    @Test func capabilitiesAreNegotiatedAndTheConversationWorks() async throws {
+        let server = try startInspircd()
+        defer { server.stop() }
+        let bot = try RunningHelpline(ircPort: server.port)
+        let worker = try await IRCTestClient(nick: "worker5", port: server.port, loop: bot.loop)
+        await worker.start()
+        #expect(await worker.waitForWelcome())
+        // What the server offers, seen by a plain client: the bot should have asked for these.
+        try await worker.send("CAP LS 302")
+        #expect(await worker.waitUntil { await $0.received.contains { $0.command == "CAP" } })
+        let offered = await worker.received.filter { $0.command == "CAP" }.compactMap(\.params.last).joined(separator: " ")
+        for capability in ["message-tags", "server-time", "account-tag", "account-notify", "labeled-response"] {
+            #expect(offered.contains(capability), "InspIRCd should offer \(capability): \(offered)")
+        }
+        try await worker.send("CAP END")
+        try await Task.sleep(for: .milliseconds(500))
+        try await worker.say("hola")
+        #expect(await worker.waitUntil { await $0.privateMessages.contains { $0.text.hasPrefix("Hola, bienvenido/a a Entraide") } })
+        // The bot asked for and got them (sasl is not offered without services).
+        let negotiated = bot.channel.status.capabilities
+        #expect(negotiated.isSuperset(of: ["message-tags", "server-time", "account-tag", "account-notify", "labeled-response"]),
+                "negotiated: \(negotiated.sorted())")
+        await worker.close()
+        await bot.stop()
+    }
+
+    @Test func aWorkerAsksForAPersonAndTheCaseIsAnnounced() async throws {
+        let server = try startInspircd(relaxedFlood: true)
+        defer { server.stop() }
+        let bot = try RunningHelpline(ircPort: server.port, lineInterval: .milliseconds(20))
+        let volunteer = try await IRCTestClient(nick: "vol1", port: server.port, loop: bot.loop)
+        await volunteer.start()
+        #expect(await volunteer.waitForWelcome())
+        try await volunteer.send("JOIN #volunteers k3y")
+        let worker = try await IRCTestClient(nick: "worker6", port: server.port, loop: bot.loop)
+        await worker.start()
+        #expect(await worker.waitForWelcome())
+        try await Task.sleep(for: .milliseconds(800))
+        try await worker.say("quiero hablar con una persona")
+        #expect(await volunteer.waitUntil {
+            await $0.received.contains { $0.command == "PRIVMSG" && $0.params.first == "#volunteers" && $0.params.last?.contains("[es]") == true }
+        })
+        await worker.close()
+        await volunteer.close()
+        await bot.stop()
+    }
+}
