@@ -25,6 +25,7 @@ struct Configuration: Sendable, Equatable {
     /// The file holding the pseudonym key; empty means `<data_dir>/pseudonym.key`.
     var pseudonymKeyFile = ""
     var irc = IRCSettings()
+    var http = HTTPSettings()
 
     var databasePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("entraide.sqlite").path }
 
@@ -45,7 +46,7 @@ struct Configuration: Sendable, Equatable {
     }
 
     /// Every key; each channel's keys live beside its settings (Configuration+IRC.swift, …).
-    static let keys: [Key] = coreKeys + ircKeys
+    static let keys: [Key] = coreKeys + ircKeys + httpKeys
 
     static let coreKeys: [Key] = [
         Key(name: "data_dir") { config, value in

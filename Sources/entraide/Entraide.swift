@@ -5,7 +5,7 @@ struct Entraide: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "entraide",
         abstract: "A mutual-aid helpline for click workers: curated answers, and volunteers when it matters.",
-        subcommands: [Chat.self, Serve.self, Intents.self]
+        subcommands: [Chat.self, Serve.self, Intents.self, RelayCommand.self]
     )
 }
 
