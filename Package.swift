@@ -21,6 +21,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // The relay's HTTP server (and later the dashboard and metrics): see docs/http-channel.md for why.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // Header names for the relay's routes (Hummingbird's own header types).
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // libcurl from Debian (libcurl4-openssl-dev), found through pkg-config.
@@ -68,10 +72,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The HTTP polling protocol's shared parts, used by both ends (the bot's channel and the
+        // relay): wire types, HMAC signatures with a replay window, the retry rules. No I/O.
+        .target(name: "PollProtocol", dependencies: ["CCrypto"], swiftSettings: swiftSettings),
         .target(
             name: "Gateway",
             dependencies: [
-                "Helpline", "CaseTracker", "Transport", "IRC", "IntentMatcher",
+                "Helpline", "CaseTracker", "Transport", "IRC", "IntentMatcher", "PollProtocol",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `entraide relay`: the protocol's endpoint, its own store, its HTTP server.
+        .target(
+            name: "Relay",
+            dependencies: [
+                "PollProtocol", "Transport", "IRC",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -80,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "entraide",
             dependencies: [
-                "Gateway", "Helpline", "IntentMatcher", "CaseTracker", "Transport", "Yams",
+                "Gateway", "Helpline", "IntentMatcher", "CaseTracker", "Transport", "Yams", "Relay", "PollProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -118,6 +138,14 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: ["Gateway", "Helpline", "IRC", "IntentMatcher", "CaseTracker", "Transport", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RelayTests",
+            dependencies: [
+                "Relay", "PollProtocol", "Gateway", "Helpline", "IntentMatcher", "CaseTracker", "Transport", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -9,9 +9,10 @@ import Synchronization
 public final class Helpline: Sendable {
     public let store: CaseStore
     public let library: AnswerLibrary
-    private let pseudonymizer: Pseudonymizer
+    /// Internal, not private: extensions in other files of the module (one per concern) use them.
+    let pseudonymizer: Pseudonymizer
     private let defaultLanguage: Language
-    private let logger: Logger
+    let logger: Logger
     public let policy: CasePolicy
     /// Where volunteers are told about cases; nil when no volunteers' channel is configured
     /// (they then use `entraide cases` on the server).

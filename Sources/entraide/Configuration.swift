@@ -32,6 +32,7 @@ struct Configuration: Sendable, Equatable {
     var remindUrgentAfterMinutes = 2
     /// Closed cases and idle conversations are erased after this many days.
     var retentionDays = 90
+    var http = HTTPSettings()
 
     var databasePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("entraide.sqlite").path }
 
@@ -52,7 +53,7 @@ struct Configuration: Sendable, Equatable {
     }
 
     /// Every key; each channel's keys live beside its settings (Configuration+IRC.swift, …).
-    static let keys: [Key] = coreKeys + ircKeys
+    static let keys: [Key] = coreKeys + ircKeys + httpKeys
 
     static let coreKeys: [Key] = [
         Key(name: "data_dir") { config, value in

@@ -5,7 +5,10 @@ struct Entraide: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "entraide",
         abstract: "A mutual-aid helpline for click workers: curated answers, and volunteers when it matters.",
-        subcommands: [Chat.self, Serve.self, Intents.self, Cases.self, Volunteers.self, Audit.self, Forget.self, Purge.self]
+        subcommands: [
+            Chat.self, Serve.self, Intents.self, Cases.self, Volunteers.self, Audit.self, Forget.self, Purge.self,
+            RelayCommand.self,
+        ]
     )
 }
 

@@ -12,7 +12,7 @@ import UnixSignals
 /// `entraide serve`: the helpline on its network channels, until SIGTERM or SIGINT.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the helpline on its configured channels (IRC); SIGHUP reloads the answers.")
+        abstract: "Run the helpline on its configured channels (IRC, HTTP); SIGHUP reloads the answers.")
 
     @OptionGroup var common: CommonOptions
 
@@ -31,8 +31,12 @@ struct Serve: AsyncParsableCommand {
                     configuration: try Self.ircConfiguration(configuration, environment: environment),
                     logger: services.logger))
         }
+        if let http = try configuration.httpChannelConfiguration(environment: environment) {
+            channels.append(HTTPPollChannel(loop: loop, helpline: services.helpline, configuration: http, logger: services.logger))
+        }
         guard !channels.isEmpty else {
-            throw ConfigurationError("nothing to serve: set irc.host (see docs/configuration.md), or use `entraide chat`")
+            throw ConfigurationError(
+                "nothing to serve: set irc.host or http.base_url (see docs/configuration.md), or use `entraide chat`")
         }
         services.logger.info(
             "helpline.starting",

@@ -1,0 +1,75 @@
+public import Foundation
+import GRDB
+
+/// One message of a polled batch, with the pseudonym its sender already has.
+public struct BatchMessage: Sendable {
+    public var message: InboundMessage
+    public var pseudonym: String
+
+    public init(message: InboundMessage, pseudonym: String) {
+        self.message = message
+        self.pseudonym = pseudonym
+    }
+}
+
+/// What a batch commit did.
+public struct BatchOutcome: Sendable, Equatable {
+    public var stored: Int
+    /// Messages already in the inbox (the endpoint served them again): dropped, not processed twice.
+    public var duplicates: Int
+
+    public init(stored: Int, duplicates: Int) {
+        self.stored = stored
+        self.duplicates = duplicates
+    }
+}
+
+extension CaseStore {
+    /// Stores a polled batch and moves the channel's cursor past it, in one transaction.
+    ///
+    /// This is what lets a polling channel acknowledge (send the new cursor to its endpoint) only
+    /// what is durable: either the messages and the cursor are both committed, or neither is, and
+    /// a repeat of the same batch after a crash stores nothing twice (channel + message id).
+    public func receive(batch: [BatchMessage], cursor: String, channel: String, at date: Date = Date()) throws -> BatchOutcome {
+        try database.write { db in
+            var outcome = BatchOutcome(stored: 0, duplicates: 0)
+            for item in batch {
+                let message = item.message
+                let exists = try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS(SELECT 1 FROM inbox WHERE channel = ? AND message_id = ?)",
+                    arguments: [message.channel, message.messageID]) ?? false
+                if exists {
+                    outcome.duplicates += 1
+                    continue
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO worker_address (pseudonym, channel, address) VALUES (?, ?, ?)
+                        ON CONFLICT(pseudonym) DO UPDATE SET channel = excluded.channel, address = excluded.address
+                        """,
+                    arguments: [item.pseudonym, message.channel, message.address])
+                try db.execute(
+                    sql: "INSERT INTO inbox (channel, message_id, pseudonym, text, received_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [message.channel, message.messageID, item.pseudonym, message.text, date])
+                outcome.stored += 1
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO channel_cursor (channel, cursor) VALUES (?, ?)
+                    ON CONFLICT(channel) DO UPDATE SET cursor = excluded.cursor
+                    """,
+                arguments: [channel, cursor])
+            return outcome
+        }
+    }
+
+    /// A channel's cursor and the ids of its stored messages, read in one transaction: an audit
+    /// (and the tests) can check that the cursor never covers a message that is not stored.
+    public func committedSnapshot(channel: String) throws -> (cursor: String?, messageIDs: Set<String>) {
+        try database.read { db in
+            let cursor = try String.fetchOne(db, sql: "SELECT cursor FROM channel_cursor WHERE channel = ?", arguments: [channel])
+            let ids = try String.fetchSet(db, sql: "SELECT message_id FROM inbox WHERE channel = ?", arguments: [channel])
+            return (cursor, ids)
+        }
+    }
+}

@@ -1,0 +1,131 @@
+/// The protocol's optional signature: `Entraide-Signature: t=<unix seconds>,v1=<hex>` where the hex
+/// is HMAC-SHA256(secret, "<t>.<raw body>") — Stripe's scheme, so existing webhook code fits.
+///
+/// The timestamp limits replay to `tolerance` (300 s, Stripe's SDK default); several `v1` entries
+/// may appear while a secret is being rotated, and any one of them matching is enough.
+public struct Signature: Sendable {
+    public static let headerName = "Entraide-Signature"
+    public static let defaultTolerance: Int64 = 300
+
+    private let secrets: [[UInt8]]
+    public let tolerance: Int64
+
+    /// The first secret signs; every secret is accepted when verifying (rotation).
+    public init(secrets: [String], tolerance: Int64 = Signature.defaultTolerance) {
+        self.secrets = secrets.filter { !$0.isEmpty }.map { Array($0.utf8) }
+        self.tolerance = tolerance
+    }
+
+    public var isEnabled: Bool { !secrets.isEmpty }
+
+    /// The header value for `body` at `timestamp` (Unix seconds).
+    public func sign(_ body: [UInt8], timestamp: Int64) -> String {
+        guard let secret = secrets.first else { return "" }
+        return "t=\(timestamp),v1=\(HMACSHA256.hex(key: secret, message: Self.signedPayload(body, timestamp)))"
+    }
+
+    /// Checks a header against the raw body. Returns the timestamp on success (a replay guard keys on it).
+    public func verify(header: String?, body: [UInt8], now: Int64) throws(SignatureError) -> Int64 {
+        guard let header, !header.isEmpty else { throw SignatureError(.missing) }
+        var timestamp: Int64?
+        var candidates: [[UInt8]] = []
+        for part in header.split(separator: ",", omittingEmptySubsequences: true) {
+            let pair = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard pair.count == 2 else { throw SignatureError(.malformed) }
+            let name = pair[0].trimmingSpaces
+            let value = pair[1].trimmingSpaces
+            switch name {
+            case "t":
+                guard timestamp == nil, let parsed = Int64(value), value.allSatisfy({ $0.isASCII && $0.isNumber })
+                else { throw SignatureError(.malformed) }
+                timestamp = parsed
+            case "v1":
+                guard let bytes = Self.lowercaseHexBytes(value), bytes.count == 32 else { throw SignatureError(.malformed) }
+                candidates.append(bytes)
+            default:
+                continue  // other schemes (v0, a future v2) are ignored, as Stripe's SDKs do
+            }
+        }
+        guard let timestamp, !candidates.isEmpty else { throw SignatureError(.malformed) }
+        guard abs(now - timestamp) <= tolerance else { throw SignatureError(.outsideWindow) }
+        let payload = Self.signedPayload(body, timestamp)
+        for secret in secrets {
+            let expected = HMACSHA256.mac(key: secret, message: payload)
+            for candidate in candidates where HMACSHA256.constantTimeEqual(expected, candidate) { return timestamp }
+        }
+        throw SignatureError(.mismatch)
+    }
+
+    static func signedPayload(_ body: [UInt8], _ timestamp: Int64) -> [UInt8] {
+        Array("\(timestamp).".utf8) + body
+    }
+
+    /// Only lowercase hex is accepted: one spelling per signature, nothing to normalise.
+    static func lowercaseHexBytes<S: StringProtocol>(_ text: S) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count / 2)
+        var index = 0
+        while index < utf8.count {
+            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return bytes
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        default: nil
+        }
+    }
+}
+
+/// GitHub's webhook signature, `X-Hub-Signature-256: sha256=<hex HMAC(secret, body)>`: no
+/// timestamp, so no replay window; accepted by the relay's `/inbound` for providers that only speak it.
+public enum GitHubSignature {
+    public static let headerName = "X-Hub-Signature-256"
+
+    public static func sign(_ body: [UInt8], secret: String) -> String {
+        "sha256=" + HMACSHA256.hex(key: Array(secret.utf8), message: body)
+    }
+
+    public static func verify(header: String?, body: [UInt8], secret: String) -> Bool {
+        guard let header, header.hasPrefix("sha256="),
+            let given = Signature.lowercaseHexBytes(header.dropFirst("sha256=".count)), given.count == 32
+        else { return false }
+        return HMACSHA256.constantTimeEqual(HMACSHA256.mac(key: Array(secret.utf8), message: body), given)
+    }
+}
+
+/// Why a signature was refused; the relay answers 401 and logs the kind, never the header.
+public struct SignatureError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        case missing, malformed, outsideWindow = "outside_window", mismatch, replayed
+    }
+
+    public let kind: Kind
+    public init(_ kind: Kind) { self.kind = kind }
+
+    public var description: String {
+        switch kind {
+        case .missing: "no \(Signature.headerName) header"
+        case .malformed: "the \(Signature.headerName) header is not t=<unix seconds>,v1=<64 lowercase hex digits>"
+        case .outsideWindow: "the signature's timestamp is more than 300 s from this server's clock; check both clocks (NTP)"
+        case .mismatch: "the signature does not match: check the shared secret on both sides"
+        case .replayed: "this signature was already used: sign each delivery afresh"
+        }
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingSpaces: Substring {
+        var s = self
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

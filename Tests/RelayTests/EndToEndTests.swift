@@ -1,0 +1,93 @@
+import Foundation
+import PollProtocol
+import TestSupport
+import Testing
+import Transport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `entraide relay` and `entraide serve` as an operator runs them, with a provider's webhook
+/// receiver (Tests/Support/webhook_receiver.py) on the far side.
+@Suite(.serialized) struct EndToEndTests {
+    @Test(.timeLimit(.minutes(2))) func aWorkersHelloComesBackAsTheGreetingInTheOutboundWebhook() async throws {
+        let directory = try temporaryDirectory("e2e")
+        let received = directory.appendingPathComponent("received.jsonl")
+        let receiverPort = freeLoopbackPort()
+        let receiver = try ServerProcess(
+            name: "webhook", executable: "/usr/bin/env",
+            arguments: ["python3", repositoryRoot.appendingPathComponent("Tests/Support/webhook_receiver.py").path, "\(receiverPort)", received.path],
+            port: receiverPort)
+        defer { receiver.stop() }
+        let relay = try RelayUnderTest(webhook: "http://127.0.0.1:\(receiverPort)/hook")
+        defer { relay.process.stop() }
+
+        // The bot: `entraide serve` with the http channel, configured by file, token in a file.
+        let tokenFile = directory.appendingPathComponent("token")
+        try RelayUnderTest.botToken.write(to: tokenFile, atomically: true, encoding: .utf8)
+        let config = directory.appendingPathComponent("entraide.yaml")
+        try """
+            http:
+              base_url: \(relay.baseURL)
+              token_file: \(tokenFile.path)
+              poll_wait_seconds: 5
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let serve = Process()
+        serve.executableURL = entraideExecutable
+        serve.arguments = [
+            "serve", "--config", config.path, "--data", directory.appendingPathComponent("data").path,
+            "--intents", repositoryRoot.appendingPathComponent("intents").path,
+        ]
+        serve.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ENTRAIDE_") }
+        let log = Pipe()
+        serve.standardError = log
+        serve.standardOutput = log
+        let output = OutputCollector(log.fileHandleForReading)
+        try serve.run()
+        defer {
+            kill(serve.processIdentifier, SIGKILL)
+            serve.waitUntilExit()
+        }
+
+        let loop = try CurlEventLoop()
+        defer { loop.shutdown() }
+        let sent = try await relay.postInbound(InboundSubmission(id: "sms-1", from: "+33612345678", text: "hello"), loop: loop)
+        #expect(sent.status == 200)
+        // The same signed delivery again is a replay: refused, and stored once.
+        let replay = try await relay.postInbound(
+            InboundSubmission(id: "sms-1", from: "+33612345678", text: "hello"), loop: loop, header: sent.signature)
+        #expect(replay.status == 401)
+        // An unsigned or wrongly signed one changes nothing either.
+        let forged = try await relay.postInbound(
+            InboundSubmission(id: "sms-2", from: "+33612345678", text: "hello"), loop: loop, secret: "guess")
+        #expect(forged.status == 401)
+
+        let deadline = ContinuousClock.now + .seconds(30)
+        var records: [[String: String]] = []
+        while records.isEmpty, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            let text = (try? String(contentsOf: received, encoding: .utf8)) ?? ""
+            records = text.split(separator: "\n").compactMap {
+                try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
+            }
+        }
+        try await Task.sleep(for: .seconds(1))
+        let text = (try? String(contentsOf: received, encoding: .utf8)) ?? ""
+        records = text.split(separator: "\n").compactMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
+        #expect(records.count == 1, "serve said: \(output.text.suffix(1500))")
+        let record = try #require(records.first)
+        let reply = try JSONDecoder().decode(OutgoingMessage.self, from: Data((record["body"] ?? "").utf8))
+        #expect(reply.to == "+33612345678")
+        #expect(reply.text.hasPrefix("Hi, welcome to Entraide"))
+        #expect(record["idempotency_key"] == reply.id)
+        // The webhook's signature verifies with the webhook secret.
+        let signature = Signature(secrets: [RelayUnderTest.webhookSecret])
+        #expect(throws: Never.self) {
+            try signature.verify(
+                header: record["signature"], body: Array((record["body"] ?? "").utf8), now: Int64(Date().timeIntervalSince1970))
+        }
+        // Neither the text nor the address appears in the bot's log at info.
+        #expect(!output.text.contains("+33612345678"))
+        #expect(!output.text.contains(RelayUnderTest.botToken))
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import PollProtocol
+import TestSupport
+import Transport
+
+/// The built `entraide` executable, beside the test bundle.
+let entraideExecutable: URL = {
+    let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let beside = products.appendingPathComponent("entraide")
+    if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+    return repositoryRoot.appendingPathComponent(".build/debug/entraide")
+}()
+
+let longTests = ProcessInfo.processInfo.environment["ENTRAIDE_LONG_TESTS"] == "1"
+
+func temporaryDirectory(_ name: String) throws -> URL {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-\(name)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory
+}
+
+/// An `entraide relay` process on a free loopback port, its secrets in files of its own.
+struct RelayUnderTest {
+    static let botToken = "bot-token-for-tests"
+    static let inboundSecret = "inbound-secret-for-tests"
+    static let webhookSecret = "webhook-secret-for-tests"
+
+    let process: ServerProcess
+    let directory: URL
+    var port: Int { process.port }
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var storePath: String { directory.appendingPathComponent("data/relay.sqlite").path }
+
+    init(faults: String? = nil, webhook: String? = nil) throws {
+        let directory = try temporaryDirectory("relay")
+        self.directory = directory
+        func file(_ name: String, _ content: String) throws -> String {
+            let url = directory.appendingPathComponent(name)
+            try content.write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+        let port = freeLoopbackPort()
+        var arguments = [
+            "relay", "--listen", "127.0.0.1:\(port)", "--data", directory.appendingPathComponent("data").path,
+            "--durability", "normal", "--log-level", "warning",
+            "--bot-token-file", try file("bot-token", Self.botToken),
+            "--inbound-secret-file", try file("inbound-secret", Self.inboundSecret),
+            "--webhook-secret-file", try file("webhook-secret", Self.webhookSecret),
+        ]
+        if let faults { arguments += ["--faults", faults] }
+        if let webhook { arguments += ["--outbound-webhook", webhook] }
+        process = try ServerProcess(name: "relay", executable: entraideExecutable.path, arguments: arguments, port: port)
+    }
+
+    /// POSTs one signed inbound message; returns the status.
+    func postInbound(
+        _ submission: InboundSubmission, loop: CurlEventLoop, secret: String = RelayUnderTest.inboundSecret,
+        header: String? = nil
+    ) async throws -> (status: Int, signature: String) {
+        let body = Array(try JSONEncoder().encode(submission))
+        let signature = header ?? Signature(secrets: [secret]).sign(body, timestamp: Int64(Date().timeIntervalSince1970))
+        let response = try await loop.execute(
+            HTTPRequest(
+                method: .post, url: "\(baseURL)/inbound",
+                headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader(Signature.headerName, signature)],
+                body: body, totalTimeout: .seconds(20)))
+        return (response.status, signature)
+    }
+}
