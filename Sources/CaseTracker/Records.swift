@@ -55,8 +55,11 @@ public struct ConversationState: Sendable, Equatable, Codable {
     public var pendingChoices: [String]
     /// Clarifying questions in a row that did not lead to an answer.
     public var failedClarifications: Int
-    /// True after the worker asked for a volunteer (cases arrive with the case tracker).
+    /// True after the worker asked for a volunteer.
     public var awaitingVolunteer: Bool
+    /// True once the worker was told the helpline never needs the client's or requester's name.
+    /// Optional so that conversations stored before it existed still decode.
+    public var ndaReminded: Bool?
 
     public init(
         language: String? = nil, languageChosen: Bool = false, lastIntent: String? = nil,

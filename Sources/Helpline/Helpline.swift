@@ -42,7 +42,8 @@ public final class Helpline: Sendable {
     /// Commits a message from a channel. Only after this returns may the channel acknowledge it.
     public func receive(_ message: InboundMessage) throws -> ReceiveOutcome {
         var message = message
-        message.text = Self.capped(message.text)
+        // Obvious platform worker ids never reach the store: an NDA-bound worker may paste one.
+        message.text = LogRedaction.maskPlatformIDs(Self.capped(message.text))
         let pseudonym = pseudonymizer.pseudonym(channel: message.channel, address: message.address)
         let outcome = try store.receive(message, pseudonym: pseudonym)
         if case .stored = outcome { inboxBell.ring() }

@@ -122,6 +122,11 @@ public struct HelplineEngine: Sendable {
         var replies: [String] = []
         if answered != language { replies.append(SystemMessage.englishOnly.text(in: language)) }
         replies.append(answer.more == nil ? answer.short : answer.short + " " + SystemMessage.moreHint.text(in: language))
+        // Once per conversation, when the worker starts describing their work: no names needed.
+        if Self.describesWork(id), state.ndaReminded != true {
+            replies.append(SystemMessage.ndaReminder.text(in: language))
+            state.ndaReminded = true
+        }
         state.lastIntent = id
         state.pendingChoices = []
         state.failedClarifications = 0
@@ -131,6 +136,11 @@ public struct HelplineEngine: Sendable {
             escalation = .init(topic: id, urgent: intent.escalate == .urgent)
         }
         return EngineOutcome(replies: replies, state: state, decision: .answer, intent: id, escalation: escalation)
+    }
+
+    /// Topics where a worker describes a task, a requester or a client.
+    static func describesWork(_ intent: String) -> Bool {
+        ["rejection-", "pay-", "rights-deactivation", "rights-nda", "rights-data-access"].contains { intent.hasPrefix($0) }
     }
 
     /// A short question with numbered choices, labelled by each intent's first example in the

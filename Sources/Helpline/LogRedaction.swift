@@ -62,6 +62,14 @@ public enum LogRedaction {
         return word[word.index(after: at)...].contains(".")
     }
 
+    /// Masks only platform worker ids (MTurk's A…, Prolific's 24 hex digits): what the helpline
+    /// stores of a worker's own words keeps everything else they chose to write.
+    public static func maskPlatformIDs(_ text: String) -> String {
+        guard text.contains(where: \.isNumber) else { return text }
+        return text.split(separator: " ", omittingEmptySubsequences: false)
+            .map { isWorkerID($0) ? "[worker-id]" : $0 }.joined(separator: " ")
+    }
+
     private static func isWorkerID(_ word: Substring) -> Bool {
         let trimmed = word.trimmingPunctuation
         if trimmed.count >= 13, trimmed.count <= 21, trimmed.first == "A",

@@ -18,6 +18,8 @@ public enum SystemMessage: Sendable, CaseIterable {
     case privateOnly
     /// Sent to the worker when a volunteer closes their case.
     case feedbackQuestion
+    /// Once, when a worker starts describing their work: names are never needed.
+    case ndaReminder
     /// Added when a case opens: what happens next, honestly.
     case caseOpened
 
@@ -111,6 +113,14 @@ public enum SystemMessage: Sendable, CaseIterable {
                 .es: "Solo respondo en privado, para que nadie más lea tu caso: escríbeme un mensaje privado (/msg %@ hola).",
                 .pt: "Só respondo em privado, para que ninguém mais leia o seu caso: mande-me uma mensagem privada (/msg %@ olá).",
                 .ar: "أجيب في الرسائل الخاصة فقط كي لا يقرأ أحد غيرك مشكلتك: أرسل لي رسالة خاصة (/msg %@ مرحبا).",
+            ]
+        case .ndaReminder:
+            table = [
+                .en: "Good to know: we never need the name of your client, requester or platform account to help. Leave them out if you are under an NDA.",
+                .fr: "Bon à savoir : nous n'avons jamais besoin du nom de votre client, du requester ni de votre compte pour vous aider. Laissez-les de côté si vous êtes sous NDA.",
+                .es: "Para que sepas: nunca necesitamos el nombre de tu cliente, del requester ni tu cuenta para ayudarte. Omítelos si tienes un NDA.",
+                .pt: "Bom saber: nunca precisamos do nome do seu cliente, do requester nem da sua conta para ajudar. Deixe-os de fora se tiver um NDA.",
+                .ar: "للعلم: لا نحتاج أبدًا إلى اسم عميلك أو صاحب المهمة أو حسابك لمساعدتك. لا تذكرها إن كنت ملتزمًا باتفاقية عدم إفصاح.",
             ]
         case .feedbackQuestion:
             table = [

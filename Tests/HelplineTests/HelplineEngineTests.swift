@@ -77,3 +77,12 @@ import Testing
         #expect(outcome.replies.first == SystemMessage.tooLong.text(in: .en))
     }
 }
+
+extension HelplineEngineTests {
+    @Test func describingWorkBringsTheNDAReminderOnce() {
+        let first = engine.respond(to: "my HIT was rejected and I was not paid", state: ConversationState())
+        #expect(first.replies.last == SystemMessage.ndaReminder.text(in: .en))
+        let second = engine.respond(to: "my HIT was rejected and I was not paid", state: first.state)
+        #expect(!second.replies.contains(SystemMessage.ndaReminder.text(in: .en)))
+    }
+}

@@ -48,3 +48,10 @@ struct RecordingHandler: LogHandler {
         box.lines.withLock { $0.append("\(event.message) \(values)") }
     }
 }
+
+extension LogRedactionTests {
+    @Test func storedTextLosesPlatformIDsOnly() {
+        #expect(LogRedaction.maskPlatformIDs("my worker id A1B2C3D4E5F6G7 got 3 rejections") == "my worker id [worker-id] got 3 rejections")
+        #expect(LogRedaction.maskPlatformIDs("write me at ana@example.org") == "write me at ana@example.org")
+    }
+}
