@@ -74,7 +74,7 @@ public struct HelplineEngine: Sendable {
         }
         if truncated { outcome.replies.insert(SystemMessage.tooLong.text(in: language()), at: 0) }
         outcome.decision = match.decision
-        outcome.intent = match.intent
+        if outcome.intent == nil { outcome.intent = match.intent }
         return outcome
     }
 

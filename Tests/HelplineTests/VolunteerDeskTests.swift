@@ -56,3 +56,54 @@ import Testing
         #expect(VolunteerCommand.parse("!claim") != nil)  // a command with a usage error, not a message
     }
 }
+
+/// Reminders with a moved clock, and the escalation after two clarifying questions.
+@Suite struct EscalationTests {
+    let helpline: Helpline
+
+    init() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-remind-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let logger = Logger(label: "test")
+        helpline = Helpline(
+            store: try CaseStore(path: directory.appendingPathComponent("s.sqlite").path, durability: .normal),
+            library: try AnswerLibrary(directory: HelplineEngineTests.intents, logger: logger),
+            pseudonymizer: Pseudonymizer(key: Array(repeating: 6, count: 32)), defaultLanguage: .en, logger: logger,
+            policy: CasePolicy(reopenWithin: 3600, remindAfter: 15 * 60, remindUrgentAfter: 2 * 60),
+            volunteers: VolunteerRouting(channel: "irc", target: "#volunteers"))
+    }
+
+    @Test func unclaimedCasesAreRemindedSoonerWhenUrgent() throws {
+        let start = Date()
+        let store = helpline.store
+        let normal = try store.openCase(pseudonym: "w-a", channel: "irc", language: "en", topic: "human", urgent: false, reopenWithin: 0, at: start) { _, _ in [] }.0
+        let urgent = try store.openCase(pseudonym: "w-b", channel: "irc", language: "es", topic: "crisis", urgent: true, reopenWithin: 0, at: start) { _, _ in [] }.0
+        let reminders = ReminderService(helpline: helpline)
+        #expect(try reminders.sendDueReminders(now: start.addingTimeInterval(60)).isEmpty)
+        #expect(try reminders.sendDueReminders(now: start.addingTimeInterval(121)) == [urgent.id])
+        #expect(try reminders.sendDueReminders(now: start.addingTimeInterval(150)).isEmpty)  // not again at once
+        #expect(Set(try reminders.sendDueReminders(now: start.addingTimeInterval(15 * 60 + 1))) == [normal.id, urgent.id])
+        _ = try store.claim(normal.id, by: "amina")
+        #expect(try reminders.sendDueReminders(now: start.addingTimeInterval(40 * 60)) == [urgent.id])
+        let notices = try store.pendingAnnouncements(channel: "irc").map(\.text)
+        #expect(notices.filter { $0.contains("Reminder") }.count == 4)
+        #expect(notices.allSatisfy { $0.hasPrefix("URGENT") || $0.contains("#\(normal.id)") })
+    }
+
+    @Test func twoClarifyingQuestionsInARowHandTheWorkerToAPerson() throws {
+        let snapshot = helpline.library.snapshot
+        let engine = HelplineEngine(answers: snapshot.answers, matcher: snapshot.matcher)
+        // A phrase the shipped matcher hesitates on (it asks which of two topics is meant).
+        let unsure = "what counts as fair pay for surveys"
+        try #require(snapshot.matcher.match(unsure).decision == .clarify, "pick another hesitant phrase")
+        var state = ConversationState(language: "en")
+        let first = engine.respond(to: unsure, state: state)
+        #expect(first.escalation == nil && first.state.pendingChoices.count >= 2)
+        state = first.state
+        let second = engine.respond(to: unsure, state: state)
+        #expect(second.escalation == nil)
+        let third = engine.respond(to: unsure, state: second.state)
+        #expect(third.escalation?.topic == "unclear")
+        #expect(third.intent == "human")
+    }
+}
