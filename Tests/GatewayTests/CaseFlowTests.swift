@@ -69,3 +69,64 @@ struct CaseFlowTests {
         await bot.stop()
     }
 }
+
+extension CaseFlowTests {
+    /// 1,000 hostile worker texts (CR, LF, NUL, CTCP, bidi, colour codes), as another gateway would
+    /// hand them in, relayed to the volunteer who holds the case, each followed by a canary. A
+    /// second client in the volunteers' channel watches for anything the bot should not send.
+    @Test func hostileWorkerTextsRelayedToAVolunteerSmuggleNothingAndWedgeNothing() async throws {
+        let count = 1_000
+        let server = try startNgircd(relaxedFlood: true)
+        defer { server.stop() }
+        let bot = try RunningHelpline(ircPort: server.port, burst: 100, lineInterval: .milliseconds(1))
+        let token = "token-\(UUID().uuidString)"
+        try bot.store.addVolunteer(alias: "bruno", languages: ["en"], ircAccount: nil, tokenHash: Digest.sha256Hex(token))
+        let volunteer = try await IRCTestClient(nick: "bruno_irc", port: server.port, loop: bot.loop)
+        let watcher = try await IRCTestClient(nick: "watcher", port: server.port, loop: bot.loop)
+        await volunteer.start()
+        await watcher.start()
+        #expect(await volunteer.waitForWelcome())
+        #expect(await watcher.waitForWelcome())
+        try await watcher.send("JOIN #volunteers k3y")
+        #expect(await volunteer.waitUntil { _ in bot.channel.status.registered })
+        try await volunteer.say("login \(token)")
+        #expect(await volunteer.waitUntil { await $0.privateMessages.contains { $0.text.hasPrefix("Logged in") } })
+
+        // A worker from the HTTP gateway asks for a person; the volunteer takes the case.
+        _ = try bot.helpline.receive(InboundMessage(channel: "http", messageID: "h-0", address: "+15550001111", text: "human"))
+        #expect(await volunteer.waitUntil { _ in ((try? bot.store.listCases().count) ?? 0) == 1 })
+        try await volunteer.say("!claim 1")
+        #expect(await volunteer.waitUntil { await $0.privateMessages.contains { $0.text.hasPrefix("You hold case #1") } })
+
+        let hostile = [
+            "a\r\nJOIN #evil", "b\nQUIT :bye", "c\u{0}PRIVMSG watcher :forged", "\u{01}DCC SEND x 1 2 3\u{01}",
+            "\r\nMODE #volunteers +o worker", "d\u{202E}reversed", "e\u{1B}[31mred\u{03}4colour", "\u{85}next\u{2028}line",
+            ":prefix PRIVMSG #volunteers :fake", "\u{01}VERSION\u{01}",
+        ]
+        for index in 0..<count {
+            let text = hostile[index % hostile.count] + " #\(index)"
+            _ = try bot.helpline.receive(InboundMessage(channel: "http", messageID: "h-\(index)-x", address: "+15550001111", text: text))
+            _ = try bot.helpline.receive(InboundMessage(channel: "http", messageID: "h-\(index)-c", address: "+15550001111", text: "canary-\(index)"))
+        }
+        let arrived = await volunteer.waitUntil(timeout: .seconds(120)) {
+            await $0.privateMessages.contains { $0.text.hasSuffix("canary-\(count - 1)") }
+        }
+        #expect(arrived)
+        let canaries = Set(await volunteer.privateMessages.compactMap { $0.text.split(separator: " ").last.map(String.init) }
+            .filter { $0.hasPrefix("canary-") })
+        #expect(canaries.count == count, "canaries missing: \(count - canaries.count)")
+        // Nothing from the bot but PRIVMSGs to the volunteer; no control characters; the watcher
+        // saw no forged line and no mode change.
+        let fromBot = await volunteer.received.filter { $0.nick == "entraide" }
+        #expect(fromBot.allSatisfy { $0.command == "PRIVMSG" && $0.params.first == "bruno_irc" })
+        #expect(fromBot.allSatisfy { !$0.params.last!.unicodeScalars.contains { $0.value < 0x20 || (0x80...0x9F).contains($0.value) || $0 == "\u{202E}" } })
+        let seenByWatcher = await watcher.received.filter { $0.nick == "entraide" }
+        #expect(seenByWatcher.allSatisfy { $0.command == "JOIN" || ($0.command == "PRIVMSG" && $0.params.first == "#volunteers" && !$0.params.last!.contains("fake")) })
+        #expect(await watcher.received.allSatisfy { $0.command != "MODE" || $0.nick != "entraide" })
+        // The worker's words never went to the channel.
+        #expect(!seenByWatcher.contains { $0.params.last?.contains("canary") == true })
+        await volunteer.close()
+        await watcher.close()
+        await bot.stop()
+    }
+}

@@ -26,7 +26,9 @@ final class RunningHelpline: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var logger = Logger(label: "irc-test")
         logger.logLevel = .warning
-        store = try CaseStore(path: directory.appendingPathComponent("store.sqlite").path)
+        // NORMAL: these tests are about the channel; fsync at every commit only slows them down
+        // (durability across crashes is tested on the store and the process).
+        store = try CaseStore(path: directory.appendingPathComponent("store.sqlite").path, durability: .normal)
         let library = try AnswerLibrary(directory: repositoryRoot.appendingPathComponent("intents"), logger: logger)
         helpline = Helpline(
             store: store, library: library, pseudonymizer: Pseudonymizer(key: Array(repeating: 9, count: 32)),
