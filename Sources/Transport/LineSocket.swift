@@ -1,5 +1,8 @@
 internal import CCurl
 internal import CCurlShim
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A CONNECT_ONLY connection on the event loop: libcurl connects it (and does TLS and SOCKS),
 /// then we read and write bytes with `curl_easy_recv`/`curl_easy_send`.
@@ -139,6 +142,7 @@ final class LineSocket {
                 return
             }
             total += received
+            acknowledgeQuickly()
             framer.feed(buffer[0..<received]) { output in
                 switch output {
                 case .line(let bytes):
@@ -149,6 +153,17 @@ final class LineSocket {
                 }
             }
         }
+    }
+
+    /// Linux delays ACKs by up to 40 ms; a server that writes two small lines in a row without
+    /// TCP_NODELAY then waits for that ACK before the second, and every exchange takes 40 ms
+    /// longer (measured on loopback with ngircd and InspIRCd). Asking for a quick ACK after each
+    /// read removes the wait. The flag is not sticky, hence after every read; elsewhere a no-op.
+    private func acknowledgeQuickly() {
+        #if os(Linux)
+        var one: Int32 = 1
+        _ = setsockopt(easy.activeSocket, Int32(IPPROTO_TCP), Int32(TCP_QUICKACK), &one, socklen_t(MemoryLayout<Int32>.size))
+        #endif
     }
 
     private func send() {

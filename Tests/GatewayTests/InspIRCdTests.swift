@@ -56,3 +56,31 @@ struct InspIRCdTests {
         await bot.stop()
     }
 }
+
+extension InspIRCdTests {
+    /// Replies queued at once under InspIRCd's default connect class (10 lines, then 1 line/s;
+    /// `RecvQ exceeded` past 8 KiB): the bot's default pacing keeps it connected and everything
+    /// arrives in order. 20 in the suite, 200 with ENTRAIDE_LONG_TESTS=1.
+    @Test func queuedRepliesUnderDefaultLimitsCauseNoDisconnect() async throws {
+        let total = ProcessInfo.processInfo.environment["ENTRAIDE_LONG_TESTS"] == "1" ? 200 : 20
+        let server = try startInspircd()
+        defer { server.stop() }
+        let bot = try RunningHelpline(
+            ircPort: server.port, burst: 4, lineInterval: .seconds(1), engine: false, idleBeforePing: .seconds(60),
+            pingTimeout: .seconds(30))
+        let worker = try await IRCTestClient(nick: "patient", port: server.port, loop: bot.loop)
+        await worker.start()
+        #expect(await worker.waitForWelcome())
+        #expect(await worker.waitUntil { _ in bot.channel.status.registered })
+        let clock = ContinuousClock()
+        let start = clock.now
+        for index in 0..<total { try bot.queueReply("reply-\(index)", to: "patient", id: "insp-flood-\(index)") }
+        let expected = (0..<total).map { "reply-\($0)" }
+        let arrived = await worker.waitUntil(timeout: .seconds(Double(total) * 2 + 30)) { await $0.privateMessages.map(\.text) == expected }
+        #expect(arrived)
+        print("irc.flood: \(total) queued replies delivered in \(clock.now - start) under InspIRCd default limits")
+        #expect(bot.channel.status.registered)
+        await worker.close()
+        await bot.stop()
+    }
+}

@@ -129,6 +129,7 @@ public func startNgircd(pingTimeout: Int = 120, relaxedFlood: Bool = false, port
         [Limits]
         PingTimeout = \(max(5, pingTimeout))
         MaxNickLength = 30
+        MaxConnectionsIP = 0
         \(relaxedFlood ? "MaxPenaltyTime = 0" : "")
         [Options]
         DNS = no
