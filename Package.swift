@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "Relay",
             dependencies: [
-                "PollProtocol", "Transport", "IRC",
+                "PollProtocol", "Transport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,7 +1,6 @@
 import CaseTracker
 import Foundation
 public import Helpline
-import IRC
 public import Logging
 import PollProtocol
 public import ServiceLifecycle

@@ -1,5 +1,4 @@
 import Foundation
-import IRC
 import Logging
 import PollProtocol
 import ServiceLifecycle

@@ -178,16 +178,4 @@ import Testing
         #expect(order.prefix(3) == ["long-1", "short-1", "short-1"])
         #expect(order.filter { $0.hasPrefix("long") } == (1...5).map { "long-\($0)" })
     }
-
-    @Test func backoffGrowsIsCappedAndJittered() {
-        var generator = SystemRandomNumberGenerator()
-        var backoff = Backoff(base: .milliseconds(500), cap: .seconds(8))
-        var delays: [Duration] = []
-        for _ in 0..<10 { delays.append(backoff.nextDelay(using: &generator)) }
-        #expect(delays.allSatisfy { $0 >= .zero && $0 <= .seconds(8) })
-        #expect(delays[0] <= .milliseconds(500))
-        #expect(Set(delays).count > 1)  // jitter: not all the same
-        backoff.reset()
-        #expect(backoff.attempt == 0)
-    }
 }
