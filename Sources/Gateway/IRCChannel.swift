@@ -366,6 +366,8 @@ actor IRCSession {
                     }
                 }
                 unreachable.removeAll()
+                // A full page may have been sent: look at the outbox again now, not at the next timer.
+                helpline.outboxBell(for: IRCChannel.channel).ring()
             case .undeliverable(let target):
                 unreachable.insert(target.lowercased())
             case .disconnect(let reason):
