@@ -15,6 +15,12 @@ public final class CaseStore: Sendable {
         case normal
     }
 
+    /// Every table that holds something about one worker, by pseudonym: one list, so that erasure
+    /// and retention cannot forget a table. The address comes last.
+    static let tablesAboutAWorker = [
+        "inbox", "outbox", "conversation", "unanswered", "helpline_case", "announcement", "worker_address",
+    ]
+
     /// Internal, not private: extensions in other files of the module (one per concern) use it.
     let database: DatabasePool
     let logger: Logger
@@ -100,7 +106,8 @@ public final class CaseStore: Sendable {
             // Already done (by a run that crashed after committing), or erased meanwhile.
             guard processed == false else { return }
             if eraseWorker {
-                for table in ["inbox", "outbox", "conversation", "unanswered", "helpline_case", "announcement"] {
+                // The address stays until the confirmation is delivered (see markDelivered).
+                for table in Self.tablesAboutAWorker where table != "worker_address" {
                     try db.execute(sql: "DELETE FROM \(table) WHERE pseudonym = ?", arguments: [item.pseudonym])
                 }
             } else {
@@ -219,7 +226,7 @@ public final class CaseStore: Sendable {
     public func erase(pseudonym: String, by actor: String = "operator", at date: Date = Date()) throws -> Bool {
         let found = try database.write { db -> Bool in
             var removed = 0
-            for table in ["inbox", "outbox", "conversation", "unanswered", "helpline_case", "announcement", "worker_address"] {
+            for table in Self.tablesAboutAWorker {
                 try db.execute(sql: "DELETE FROM \(table) WHERE pseudonym = ?", arguments: [pseudonym])
                 removed += db.changesCount
             }

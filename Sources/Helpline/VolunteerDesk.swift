@@ -18,6 +18,9 @@ public struct VolunteerDesk: Sendable {
         guard let volunteer, volunteer.active else {
             // A nick is not an identity: refused, and recorded without the command's text.
             try? store.audit(actor: "unauthenticated:\(channel)", action: Self.verb(command), outcome: "denied", detail: "not an authenticated volunteer")
+            guard channel != "cli" else {
+                return ["Refused: \(sender) is not an active volunteer (an operator adds one with: entraide volunteers add \(sender))."]
+            }
             return ["Refused: you are not logged in as a volunteer. Send me \"login <your token>\" in private first."]
         }
         let alias = volunteer.alias

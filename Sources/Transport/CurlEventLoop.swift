@@ -95,7 +95,9 @@ public final class CurlEventLoop: Sendable {
                 if !accepted { continuation.resume(throwing: TransportError(.cancelled, detail: "event loop stopped")) }
             }
         } onCancel: {
-            submit { loop in loop.closeLine(id: id, error: TransportError(.cancelled, detail: "connect cancelled")) }
+            submit { loop in
+                loop.closeLine(id: id, error: TransportError(.cancelled, detail: "connect cancelled"), beforeStart: true)
+            }
         }
         return LineConnection(id: id, loop: self)
     }
@@ -169,9 +171,11 @@ final class LoopState {
         }
     }
 
-    func closeLine(id: UInt64, error: TransportError) {
+    /// `beforeStart`: a connect cancelled before its start ran must stop that start; a close of a
+    /// connection already gone (closed twice, by `close()` and then `deinit`) is simply done.
+    func closeLine(id: UInt64, error: TransportError, beforeStart: Bool = false) {
         guard let socket = lines.removeValue(forKey: id) else {
-            cancelledEarly.insert(id)
+            if beforeStart { cancelledEarly.insert(id) }
             return
         }
         detach(socket.easy)

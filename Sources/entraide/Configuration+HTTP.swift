@@ -40,29 +40,17 @@ extension Configuration {
             config.http.baseURL = value
             return nil
         },
-        Key(name: "http.token_file") { config, value in
-            config.http.tokenFile = value
-            return nil
-        },
-        Key(name: "http.signing_secret_file") { config, value in
-            config.http.signingSecretFile = value
-            return nil
-        },
-        Key(name: "http.poll_wait_seconds") { config, value in integer(value, 0...50) { config.http.pollWaitSeconds = $0 } },
-        Key(name: "http.connect_timeout_seconds") { config, value in
-            integer(value, 1...120) { config.http.connectTimeoutSeconds = $0 }
-        },
-        Key(name: "http.request_timeout_seconds") { config, value in
-            integer(value, 1...300) { config.http.requestTimeoutSeconds = $0 }
-        },
+        .text("http.token_file", \.http.tokenFile),
+        .text("http.signing_secret_file", \.http.signingSecretFile),
+        .integer("http.poll_wait_seconds", 0...50, \.http.pollWaitSeconds),
+        .integer("http.connect_timeout_seconds", 1...120, \.http.connectTimeoutSeconds),
+        .integer("http.request_timeout_seconds", 1...300, \.http.requestTimeoutSeconds),
         Key(name: "http.max_response_bytes") { config, value in
             integer(value, 1024...(64 << 20)) { config.http.maxResponseBytes = $0 }
         },
-        Key(name: "http.send_concurrency") { config, value in integer(value, 1...64) { config.http.sendConcurrency = $0 } },
-        Key(name: "http.retry_base_ms") { config, value in
-            integer(value, 1...60_000) { config.http.retryBaseMilliseconds = $0 }
-        },
-        Key(name: "http.retry_cap_seconds") { config, value in integer(value, 1...3600) { config.http.retryCapSeconds = $0 } },
+        .integer("http.send_concurrency", 1...64, \.http.sendConcurrency),
+        .integer("http.retry_base_ms", 1...60_000, \.http.retryBaseMilliseconds),
+        .integer("http.retry_cap_seconds", 1...3600, \.http.retryCapSeconds),
     ]
 }
 

@@ -24,17 +24,11 @@ struct IRCSettings: Sendable, Equatable {
 
 extension Configuration {
     static let ircKeys: [Key] = [
-        Key(name: "irc.host") { config, value in
-            config.irc.host = value
-            return nil
-        },
-        Key(name: "irc.port") { config, value in integer(value, 1...65535) { config.irc.port = $0 } },
-        Key(name: "irc.tls") { config, value in boolean(value) { config.irc.tls = $0 } },
-        Key(name: "irc.verify_tls") { config, value in boolean(value) { config.irc.verifyTLS = $0 } },
-        Key(name: "irc.ca_file") { config, value in
-            config.irc.caFile = value
-            return nil
-        },
+        .text("irc.host", \.irc.host),
+        .integer("irc.port", 1...65535, \.irc.port),
+        .boolean("irc.tls", \.irc.tls),
+        .boolean("irc.verify_tls", \.irc.verifyTLS),
+        .text("irc.ca_file", \.irc.caFile),
         Key(name: "irc.socks5_proxy") { config, value in
             guard value.isEmpty || value.contains(":") else { return "must be host:port" }
             config.irc.socks5Proxy = value
@@ -50,25 +44,12 @@ extension Configuration {
             config.irc.volunteersChannel = value
             return nil
         },
-        Key(name: "irc.channel_key_file") { config, value in
-            config.irc.channelKeyFile = value
-            return nil
-        },
-        Key(name: "irc.sasl_account") { config, value in
-            config.irc.saslAccount = value
-            return nil
-        },
-        Key(name: "irc.sasl_password_file") { config, value in
-            config.irc.saslPasswordFile = value
-            return nil
-        },
-        Key(name: "irc.burst") { config, value in integer(value, 1...100) { config.irc.burst = $0 } },
-        Key(name: "irc.line_interval_ms") { config, value in
-            integer(value, 0...60_000) { config.irc.lineIntervalMilliseconds = $0 }
-        },
-        Key(name: "irc.ping_idle_seconds") { config, value in integer(value, 5...3600) { config.irc.pingIdleSeconds = $0 } },
-        Key(name: "irc.ping_timeout_seconds") { config, value in
-            integer(value, 5...3600) { config.irc.pingTimeoutSeconds = $0 }
-        },
+        .text("irc.channel_key_file", \.irc.channelKeyFile),
+        .text("irc.sasl_account", \.irc.saslAccount),
+        .text("irc.sasl_password_file", \.irc.saslPasswordFile),
+        .integer("irc.burst", 1...100, \.irc.burst),
+        .integer("irc.line_interval_ms", 0...60_000, \.irc.lineIntervalMilliseconds),
+        .integer("irc.ping_idle_seconds", 5...3600, \.irc.pingIdleSeconds),
+        .integer("irc.ping_timeout_seconds", 5...3600, \.irc.pingTimeoutSeconds),
     ]
 }

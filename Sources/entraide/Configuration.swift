@@ -47,6 +47,25 @@ struct Configuration: Sendable, Equatable {
         let name: String
         let apply: @Sendable (inout Configuration, String) -> String?  // nil, or what is wrong
 
+        /// A key whose value is any text (a path, a name).
+        static func text(_ name: String, _ path: any WritableKeyPath<Configuration, String> & Sendable) -> Key {
+            Key(name: name) { config, value in
+                config[keyPath: path] = value
+                return nil
+            }
+        }
+
+        /// A key whose value is a whole number in `range`.
+        static func integer(
+            _ name: String, _ range: ClosedRange<Int>, _ path: any WritableKeyPath<Configuration, Int> & Sendable
+        ) -> Key {
+            Key(name: name) { config, value in Configuration.integer(value, range) { config[keyPath: path] = $0 } }
+        }
+
+        static func boolean(_ name: String, _ path: any WritableKeyPath<Configuration, Bool> & Sendable) -> Key {
+            Key(name: name) { config, value in Configuration.boolean(value) { config[keyPath: path] = $0 } }
+        }
+
         var environmentVariable: String {
             "ENTRAIDE_" + name.uppercased().replacingOccurrences(of: ".", with: "_")
         }
@@ -85,18 +104,11 @@ struct Configuration: Sendable, Equatable {
             config.storeDurability = durability
             return nil
         },
-        Key(name: "pseudonym_key_file") { config, value in
-            config.pseudonymKeyFile = value
-            return nil
-        },
-        Key(name: "retention_days") { config, value in integer(value, 1...3650) { config.retentionDays = $0 } },
-        Key(name: "cases.reopen_within_hours") { config, value in integer(value, 0...8760) { config.reopenWithinHours = $0 } },
-        Key(name: "cases.remind_after_minutes") { config, value in
-            integer(value, 1...10_080) { config.remindAfterMinutes = $0 }
-        },
-        Key(name: "cases.remind_urgent_after_minutes") { config, value in
-            integer(value, 1...1440) { config.remindUrgentAfterMinutes = $0 }
-        },
+        .text("pseudonym_key_file", \.pseudonymKeyFile),
+        .integer("retention_days", 1...3650, \.retentionDays),
+        .integer("cases.reopen_within_hours", 0...8760, \.reopenWithinHours),
+        .integer("cases.remind_after_minutes", 1...10_080, \.remindAfterMinutes),
+        .integer("cases.remind_urgent_after_minutes", 1...1440, \.remindUrgentAfterMinutes),
     ]
 
     static func integer(_ text: String, _ range: ClosedRange<Int>, _ set: (Int) -> Void) -> String? {

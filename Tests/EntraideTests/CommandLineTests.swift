@@ -24,7 +24,8 @@ import Testing
         data = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-cli-\(UUID().uuidString)")
     }
 
-    private func run(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> Run {
+    /// Runs `entraide` to its end with `input` on standard input, as an operator's shell would.
+    static func run(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
@@ -46,6 +47,10 @@ import Testing
         return Run(
             status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
             errors: String(decoding: errors, as: UTF8.self))
+    }
+
+    private func run(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> Run {
+        try Self.run(arguments, input: input, environment: environment)
     }
 
     private func chat(_ input: String, _ extra: [String] = []) throws -> Run {
@@ -272,20 +277,8 @@ import Testing
         #expect(lines.count == 4 && lines[2] == "0" && lines[3] == "0", "replies without a committed message, or a gap: \(lines)")
 
         // And the helpline starts again on it and answers.
-        let again = Process()
-        again.executableURL = CommandLineTests.executable
-        again.arguments = ["chat", "--data", data.path]
-        again.currentDirectoryURL = repositoryRoot
-        let input = Pipe()
-        let out = Pipe()
-        again.standardInput = input
-        again.standardOutput = out
-        try again.run()
-        input.fileHandleForWriting.write(Data("bonjour\n".utf8))
-        try input.fileHandleForWriting.close()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        again.waitUntilExit()
-        #expect(again.terminationStatus == 0)
-        #expect(text.contains("bienvenue sur Entraide"))
+        let again = try CommandLineTests.run(["chat", "--data", data.path], input: "bonjour\n")
+        #expect(again.status == 0)
+        #expect(again.output.contains("bienvenue sur Entraide"))
     }
 }
