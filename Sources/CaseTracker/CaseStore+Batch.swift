@@ -5,10 +5,13 @@ import GRDB
 public struct BatchMessage: Sendable {
     public var message: InboundMessage
     public var pseudonym: String
+    /// Set when the helpline will not read this message (the sender is over the rate limit).
+    public var refusal: Refusal?
 
-    public init(message: InboundMessage, pseudonym: String) {
+    public init(message: InboundMessage, pseudonym: String, refusal: Refusal? = nil) {
         self.message = message
         self.pseudonym = pseudonym
+        self.refusal = refusal
     }
 }
 
@@ -17,10 +20,13 @@ public struct BatchOutcome: Sendable, Equatable {
     public var stored: Int
     /// Messages already in the inbox (the endpoint served them again): dropped, not processed twice.
     public var duplicates: Int
+    /// Messages acknowledged but not read (rate limit); their senders may have been told.
+    public var refused: Int
 
-    public init(stored: Int, duplicates: Int) {
+    public init(stored: Int, duplicates: Int, refused: Int = 0) {
         self.stored = stored
         self.duplicates = duplicates
+        self.refused = refused
     }
 }
 
@@ -40,6 +46,11 @@ extension CaseStore {
                     arguments: [message.channel, message.messageID]) ?? false
                 if exists {
                     outcome.duplicates += 1
+                    continue
+                }
+                if let refusal = item.refusal {
+                    try Self.recordRefusal(db, message, pseudonym: item.pseudonym, notice: refusal.notice, at: date)
+                    outcome.refused += 1
                     continue
                 }
                 try db.execute(

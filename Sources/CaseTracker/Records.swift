@@ -21,6 +21,8 @@ public struct InboundMessage: Sendable {
 public enum ReceiveOutcome: Sendable, Equatable {
     case stored(inboxID: Int64, pseudonym: String)
     case duplicate
+    /// Acknowledged but not read: the sender is over the rate limit (see `CaseStore.refuse`).
+    case refused
 }
 
 /// A stored message waiting for the engine.

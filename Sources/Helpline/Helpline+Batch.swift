@@ -1,21 +1,24 @@
 public import CaseTracker
+public import Foundation
 import Logging
 
 extension Helpline {
     /// Commits a polled batch and the channel's new cursor together; only after this returns may
-    /// the channel send that cursor to its endpoint. Same pseudonyms and text cap as `receive(_:)`.
-    public func receive(batch: [InboundMessage], cursor: String, channel: String) throws -> BatchOutcome {
-        let items = batch.map { message -> BatchMessage in
-            var message = message
-            message.text = Self.capped(message.text)
-            return BatchMessage(message: message, pseudonym: pseudonymizer.pseudonym(channel: message.channel, address: message.address))
+    /// the channel send that cursor to its endpoint. Same preparation and rate limit as `receive(_:)`.
+    public func receive(batch: [InboundMessage], cursor: String, channel: String, at now: Date = Date()) throws -> BatchOutcome {
+        let items = try batch.map { message -> BatchMessage in
+            let (message, pseudonym) = prepared(message)
+            return BatchMessage(message: message, pseudonym: pseudonym, refusal: try refusal(of: pseudonym, at: now))
         }
-        let outcome = try store.receive(batch: items, cursor: cursor, channel: channel)
+        let outcome = try store.receive(batch: items, cursor: cursor, channel: channel, at: now)
         if outcome.stored > 0 { inboxBell.ring() }
+        if items.contains(where: { $0.refusal?.notice != nil }) { outboxBell(for: channel).ring() }
         // Counts only: never a text or an address at info level.
         logger.debug(
             "batch.received",
-            metadata: ["channel": "\(channel)", "batch.stored": "\(outcome.stored)", "batch.duplicates": "\(outcome.duplicates)"])
+            metadata: ["channel": "\(channel)", "batch.stored": "\(outcome.stored)", "batch.duplicates": "\(outcome.duplicates)",
+                "batch.refused": "\(outcome.refused)",
+            ])
         return outcome
     }
 }

@@ -1,5 +1,5 @@
 public import CaseTracker
-import Foundation
+public import Foundation
 public import IntentMatcher
 public import Logging
 import Synchronization
@@ -14,6 +14,8 @@ public final class Helpline: Sendable {
     private let defaultLanguage: Language
     let logger: Logger
     public let policy: CasePolicy
+    /// Per-worker message rate limit; nil reads everything (the operator's own terminal, tests).
+    public let rateLimit: SenderRateLimit?
     /// Where volunteers are told about cases; nil when no volunteers' channel is configured
     /// (they then use `entraide cases` on the server).
     public let volunteers: VolunteerRouting?
@@ -28,9 +30,11 @@ public final class Helpline: Sendable {
 
     public init(
         store: CaseStore, library: AnswerLibrary, pseudonymizer: Pseudonymizer, defaultLanguage: Language,
-        logger: Logger, policy: CasePolicy = CasePolicy(), volunteers: VolunteerRouting? = nil
+        logger: Logger, policy: CasePolicy = CasePolicy(), volunteers: VolunteerRouting? = nil,
+        rateLimit: RateLimitPolicy? = nil
     ) {
         self.policy = policy
+        self.rateLimit = rateLimit.map(SenderRateLimit.init(policy:))
         self.volunteers = volunteers
         self.store = store
         self.library = library
@@ -40,16 +44,37 @@ public final class Helpline: Sendable {
     }
 
     /// Commits a message from a channel. Only after this returns may the channel acknowledge it.
-    public func receive(_ message: InboundMessage) throws -> ReceiveOutcome {
-        var message = message
-        // Obvious platform worker ids never reach the store: an NDA-bound worker may paste one.
-        message.text = LogRedaction.maskPlatformIDs(Self.capped(message.text))
-        let pseudonym = pseudonymizer.pseudonym(channel: message.channel, address: message.address)
-        let outcome = try store.receive(message, pseudonym: pseudonym)
+    /// A message from a worker over the rate limit is acknowledged but not read (`.refused`).
+    public func receive(_ message: InboundMessage, at now: Date = Date()) throws -> ReceiveOutcome {
+        let (message, pseudonym) = prepared(message)
+        if let refusal = try refusal(of: pseudonym, at: now) {
+            let outcome = try store.refuse(message, pseudonym: pseudonym, notice: refusal.notice, at: now)
+            if refusal.notice != nil { outboxBell(for: message.channel).ring() }
+            logger.info("message.refused", metadata: ["worker": "\(pseudonym)", "reason": "rate-limit"])
+            return outcome
+        }
+        let outcome = try store.receive(message, pseudonym: pseudonym, at: now)
         if case .stored = outcome { inboxBell.ring() }
         // Never the text or the address at info level: only the pseudonym and the channel.
         logger.debug("message.received", metadata: ["worker": "\(pseudonym)", "channel": "\(message.channel)"])
         return outcome
+    }
+
+    /// What every channel's message goes through before it is stored: the size cap, identifiers
+    /// masked (a pasted e-mail, phone number or platform id never reaches the store or a
+    /// volunteer), and the pseudonym.
+    func prepared(_ message: InboundMessage) -> (InboundMessage, pseudonym: String) {
+        var message = message
+        message.text = LogRedaction.maskIdentifiers(Self.capped(message.text))
+        return (message, pseudonymizer.pseudonym(channel: message.channel, address: message.address))
+    }
+
+    /// nil when the message is to be read; otherwise the refusal, with a notice the first time in a while.
+    func refusal(of pseudonym: String, at now: Date) throws -> Refusal? {
+        guard let rateLimit, case .refuse(let tell) = rateLimit.admit(pseudonym, at: now) else { return nil }
+        guard tell else { return Refusal(notice: nil) }
+        let language = try store.conversation(of: pseudonym).language.flatMap(Language.init(rawValue:)) ?? defaultLanguage
+        return Refusal(notice: SystemMessage.slowDown.text(in: language))
     }
 
     /// Runs the engine over every stored, unprocessed message. Returns how many it handled.

@@ -105,7 +105,11 @@ public struct HelplineEngine: Sendable {
             state.languageChosen = true
             return EngineOutcome(replies: [SystemMessage.languageSet.text(in: chosen)], state: state)
         case .forgetMe:
-            return EngineOutcome(replies: [SystemMessage.erased.text(in: language)], state: ConversationState(), eraseWorker: true)
+            // Told what goes (and what no one can erase) before the confirmation; both leave
+            // in the same commit as the erasure, in this order.
+            return EngineOutcome(
+                replies: [SystemMessage.erasing.text(in: language), SystemMessage.erased.text(in: language)],
+                state: ConversationState(), eraseWorker: true)
         case .stop:
             state.pendingChoices = []
             state.lastIntent = nil

@@ -10,7 +10,11 @@ public enum SystemMessage: Sendable, CaseIterable {
     case englishOnly
     case moreHint
     case noMore
+    /// Sent first on "forget me": what is erased, and what no one can erase for them.
+    case erasing
     case erased
+    /// To a worker over the rate limit, once in a while however fast they write.
+    case slowDown
     case stopped
     case emptyMessage
     case tooLong
@@ -73,6 +77,22 @@ public enum SystemMessage: Sendable, CaseIterable {
                 .es: "No tengo nada más sobre eso. Escribe \"human\" para una persona voluntaria, o \"ayuda\" para los temas.",
                 .pt: "Não tenho mais nada sobre isso. Escreva \"human\" para um voluntário, ou \"ajuda\" para os temas.",
                 .ar: "ليس لدي المزيد حول هذا. اكتب \"human\" للتحدث مع متطوع، أو \"مساعدة\" لرؤية المواضيع.",
+            ]
+        case .erasing:
+            table = [
+                .en: "Erasing now: your messages, our conversation, any request to volunteers and their notes, and your address. This cannot be undone. It cannot erase what a volunteer has already read, or copies kept by the app you write from.",
+                .fr: "J'efface maintenant : vos messages, notre conversation, toute demande aux bénévoles et leurs notes, et votre adresse. C'est définitif. Cela n'efface pas ce qu'un·e bénévole a déjà lu, ni les copies gardées par l'application d'où vous écrivez.",
+                .es: "Borrando ahora: tus mensajes, nuestra conversación, cualquier solicitud a voluntarios y sus notas, y tu dirección. No se puede deshacer. No borra lo que una persona voluntaria ya leyó, ni las copias que guarda la aplicación desde la que escribes.",
+                .pt: "Apagando agora: as suas mensagens, a nossa conversa, qualquer pedido aos voluntários e as notas deles, e o seu endereço. Não pode ser desfeito. Não apaga o que um voluntário já leu, nem as cópias guardadas pelo aplicativo de onde você escreve.",
+                .ar: "أحذف الآن: رسائلك، ومحادثتنا، وأي طلب للمتطوعين وملاحظاتهم، وعنوانك. لا يمكن التراجع عن ذلك. لا يحذف ما قرأه متطوع بالفعل، ولا النسخ التي يحتفظ بها التطبيق الذي تكتب منه.",
+            ]
+        case .slowDown:
+            table = [
+                .en: "You are sending messages faster than I can read them, so I skipped some. Wait a minute, then send your question again in one message.",
+                .fr: "Vous envoyez des messages plus vite que je ne peux les lire, j'en ai donc ignoré certains. Attendez une minute, puis renvoyez votre question en un seul message.",
+                .es: "Envías mensajes más rápido de lo que puedo leerlos, así que me salté algunos. Espera un minuto y vuelve a enviar tu pregunta en un solo mensaje.",
+                .pt: "Você está enviando mensagens mais rápido do que consigo ler, então ignorei algumas. Espere um minuto e envie sua pergunta de novo em uma só mensagem.",
+                .ar: "ترسل الرسائل أسرع مما أستطيع قراءته، لذلك تجاوزت بعضها. انتظر دقيقة، ثم أرسل سؤالك مجددًا في رسالة واحدة.",
             ]
         case .erased:
             table = [

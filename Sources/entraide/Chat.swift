@@ -32,7 +32,7 @@ struct Chat: AsyncParsableCommand {
         if common.logLevel == nil && ProcessInfo.processInfo.environment["ENTRAIDE_LOG_LEVEL"] == nil {
             configuration.logLevel = .warning
         }
-        let services = try Services(configuration: configuration)
+        let services = try Services(configuration: configuration, rateLimited: false)
         ReloadOnHangup.install(library: services.library)
         let interactive = isatty(STDIN_FILENO) == 1
         let channel = ConsoleChannel(helpline: services.helpline, worker: worker, interactive: interactive)

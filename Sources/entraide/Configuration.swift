@@ -1,5 +1,6 @@
 import CaseTracker
 import Foundation
+import Helpline
 import IntentMatcher
 import Logging
 import Yams
@@ -32,6 +33,12 @@ struct Configuration: Sendable, Equatable {
     var remindUrgentAfterMinutes = 2
     /// Closed cases and idle conversations are erased after this many days.
     var retentionDays = 90
+    /// Per-worker rate limit on the network channels: a burst, then so many messages a minute.
+    var limitsEnabled = true
+    var limitBurst = 20
+    var limitPerMinute = 30
+    /// A worker over the limit is told at most once in this many minutes.
+    var limitNoticeMinutes = 5
     var http = HTTPSettings()
 
     var databasePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("entraide.sqlite").path }
@@ -109,7 +116,17 @@ struct Configuration: Sendable, Equatable {
         .integer("cases.reopen_within_hours", 0...8760, \.reopenWithinHours),
         .integer("cases.remind_after_minutes", 1...10_080, \.remindAfterMinutes),
         .integer("cases.remind_urgent_after_minutes", 1...1440, \.remindUrgentAfterMinutes),
+        .boolean("limits.enabled", \.limitsEnabled),
+        .integer("limits.burst", 1...10_000, \.limitBurst),
+        .integer("limits.per_minute", 1...100_000, \.limitPerMinute),
+        .integer("limits.notice_minutes", 1...1440, \.limitNoticeMinutes),
     ]
+
+    /// The rate limit for the network channels; nil when the operator turned it off.
+    var rateLimit: RateLimitPolicy? {
+        guard limitsEnabled else { return nil }
+        return RateLimitPolicy(burst: limitBurst, perMinute: limitPerMinute, noticeInterval: TimeInterval(limitNoticeMinutes * 60))
+    }
 
     static func integer(_ text: String, _ range: ClosedRange<Int>, _ set: (Int) -> Void) -> String? {
         guard let value = Int(text), range.contains(value) else {

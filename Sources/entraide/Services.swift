@@ -12,7 +12,9 @@ struct Services {
     let library: AnswerLibrary
     let helpline: Helpline
 
-    init(configuration: Configuration) throws {
+    /// `rateLimited: false` for the operator's own terminal (`entraide chat`), where a pasted
+    /// file of questions is a test, not a flood.
+    init(configuration: Configuration, rateLimited: Bool = true) throws {
         self.configuration = configuration
         LogSetup.bootstrap(level: configuration.logLevel)
         var logger = Logger(label: "entraide")
@@ -51,7 +53,8 @@ struct Services {
             ? nil : VolunteerRouting(channel: "irc", target: configuration.irc.volunteersChannel)
         helpline = Helpline(
             store: store, library: library, pseudonymizer: pseudonymizer,
-            defaultLanguage: configuration.defaultLanguage, logger: logger, policy: policy, volunteers: routing)
+            defaultLanguage: configuration.defaultLanguage, logger: logger, policy: policy, volunteers: routing,
+            rateLimit: rateLimited ? configuration.rateLimit : nil)
     }
 }
 

@@ -37,10 +37,16 @@ import Testing
                 channel: "http", messageID: "f-\(index)", address: "canary-handle-\(index)@example.org", text: forget[index % forget.count]))
         }
         try helpline.processPending()
-        // Each worker is told, in their own language, before the last of their data goes.
-        let confirmations = try store.pendingOutbox(channel: "http")
-        #expect(confirmations.count == 100)
+        // Each worker is told, in their own language, what goes and then that it is done, before
+        // the last of their data (the address these two need) goes.
+        let confirmations = try store.pendingOutbox(channel: "http", limit: 1_000)
+        #expect(confirmations.count == 200)
         #expect(Set(confirmations.map(\.address)).count == 100)
+        let before = Set(Language.allCases.map { SystemMessage.erasing.text(in: $0) })
+        let after = Set(Language.allCases.map { SystemMessage.erased.text(in: $0) })
+        for replies in Dictionary(grouping: confirmations, by: \.address).values {
+            #expect(replies.count == 2 && before.contains(replies[0].text) && after.contains(replies[1].text))
+        }
         for reply in confirmations { try store.markDelivered(reply) }
 
         #expect(try store.listCases().isEmpty)

@@ -61,7 +61,7 @@ import Testing
         let outcome = engine.respond(to: "oublie-moi", state: state)
         #expect(outcome.eraseWorker)
         #expect(outcome.state == ConversationState())
-        #expect(outcome.replies == [SystemMessage.erased.text(in: .fr)])
+        #expect(outcome.replies == [SystemMessage.erasing.text(in: .fr), SystemMessage.erased.text(in: .fr)])
     }
 
     @Test(arguments: ["", "   ", "\u{200B}\u{202E}", String(repeating: "🙂", count: 50), "?!...", "\u{FFFD}\u{FFFD}abc"])

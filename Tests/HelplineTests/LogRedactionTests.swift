@@ -50,8 +50,13 @@ struct RecordingHandler: LogHandler {
 }
 
 extension LogRedactionTests {
-    @Test func storedTextLosesPlatformIDsOnly() {
-        #expect(LogRedaction.maskPlatformIDs("my worker id A1B2C3D4E5F6G7 got 3 rejections") == "my worker id [worker-id] got 3 rejections")
-        #expect(LogRedaction.maskPlatformIDs("write me at ana@example.org") == "write me at ana@example.org")
+    @Test func storedTextLosesIdentifiersButKeepsItsShape() {
+        #expect(LogRedaction.maskIdentifiers("my worker id A1B2C3D4E5F6G7 got 3 rejections") == "my worker id [worker-id] got 3 rejections")
+        // White space is kept as it was; dates and small numbers are not phones.
+        #expect(
+            LogRedaction.maskIdentifiers("  write me at\nana@example.org or +58 412 555 1234,\tnot on 2026-11-30 for 3 HITs")
+                == "  write me at\n[email] or [phone]\tnot on 2026-11-30 for 3 HITs")
+        #expect(LogRedaction.maskIdentifiers("") == "")
+        #expect(LogRedaction.maskIdentifiers("   ") == "   ")
     }
 }
