@@ -108,7 +108,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Starting and stopping real servers on free loopback ports, shared by the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["IRC", "Transport"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "TransportTests",
             dependencies: ["Transport", "TestSupport"],
@@ -145,6 +145,7 @@ let package = Package(
             dependencies: [
                 "Relay", "PollProtocol", "Gateway", "Helpline", "IntentMatcher", "CaseTracker", "Transport", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -240,7 +240,7 @@ public final class CaseStore: Sendable {
     }
 
     /// Moves the WAL into the main file and truncates it, so erased bytes leave the WAL too.
-    private func checkpoint() throws {
+    public func checkpoint() throws {
         _ = try database.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
     }
 

@@ -207,6 +207,46 @@ struct IRCResilienceTests {
         server.stop()
     }
 
+    /// The server frozen (SIGSTOP) for longer than the liveness deadline: the TCP connection stays
+    /// open, so only the bot's own PING can tell the link is dead. It must notice within its idle
+    /// time + PING timeout, keep what was queued meanwhile, and deliver it once after SIGCONT.
+    @Test func aFrozenServerIsDetectedAndNothingQueuedIsLostOrDoubled() async throws {
+        let server = try startNgircd(relaxedFlood: true)
+        defer { server.stop() }
+        let bot = try RunningHelpline(
+            ircPort: server.port, lineInterval: .milliseconds(20), engine: false,
+            idleBeforePing: .seconds(3), pingTimeout: .seconds(3))
+        let worker = try await IRCTestClient(nick: "frozenworker", port: server.port, loop: bot.loop)
+        await worker.start()
+        #expect(await worker.waitForWelcome())
+        #expect(await worker.waitUntil { _ in bot.channel.status.registered })
+
+        server.pause()
+        let frozen = ContinuousClock.now
+        try bot.queueReply("queued-while-frozen", to: "frozenworker", id: "frozen-1")
+        // Deadline: idle 3 s + PING timeout 3 s, plus the timer's own granularity.
+        let noticed = await worker.waitUntil(timeout: .seconds(15)) { _ in !bot.channel.status.registered }
+        let detection = ContinuousClock.now - frozen
+        #expect(noticed, "the bot still believes a frozen server is alive")
+        #expect(detection < .seconds(10), "detection took \(detection)")
+        // Frozen a while longer: reconnect attempts meet a server that accepts and never answers.
+        try await Task.sleep(for: .seconds(5))
+        server.resume()
+
+        let arrived = await worker.waitUntil(timeout: .seconds(60)) {
+            await $0.privateMessages.contains { $0.text == "queued-while-frozen" }
+        }
+        #expect(arrived, "the reply queued while the server was frozen did not arrive")
+        #expect(await worker.waitUntil(timeout: .seconds(15)) { _ in
+            (try? bot.store.pendingOutbox(channel: IRCChannel.channel).isEmpty) ?? false
+        })
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(await worker.privateMessages.filter { $0.text == "queued-while-frozen" }.count == 1)
+        print("frozen server: dead link noticed after \(detection); reply delivered once after SIGCONT")
+        await worker.close()
+        await bot.stop()
+    }
+
     /// Replies queued at once under ngircd's default flood limits (about a command a second per
     /// client): paced by the bot's default token bucket (burst 4, then 1 line/s), the bot is never
     /// disconnected and everything arrives, in order per worker. 200 replies take over three

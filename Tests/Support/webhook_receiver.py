@@ -5,6 +5,7 @@ Usage: webhook_receiver.py PORT OUTFILE. Listens on 127.0.0.1 only. Stopped by i
 """
 import json
 import signal
+import socket
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -17,6 +18,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+    def setup(self):
+        super().setup()
+        # Headers and body leave in two writes; without NODELAY, Nagle holds the body until the
+        # client's delayed ACK (40 ms a request), and the relay forwards one reply at a time.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))

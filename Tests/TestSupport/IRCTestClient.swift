@@ -1,15 +1,15 @@
 import Foundation
-import IRC
-import Transport
+public import IRC
+public import Transport
 
 /// A person on the test IRC server: registers, sends lines, and records what reaches it.
-actor IRCTestClient {
-    let nick: String
+public actor IRCTestClient {
+    public nonisolated let nick: String
     private let connection: LineConnection
-    private(set) var received: [IRCMessage] = []
+    public private(set) var received: [IRCMessage] = []
     private var reader: Task<Void, Never>?
 
-    init(nick: String, port: Int, loop: CurlEventLoop) async throws {
+    public init(nick: String, port: Int, loop: CurlEventLoop) async throws {
         self.nick = nick
         connection = try await loop.connectLine(LineOptions(host: "127.0.0.1", port: port))
         try await connection.send("NICK \(nick)")
@@ -17,7 +17,7 @@ actor IRCTestClient {
     }
 
     /// Starts reading; answers PINGs so the server keeps us.
-    func start() {
+    public func start() {
         reader = Task { [connection] in
             while !Task.isCancelled {
                 guard let line = try? await connection.readLine(timeout: .seconds(1)) else {
@@ -33,18 +33,18 @@ actor IRCTestClient {
 
     private func record(_ message: IRCMessage) { received.append(message) }
 
-    func send(_ line: String) async throws { try await connection.send(line) }
+    public func send(_ line: String) async throws { try await connection.send(line) }
 
-    func say(_ text: String, to target: String = "entraide") async throws {
+    public func say(_ text: String, to target: String = "entraide") async throws {
         try await connection.send(try IRCMessage(command: "PRIVMSG", params: [target, text]).serialize())
     }
 
     /// Private messages to us, in order, as (sender, text).
-    var privateMessages: [(from: String, text: String)] {
+    public var privateMessages: [(from: String, text: String)] {
         received.filter { $0.command == "PRIVMSG" && $0.params.first == nick }.map { ($0.nick ?? "", $0.params.last ?? "") }
     }
 
-    func waitUntil(timeout: Duration = .seconds(20), _ condition: @Sendable (IRCTestClient) async -> Bool) async -> Bool {
+    public func waitUntil(timeout: Duration = .seconds(20), _ condition: @Sendable (IRCTestClient) async -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if await condition(self) { return true }
@@ -53,11 +53,11 @@ actor IRCTestClient {
         return await condition(self)
     }
 
-    func waitForWelcome() async -> Bool {
+    public func waitForWelcome() async -> Bool {
         await waitUntil { await $0.received.contains { $0.command == "001" } }
     }
 
-    func close() {
+    public func close() {
         reader?.cancel()
         connection.close()
     }
