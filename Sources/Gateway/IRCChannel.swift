@@ -140,6 +140,12 @@ actor IRCSession {
     private var awaitingProof: [String: [Source]] = [:]
     private var sentSinceProof: [Source] = []
     private var proofCounter = 0
+    /// When the server last sent us a line, and the PING that must come back before stored
+    /// replies go out after a silence (see `pump`).
+    private var lastHeard = ContinuousClock.now
+    private var livenessProbe: String?
+    /// A server silent this long must prove it is alive before stored replies are sent to it.
+    static let provenAliveWithin = Duration.seconds(1)
     private let desk: VolunteerDesk
     private var closing: String?
     /// Targets the server could not reach since the last proof, and when each may be tried again.
@@ -172,6 +178,7 @@ actor IRCSession {
         while !Task.isCancelled {
             let line = try await connection.readLine(timeout: .seconds(1))
             if let line {
+                lastHeard = .now
                 guard let message = try? IRCMessage.parse(line) else {
                     logger.debug("irc.unparsable_line")
                     continue
@@ -205,6 +212,18 @@ actor IRCSession {
         where !announcementsInFlight.contains(notice.id) && retryAt[notice.target.lowercased()] == nil {
             announcementsInFlight.insert(notice.id)
             enqueue(notice.text, to: notice.target, source: .announcement(notice.id))
+        }
+        // Lines written to a server that has stopped (frozen, or dying) are not lost: it may read
+        // them when it comes back, after we have given up on the link and will send them again
+        // on the next one. So after a silence, ask first: a PONG proves the server is reading now.
+        // An answer to a question needs no probe (the question itself was just heard).
+        if !queue.isEmpty, sentSinceProof.isEmpty, ContinuousClock.now - lastHeard > Self.provenAliveWithin {
+            if livenessProbe == nil {
+                proofCounter += 1
+                livenessProbe = "entraide-live-\(proofCounter)"
+                try await connection.send(try IRCMessage(command: "PING", params: [livenessProbe!]).serialize())
+            }
+            return .seconds(1)
         }
         while !queue.isEmpty || !sentSinceProof.isEmpty {
             let now = ContinuousClock.now
@@ -346,6 +365,11 @@ actor IRCSession {
             case .userQuit(let nick):
                 helpline.presence.forget(nick: nick)
             case .pong(let token):
+                if token == livenessProbe {
+                    livenessProbe = nil
+                    helpline.outboxBell(for: IRCChannel.channel).ring()
+                    break
+                }
                 guard let proven = awaitingProof.removeValue(forKey: token) else { break }  // a liveness PING
                 for source in proven {
                     switch source {
