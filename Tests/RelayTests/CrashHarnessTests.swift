@@ -1,0 +1,145 @@
+import CaseTracker
+import Foundation
+import PollProtocol
+import Relay
+import TestSupport
+import Testing
+import Transport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The crash harness: `entraide serve` as its own process against a real relay, SIGKILLed at
+/// random moments and restarted while workers keep writing. Afterwards every message the relay
+/// acknowledged is answered, no worker has the same answer twice, and the store passes SQLite's
+/// integrity check. The suite runs 1,000 messages and 5 kills; `ENTRAIDE_LONG_TESTS=1`
+/// (scripts/prove) runs 10,000 and 50.
+@Suite(.serialized) struct CrashHarnessTests {
+    /// One helpline process; a new one after each kill, on the same data directory.
+    final class Helpline: @unchecked Sendable {
+        let process = Process()
+        let output: OutputCollector
+
+        init(config: URL, data: URL) throws {
+            process.executableURL = entraideExecutable
+            process.arguments = [
+                "serve", "--config", config.path, "--data", data.path, "--log-level", "debug",
+                "--intents", repositoryRoot.appendingPathComponent("intents").path,
+            ]
+            process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ENTRAIDE_") }
+            let pipe = Pipe()
+            process.standardError = pipe
+            process.standardOutput = pipe
+            output = OutputCollector(pipe.fileHandleForReading)
+            try process.run()
+        }
+
+        func kill() {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        /// Messages this process found already committed when the relay served them again: what a
+        /// kill between the commit and the cursor's acknowledgement leaves, deduplicated.
+        var duplicatesDropped: Int {
+            output.text.split(separator: "\n").reduce(0) { sum, line in
+                guard let range = line.range(of: "batch.duplicates=") else { return sum }
+                return sum + (Int(line[range.upperBound...].prefix { $0.isNumber }) ?? 0)
+            }
+        }
+    }
+
+    static let questions = [
+        "hello", "my work was rejected and not paid", "how do I join a union", "what are my rights as a worker",
+        "my account was deactivated", "I think this task is a scam", "how much should I be paid", "I feel exhausted",
+    ]
+
+    @Test(.timeLimit(.minutes(30))) func killedAtRandomTheHelplineLosesAndDoublesNothing() async throws {
+        let count = longTests ? 10_000 : 1_000
+        let kills = longTests ? 50 : 5
+        let relay = try RelayUnderTest()
+        defer { relay.process.stop() }
+        let directory = try temporaryDirectory("crash")
+        let tokenFile = directory.appendingPathComponent("token")
+        try RelayUnderTest.botToken.write(to: tokenFile, atomically: true, encoding: .utf8)
+        let config = directory.appendingPathComponent("entraide.yaml")
+        // The store's default durability (full: fsync at every commit), as an operator runs it.
+        try """
+            http:
+              base_url: \(relay.baseURL)
+              token_file: \(tokenFile.path)
+              poll_wait_seconds: 1
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let data = directory.appendingPathComponent("data")
+        var current = try Helpline(config: config, data: data)
+        var finished: [Helpline] = []
+        let started = ContinuousClock.now
+
+        // Workers write through the relay, 8 at a time, each once (so "answered twice" is visible).
+        let injector = try CurlEventLoop()
+        let load = Task {
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                var next = 0
+                func add() {
+                    let index = next
+                    next += 1
+                    group.addTask {
+                        try await relay.postInbound(
+                            InboundSubmission(id: "m-\(index)", from: "+3370000\(index)", text: Self.questions[index % Self.questions.count]),
+                            loop: injector
+                        ).status
+                    }
+                }
+                for _ in 0..<8 { add() }
+                var acknowledged = 0
+                while let status = try await group.next() {
+                    if status == 200 { acknowledged += 1 }
+                    if next < count { add() }
+                }
+                return acknowledged
+            }
+        }
+
+        // SIGKILL at random moments: 0.2–1.5 s of life each time, wherever it is.
+        let relayStore = try RelayStore(path: relay.storePath, fullSync: false)
+        var random = SystemRandomNumberGenerator()
+        var killedWith: [Int] = []  // replies the relay held at each kill
+        for _ in 0..<kills {
+            try await Task.sleep(for: .milliseconds(Int.random(in: 200...1_500, using: &random)))
+            current.kill()
+            killedWith.append(try relayStore.figures().outbound)
+            finished.append(current)
+            current = try Helpline(config: config, data: data)
+        }
+        let acknowledged = try await load.value
+        injector.shutdown()
+
+        let deadline = ContinuousClock.now + .seconds(longTests ? 900 : 240)
+        while try relayStore.figures().recipients < acknowledged, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        try await Task.sleep(for: .seconds(2))  // anything doubled would arrive now
+        current.kill()
+        finished.append(current)
+        let elapsed = ContinuousClock.now - started
+
+        let figures = try relayStore.figures()
+        var textsByRecipient: [String: [String]] = [:]
+        for reply in try relayStore.allReplies() { textsByRecipient[reply.message.to, default: []].append(reply.message.text) }
+        let doubled = textsByRecipient.values.filter { Set($0).count != $0.count }.count
+        let store = try CaseStore(path: data.appendingPathComponent("entraide.sqlite").path)
+        let integrity = try store.integrityCheck()
+        let deduplicated = finished.reduce(0) { $0 + $1.duplicatesDropped }
+        print(
+            "crash harness: \(acknowledged) messages acknowledged by the relay, \(kills) SIGKILLs (relay held"
+                + " \(killedWith.prefix(5).map(String.init).joined(separator: ", "))… replies at the kills) in \(elapsed);"
+                + " answered \(figures.recipients), lost \(acknowledged - figures.recipients), workers answered twice \(doubled);"
+                + " committed-but-unacknowledged messages served again and dropped as duplicates: \(deduplicated);"
+                + " replies sent again and deduplicated by id at the relay: \(figures.outboundRepeats); integrity_check: \(integrity)")
+        #expect(acknowledged == count)
+        #expect(figures.recipients == acknowledged, "lost: \(acknowledged - figures.recipients)")
+        #expect(doubled == 0)
+        #expect(integrity == "ok")
+        #expect(try store.pendingInbox().isEmpty)
+    }
+}
