@@ -102,6 +102,8 @@ let package = Package(
             dependencies: [
                 "Gateway", "Helpline", "IntentMatcher", "CaseTracker", "Transport", "Yams", "Relay", "PollProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // The health endpoint of `serve` (already built for the relay).
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

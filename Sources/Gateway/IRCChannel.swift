@@ -348,7 +348,13 @@ actor IRCSession {
                     let message = InboundMessage(
                         channel: IRCChannel.channel, messageID: messageID ?? UUID().uuidString,
                         address: from.lowercased(), text: text)
-                    _ = try helpline.receive(message)
+                    do {
+                        _ = try helpline.receive(message)
+                    } catch {
+                        // IRC cannot deliver it again: the worker hears now that it was not kept
+                        // (StoreHealth has told the operator why).
+                        answer(from, [helpline.unavailableNotice(for: text)])
+                    }
                 }
             case .addressedInChannel(let channel, let from, let text):
                 let language = helpline.library.snapshot.matcher.detectLanguage(text) ?? .en

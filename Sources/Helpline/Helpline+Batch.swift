@@ -10,7 +10,7 @@ extension Helpline {
             let (message, pseudonym) = prepared(message)
             return BatchMessage(message: message, pseudonym: pseudonym, refusal: try refusal(of: pseudonym, at: now))
         }
-        let outcome = try store.receive(batch: items, cursor: cursor, channel: channel, at: now)
+        let outcome = try storeHealth.watch(logger) { try store.receive(batch: items, cursor: cursor, channel: channel, at: now) }
         if outcome.stored > 0 { inboxBell.ring() }
         if items.contains(where: { $0.refusal?.notice != nil }) { outboxBell(for: channel).ring() }
         // Counts only: never a text or an address at info level.

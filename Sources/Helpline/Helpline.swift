@@ -21,6 +21,8 @@ public final class Helpline: Sendable {
     public let volunteers: VolunteerRouting?
     /// Which nick each logged-in volunteer uses now, for relaying a worker's words to the claimant.
     public let presence = VolunteerPresence()
+    /// Whether the store takes writes now (disk full…), for logs and the health endpoint.
+    public let storeHealth = StoreHealth()
     /// Rung when a message is stored: the engine service wakes up.
     public let inboxBell = Doorbell()
     private let outboxBells = Mutex<[String: Doorbell]>([:])
@@ -46,6 +48,10 @@ public final class Helpline: Sendable {
     /// Commits a message from a channel. Only after this returns may the channel acknowledge it.
     /// A message from a worker over the rate limit is acknowledged but not read (`.refused`).
     public func receive(_ message: InboundMessage, at now: Date = Date()) throws -> ReceiveOutcome {
+        try storeHealth.watch(logger, wrote: { $0 != .duplicate }) { try receiveUnwatched(message, at: now) }
+    }
+
+    private func receiveUnwatched(_ message: InboundMessage, at now: Date) throws -> ReceiveOutcome {
         let (message, pseudonym) = prepared(message)
         if let refusal = try refusal(of: pseudonym, at: now) {
             let outcome = try store.refuse(message, pseudonym: pseudonym, notice: refusal.notice, at: now)
@@ -58,6 +64,12 @@ public final class Helpline: Sendable {
         // Never the text or the address at info level: only the pseudonym and the channel.
         logger.debug("message.received", metadata: ["worker": "\(pseudonym)", "channel": "\(message.channel)"])
         return outcome
+    }
+
+    /// What to tell a worker whose message could not be stored, on a channel that cannot ask
+    /// again later (IRC has no acknowledgement): in their language when it shows.
+    public func unavailableNotice(for text: String) -> String {
+        SystemMessage.unavailable.text(in: library.snapshot.matcher.detectLanguage(text) ?? defaultLanguage)
     }
 
     /// What every channel's message goes through before it is stored: the size cap, identifiers
@@ -80,6 +92,10 @@ public final class Helpline: Sendable {
     /// Runs the engine over every stored, unprocessed message. Returns how many it handled.
     @discardableResult
     public func processPending() throws -> Int {
+        try storeHealth.watch(logger, wrote: { $0 > 0 }) { try processPendingUnwatched() }
+    }
+
+    private func processPendingUnwatched() throws -> Int {
         var handled = 0
         while true {
             let batch = try store.pendingInbox(limit: 100)

@@ -15,6 +15,8 @@ public enum SystemMessage: Sendable, CaseIterable {
     case erased
     /// To a worker over the rate limit, once in a while however fast they write.
     case slowDown
+    /// When a message could not be stored (disk full): said directly, not kept.
+    case unavailable
     case stopped
     case emptyMessage
     case tooLong
@@ -93,6 +95,14 @@ public enum SystemMessage: Sendable, CaseIterable {
                 .es: "Envías mensajes más rápido de lo que puedo leerlos, así que me salté algunos. Espera un minuto y vuelve a enviar tu pregunta en un solo mensaje.",
                 .pt: "Você está enviando mensagens mais rápido do que consigo ler, então ignorei algumas. Espere um minuto e envie sua pergunta de novo em uma só mensagem.",
                 .ar: "ترسل الرسائل أسرع مما أستطيع قراءته، لذلك تجاوزت بعضها. انتظر دقيقة، ثم أرسل سؤالك مجددًا في رسالة واحدة.",
+            ]
+        case .unavailable:
+            table = [
+                .en: "Sorry, I cannot take messages right now (a problem on our side). Your message was not kept: please write again in a few minutes.",
+                .fr: "Désolé, je ne peux pas recevoir de messages pour l'instant (un problème de notre côté). Votre message n'a pas été gardé : réécrivez dans quelques minutes.",
+                .es: "Lo siento, ahora no puedo recibir mensajes (un problema de nuestro lado). Tu mensaje no se guardó: vuelve a escribir en unos minutos.",
+                .pt: "Desculpe, não consigo receber mensagens agora (um problema do nosso lado). A sua mensagem não foi guardada: escreva de novo em alguns minutos.",
+                .ar: "عذرًا، لا أستطيع استقبال الرسائل الآن (مشكلة من جهتنا). لم تُحفظ رسالتك: يُرجى الكتابة مجددًا بعد بضع دقائق.",
             ]
         case .erased:
             table = [

@@ -40,6 +40,8 @@ struct Configuration: Sendable, Equatable {
     /// A worker over the limit is told at most once in this many minutes.
     var limitNoticeMinutes = 5
     var http = HTTPSettings()
+    /// host:port of `serve`'s health endpoint (GET /health); empty: none.
+    var healthListen = ""
 
     var databasePath: String { URL(fileURLWithPath: dataDirectory).appendingPathComponent("entraide.sqlite").path }
 
@@ -116,6 +118,13 @@ struct Configuration: Sendable, Equatable {
         .integer("cases.reopen_within_hours", 0...8760, \.reopenWithinHours),
         .integer("cases.remind_after_minutes", 1...10_080, \.remindAfterMinutes),
         .integer("cases.remind_urgent_after_minutes", 1...1440, \.remindUrgentAfterMinutes),
+        Key(name: "health.listen") { config, value in
+            guard value.isEmpty || HealthEndpoint.parse(value) != nil else {
+                return "must be host:port, for example 127.0.0.1:8089"
+            }
+            config.healthListen = value
+            return nil
+        },
         .boolean("limits.enabled", \.limitsEnabled),
         .integer("limits.burst", 1...10_000, \.limitBurst),
         .integer("limits.per_minute", 1...100_000, \.limitPerMinute),

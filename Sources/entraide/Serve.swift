@@ -24,12 +24,14 @@ struct Serve: AsyncParsableCommand {
         let loop = try CurlEventLoop(logger: services.logger)
 
         var channels: [any Service] = []
+        var irc: IRCChannel?
         if !configuration.irc.host.isEmpty {
-            channels.append(
-                IRCChannel(
-                    loop: loop, helpline: services.helpline,
-                    configuration: try Self.ircConfiguration(configuration, environment: environment),
-                    logger: services.logger))
+            let channel = IRCChannel(
+                loop: loop, helpline: services.helpline,
+                configuration: try Self.ircConfiguration(configuration, environment: environment),
+                logger: services.logger)
+            irc = channel
+            channels.append(channel)
         }
         if let http = try configuration.httpChannelConfiguration(environment: environment) {
             channels.append(HTTPPollChannel(loop: loop, helpline: services.helpline, configuration: http, logger: services.logger))
@@ -37,6 +39,9 @@ struct Serve: AsyncParsableCommand {
         guard !channels.isEmpty else {
             throw ConfigurationError(
                 "nothing to serve: set irc.host or http.base_url (see docs/configuration.md), or use `entraide chat`")
+        }
+        if let (host, port) = HealthEndpoint.parse(configuration.healthListen) {
+            channels.append(HealthEndpoint(host: host, port: port, helpline: services.helpline, irc: irc, logger: services.logger))
         }
         services.logger.info(
             "helpline.starting",

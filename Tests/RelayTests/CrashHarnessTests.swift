@@ -75,14 +75,18 @@ import Glibc
         var finished: [Helpline] = []
         let started = ContinuousClock.now
 
-        // Workers write through the relay, 8 at a time, each once (so "answered twice" is visible).
+        // Workers write through the relay at a steady 130 messages a second (so the kills fall
+        // while there is work), at most 8 requests in flight, each worker once (so "answered
+        // twice" is visible).
         let injector = try CurlEventLoop()
         let load = Task {
             try await withThrowingTaskGroup(of: Int.self) { group in
-                var next = 0
-                func add() {
-                    let index = next
-                    next += 1
+                let start = ContinuousClock.now
+                var acknowledged = 0
+                for index in 0..<count {
+                    if index >= 8, let status = try await group.next(), status == 200 { acknowledged += 1 }
+                    let due = start + .milliseconds(index * 1_000 / 130)
+                    if due > .now { try await Task.sleep(until: due) }
                     group.addTask {
                         try await relay.postInbound(
                             InboundSubmission(id: "m-\(index)", from: "+3370000\(index)", text: Self.questions[index % Self.questions.count]),
@@ -90,22 +94,19 @@ import Glibc
                         ).status
                     }
                 }
-                for _ in 0..<8 { add() }
-                var acknowledged = 0
-                while let status = try await group.next() {
-                    if status == 200 { acknowledged += 1 }
-                    if next < count { add() }
-                }
+                while let status = try await group.next() { if status == 200 { acknowledged += 1 } }
                 return acknowledged
             }
         }
 
-        // SIGKILL at random moments: 0.2–1.5 s of life each time, wherever it is.
+        // SIGKILL at random moments of work: once the new process has committed a batch, 0–1 s
+        // later, wherever it is (polling, committing, answering, sending, acknowledging).
         let relayStore = try RelayStore(path: relay.storePath, fullSync: false)
         var random = SystemRandomNumberGenerator()
         var killedWith: [Int] = []  // replies the relay held at each kill
         for _ in 0..<kills {
-            try await Task.sleep(for: .milliseconds(Int.random(in: 200...1_500, using: &random)))
+            _ = try await current.output.waitFor("batch.received", timeout: .seconds(10))
+            try await Task.sleep(for: .milliseconds(Int.random(in: 0...1_000, using: &random)))
             current.kill()
             killedWith.append(try relayStore.figures().outbound)
             finished.append(current)
@@ -131,8 +132,8 @@ import Glibc
         let integrity = try store.integrityCheck()
         let deduplicated = finished.reduce(0) { $0 + $1.duplicatesDropped }
         print(
-            "crash harness: \(acknowledged) messages acknowledged by the relay, \(kills) SIGKILLs (relay held"
-                + " \(killedWith.prefix(5).map(String.init).joined(separator: ", "))… replies at the kills) in \(elapsed);"
+            "crash harness: \(acknowledged) messages acknowledged by the relay, \(kills) SIGKILLs (replies at the relay"
+                + " at the kills: \(killedWith.map(String.init).joined(separator: ", "))) in \(elapsed);"
                 + " answered \(figures.recipients), lost \(acknowledged - figures.recipients), workers answered twice \(doubled);"
                 + " committed-but-unacknowledged messages served again and dropped as duplicates: \(deduplicated);"
                 + " replies sent again and deduplicated by id at the relay: \(figures.outboundRepeats); integrity_check: \(integrity)")

@@ -1,0 +1,59 @@
+import Foundation
+import Gateway
+import Helpline
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// `GET /health` for `serve`: 200 and `{"status":"ok",…}` when the store takes writes and every
+/// configured channel is up; 503 and what is wrong otherwise, in words an operator can act on.
+/// Plain facts only: no counts of workers, no addresses, nothing a visitor could learn from.
+struct HealthEndpoint: Service {
+    let host: String
+    let port: Int
+    let helpline: Helpline
+    let irc: IRCChannel?
+    let logger: Logger
+
+    struct Report: Encodable {
+        var status: String
+        var store: String
+        var irc: String?
+    }
+
+    static func parse(_ listen: String) -> (host: String, port: Int)? {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+            (1...65535).contains(port), colon != listen.startIndex
+        else { return nil }
+        return (String(listen[..<colon]), port)
+    }
+
+    func report() -> Report {
+        var report = Report(status: "ok", store: "ok")
+        if let problem = helpline.storeHealth.problem {
+            report.status = "degraded"
+            report.store = "\(problem.explanation) (since \(ISO8601DateFormatter().string(from: problem.since)))"
+        }
+        if let irc {
+            let status = irc.status
+            report.irc = status.registered ? "registered as \(status.nick ?? "?")" : "not connected"
+            if !status.registered { report.status = "degraded" }
+        }
+        return report
+    }
+
+    func run() async throws {
+        let router = Router()
+        router.get("health") { _, _ -> Response in
+            let report = self.report()
+            let body = try JSONEncoder().encode(report)
+            return Response(
+                status: report.status == "ok" ? .ok : .serviceUnavailable,
+                headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "entraide"), logger: logger)
+        logger.info("health.listening", metadata: ["health.address": "\(host):\(port)"])
+        try await app.run()
+    }
+}
