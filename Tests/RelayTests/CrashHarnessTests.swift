@@ -141,6 +141,8 @@ import Glibc
         #expect(figures.recipients == acknowledged, "lost: \(acknowledged - figures.recipients)")
         #expect(doubled == 0)
         #expect(integrity == "ok")
+        // The deduplication count is read from the processes' own records: they must be there.
+        #expect(finished.contains { $0.output.text.contains("batch.duplicates=") })
         #expect(try store.pendingInbox().isEmpty)
     }
 }
