@@ -53,12 +53,7 @@ extension CaseStore {
                     outcome.refused += 1
                     continue
                 }
-                try db.execute(
-                    sql: """
-                        INSERT INTO worker_address (pseudonym, channel, address) VALUES (?, ?, ?)
-                        ON CONFLICT(pseudonym) DO UPDATE SET channel = excluded.channel, address = excluded.address
-                        """,
-                    arguments: [item.pseudonym, message.channel, message.address])
+                try Self.keepAddress(db, of: item.pseudonym, message)
                 try db.execute(
                     sql: "INSERT INTO inbox (channel, message_id, pseudonym, text, received_at) VALUES (?, ?, ?, ?, ?)",
                     arguments: [message.channel, message.messageID, item.pseudonym, message.text, date])

@@ -35,12 +35,7 @@ extension CaseStore {
             arguments: [message.channel, message.messageID, pseudonym, date, date])
         guard let notice else { return }
         let inboxID = db.lastInsertedRowID
-        try db.execute(
-            sql: """
-                INSERT INTO worker_address (pseudonym, channel, address) VALUES (?, ?, ?)
-                ON CONFLICT(pseudonym) DO UPDATE SET channel = excluded.channel, address = excluded.address
-                """,
-            arguments: [pseudonym, message.channel, message.address])
+        try keepAddress(db, of: pseudonym, message)
         try db.execute(
             sql: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
             arguments: ["refused-\(inboxID)", message.channel, pseudonym, notice, date])

@@ -54,17 +54,23 @@ public final class CaseStore: Sendable {
                 db, sql: "SELECT EXISTS(SELECT 1 FROM inbox WHERE channel = ? AND message_id = ?)",
                 arguments: [message.channel, message.messageID]) ?? false
             if exists { return .duplicate }
-            try db.execute(
-                sql: """
-                    INSERT INTO worker_address (pseudonym, channel, address) VALUES (?, ?, ?)
-                    ON CONFLICT(pseudonym) DO UPDATE SET channel = excluded.channel, address = excluded.address
-                    """,
-                arguments: [pseudonym, message.channel, message.address])
+            try Self.keepAddress(db, of: pseudonym, message)
             try db.execute(
                 sql: "INSERT INTO inbox (channel, message_id, pseudonym, text, received_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [message.channel, message.messageID, pseudonym, message.text, date])
             return .stored(inboxID: db.lastInsertedRowID, pseudonym: pseudonym)
         }
+    }
+
+    /// The one place a raw address is written: apart from everything else, one row per worker,
+    /// the latest channel and address (where the next reply goes).
+    static func keepAddress(_ db: Database, of pseudonym: String, _ message: InboundMessage) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO worker_address (pseudonym, channel, address) VALUES (?, ?, ?)
+                ON CONFLICT(pseudonym) DO UPDATE SET channel = excluded.channel, address = excluded.address
+                """,
+            arguments: [pseudonym, message.channel, message.address])
     }
 
     /// Messages not yet handled by the engine, oldest first.

@@ -47,41 +47,23 @@ import Glibc
         let ircd = try startNgircd(relaxedFlood: true)
         defer { ircd.stop() }
 
-        let tokenFile = directory.appendingPathComponent("token")
-        try RelayUnderTest.botToken.write(to: tokenFile, atomically: true, encoding: .utf8)
-        let config = directory.appendingPathComponent("entraide.yaml")
-        try """
-            log_level: info
-            store:
-              durability: normal
-            http:
-              base_url: \(relay.baseURL)
-              token_file: \(tokenFile.path)
-              poll_wait_seconds: 2
-            irc:
-              host: 127.0.0.1
-              port: \(ircd.port)
-              nick: entraide
-              burst: 100
-              line_interval_ms: 0
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let data = directory.appendingPathComponent("data")
-        let serve = Process()
-        serve.executableURL = entraideExecutable
-        serve.arguments = [
-            "serve", "--config", config.path, "--data", data.path,
-            "--intents", repositoryRoot.appendingPathComponent("intents").path,
-        ]
-        serve.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ENTRAIDE_") }
-        let log = Pipe()
-        serve.standardError = log
-        serve.standardOutput = log
-        let output = OutputCollector(log.fileHandleForReading)
-        try serve.run()
-        defer {
-            kill(serve.processIdentifier, SIGKILL)
-            serve.waitUntilExit()
-        }
+        let serve = try ServeUnderTest(
+            configuration: """
+                log_level: info
+                store:
+                  durability: normal
+                irc:
+                  host: 127.0.0.1
+                  port: \(ircd.port)
+                  nick: entraide
+                  burst: 100
+                  line_interval_ms: 0
+
+                """ + (try relay.httpConfiguration(in: directory, ["poll_wait_seconds: 2"])),
+            directory: directory)
+        defer { serve.kill() }
+        let output = serve.output
+        let data = serve.data
         #expect(try await output.waitFor("irc.registered"), "serve said: \(output.text.suffix(1500))")
 
         let loop = try CurlEventLoop()

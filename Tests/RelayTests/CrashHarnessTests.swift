@@ -15,40 +15,6 @@ import Glibc
 /// integrity check. The suite runs 1,000 messages and 5 kills; `ENTRAIDE_LONG_TESTS=1`
 /// (scripts/prove) runs 10,000 and 50.
 @Suite(.serialized) struct CrashHarnessTests {
-    /// One helpline process; a new one after each kill, on the same data directory.
-    final class Helpline: @unchecked Sendable {
-        let process = Process()
-        let output: OutputCollector
-
-        init(config: URL, data: URL) throws {
-            process.executableURL = entraideExecutable
-            process.arguments = [
-                "serve", "--config", config.path, "--data", data.path, "--log-level", "debug",
-                "--intents", repositoryRoot.appendingPathComponent("intents").path,
-            ]
-            process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ENTRAIDE_") }
-            let pipe = Pipe()
-            process.standardError = pipe
-            process.standardOutput = pipe
-            output = OutputCollector(pipe.fileHandleForReading)
-            try process.run()
-        }
-
-        func kill() {
-            Glibc.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-
-        /// Messages this process found already committed when the relay served them again: what a
-        /// kill between the commit and the cursor's acknowledgement leaves, deduplicated.
-        var duplicatesDropped: Int {
-            output.text.split(separator: "\n").reduce(0) { sum, line in
-                guard let range = line.range(of: "batch.duplicates=") else { return sum }
-                return sum + (Int(line[range.upperBound...].prefix { $0.isNumber }) ?? 0)
-            }
-        }
-    }
-
     static let questions = [
         "hello", "my work was rejected and not paid", "how do I join a union", "what are my rights as a worker",
         "my account was deactivated", "I think this task is a scam", "how much should I be paid", "I feel exhausted",
@@ -60,19 +26,14 @@ import Glibc
         let relay = try RelayUnderTest()
         defer { relay.process.stop() }
         let directory = try temporaryDirectory("crash")
-        let tokenFile = directory.appendingPathComponent("token")
-        try RelayUnderTest.botToken.write(to: tokenFile, atomically: true, encoding: .utf8)
-        let config = directory.appendingPathComponent("entraide.yaml")
-        // The store's default durability (full: fsync at every commit), as an operator runs it.
-        try """
-            http:
-              base_url: \(relay.baseURL)
-              token_file: \(tokenFile.path)
-              poll_wait_seconds: 1
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let data = directory.appendingPathComponent("data")
-        var current = try Helpline(config: config, data: data)
-        var finished: [Helpline] = []
+        // The store's default durability (full: fsync at every commit), as an operator runs it;
+        // debug records for the batches' duplicate counts (counts only, never a text).
+        let configuration = try relay.httpConfiguration(in: directory, ["poll_wait_seconds: 1"])
+        func start() throws -> ServeUnderTest {
+            try ServeUnderTest(configuration: configuration, directory: directory, arguments: ["--log-level", "debug"])
+        }
+        var current = try start()
+        var finished: [ServeUnderTest] = []
         let started = ContinuousClock.now
 
         // Workers write through the relay at a steady 130 messages a second (so the kills fall
@@ -110,7 +71,7 @@ import Glibc
             current.kill()
             killedWith.append(try relayStore.figures().outbound)
             finished.append(current)
-            current = try Helpline(config: config, data: data)
+            current = try start()
         }
         let acknowledged = try await load.value
         injector.shutdown()
@@ -128,7 +89,7 @@ import Glibc
         var textsByRecipient: [String: [String]] = [:]
         for reply in try relayStore.allReplies() { textsByRecipient[reply.message.to, default: []].append(reply.message.text) }
         let doubled = textsByRecipient.values.filter { Set($0).count != $0.count }.count
-        let store = try CaseStore(path: data.appendingPathComponent("entraide.sqlite").path)
+        let store = try CaseStore(path: current.data.appendingPathComponent("entraide.sqlite").path)
         let integrity = try store.integrityCheck()
         let deduplicated = finished.reduce(0) { $0 + $1.duplicatesDropped }
         print(
@@ -144,5 +105,16 @@ import Glibc
         // The deduplication count is read from the processes' own records: they must be there.
         #expect(finished.contains { $0.output.text.contains("batch.duplicates=") })
         #expect(try store.pendingInbox().isEmpty)
+    }
+}
+
+extension ServeUnderTest {
+    /// Messages this process found already committed when the relay served them again: what a
+    /// kill between the commit and the cursor's acknowledgement would leave, deduplicated.
+    var duplicatesDropped: Int {
+        output.text.split(separator: "\n").reduce(0) { sum, line in
+            guard let range = line.range(of: "batch.duplicates=") else { return sum }
+            return sum + (Int(line[range.upperBound...].prefix { $0.isNumber }) ?? 0)
+        }
     }
 }

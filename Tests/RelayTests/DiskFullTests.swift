@@ -24,34 +24,13 @@ struct DiskFullTests {
 
         let relay = try RelayUnderTest()
         defer { relay.process.stop() }
-        let tokenFile = directory.appendingPathComponent("token")
-        try RelayUnderTest.botToken.write(to: tokenFile, atomically: true, encoding: .utf8)
         let healthPort = freeLoopbackPort()
-        let config = directory.appendingPathComponent("entraide.yaml")
-        try """
-            health:
-              listen: 127.0.0.1:\(healthPort)
-            http:
-              base_url: \(relay.baseURL)
-              token_file: \(tokenFile.path)
-              poll_wait_seconds: 1
-              retry_cap_seconds: 2
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let serve = Process()
-        serve.executableURL = entraideExecutable
-        serve.arguments = [
-            "serve", "--config", config.path, "--data", data.path, "--intents", repositoryRoot.appendingPathComponent("intents").path,
-        ]
-        serve.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ENTRAIDE_") }
-        let pipe = Pipe()
-        serve.standardError = pipe
-        serve.standardOutput = pipe
-        let output = OutputCollector(pipe.fileHandleForReading)
-        try serve.run()
-        defer {
-            kill(serve.processIdentifier, SIGKILL)
-            serve.waitUntilExit()
-        }
+        let serve = try ServeUnderTest(
+            configuration: "health:\n  listen: 127.0.0.1:\(healthPort)\n"
+                + (try relay.httpConfiguration(in: directory, ["poll_wait_seconds: 1", "retry_cap_seconds: 2"])),
+            directory: directory, data: data)
+        defer { serve.kill() }
+        let output = serve.output
         let loop = try CurlEventLoop()
         defer { loop.shutdown() }
         func health() async -> (status: Int, body: String) {
@@ -101,8 +80,7 @@ struct DiskFullTests {
         let healthy = ContinuousClock.now - freed
         #expect(try await until(.seconds(120)) { try relayStore.figures().recipients == posted })
         let answered = ContinuousClock.now - freed
-        kill(serve.processIdentifier, SIGKILL)
-        serve.waitUntilExit()
+        serve.kill()
         let integrity = try CaseStore(path: data.appendingPathComponent("entraide.sqlite").path).integrityCheck()
         #expect(integrity == "ok")
         #expect(output.text.contains("store.writable_again"))

@@ -23,31 +23,10 @@ import Glibc
         defer { relay.process.stop() }
 
         // The bot: `entraide serve` with the http channel, configured by file, token in a file.
-        let tokenFile = directory.appendingPathComponent("token")
-        try RelayUnderTest.botToken.write(to: tokenFile, atomically: true, encoding: .utf8)
-        let config = directory.appendingPathComponent("entraide.yaml")
-        try """
-            http:
-              base_url: \(relay.baseURL)
-              token_file: \(tokenFile.path)
-              poll_wait_seconds: 5
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let serve = Process()
-        serve.executableURL = entraideExecutable
-        serve.arguments = [
-            "serve", "--config", config.path, "--data", directory.appendingPathComponent("data").path,
-            "--intents", repositoryRoot.appendingPathComponent("intents").path,
-        ]
-        serve.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ENTRAIDE_") }
-        let log = Pipe()
-        serve.standardError = log
-        serve.standardOutput = log
-        let output = OutputCollector(log.fileHandleForReading)
-        try serve.run()
-        defer {
-            kill(serve.processIdentifier, SIGKILL)
-            serve.waitUntilExit()
-        }
+        let serve = try ServeUnderTest(
+            configuration: try relay.httpConfiguration(in: directory, ["poll_wait_seconds: 5"]), directory: directory)
+        defer { serve.kill() }
+        let output = serve.output
 
         let loop = try CurlEventLoop()
         defer { loop.shutdown() }

@@ -36,37 +36,19 @@ struct HostileCorpusTests {
         defer { relay.process.stop() }
         let ircd = try startNgircd(relaxedFlood: true)
         defer { ircd.stop() }
-        let tokenFile = directory.appendingPathComponent("token")
-        try RelayUnderTest.botToken.write(to: tokenFile, atomically: true, encoding: .utf8)
-        let config = directory.appendingPathComponent("entraide.yaml")
-        try """
-            log_level: debug
-            http:
-              base_url: \(relay.baseURL)
-              token_file: \(tokenFile.path)
-              poll_wait_seconds: 1
-            irc:
-              host: 127.0.0.1
-              port: \(ircd.port)
-              burst: 100
-              line_interval_ms: 0
-            """.write(to: config, atomically: true, encoding: .utf8)
-        let serve = Process()
-        serve.executableURL = entraideExecutable
-        serve.arguments = [
-            "serve", "--config", config.path, "--data", directory.appendingPathComponent("data").path,
-            "--intents", repositoryRoot.appendingPathComponent("intents").path,
-        ]
-        serve.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ENTRAIDE_") }
-        let pipe = Pipe()
-        serve.standardError = pipe
-        serve.standardOutput = pipe
-        let output = OutputCollector(pipe.fileHandleForReading)
-        try serve.run()
-        defer {
-            kill(serve.processIdentifier, SIGKILL)
-            serve.waitUntilExit()
-        }
+        let serve = try ServeUnderTest(
+            configuration: """
+                log_level: debug
+                irc:
+                  host: 127.0.0.1
+                  port: \(ircd.port)
+                  burst: 100
+                  line_interval_ms: 0
+
+                """ + (try relay.httpConfiguration(in: directory, ["poll_wait_seconds: 1"])),
+            directory: directory)
+        defer { serve.kill() }
+        let output = serve.output
         #expect(try await output.waitFor("irc.registered"), "serve said: \(output.text.suffix(1000))")
 
         // IRC: one worker, raw bytes on the wire (a real socket, not our own client, which refuses to send them).
@@ -150,7 +132,7 @@ struct HostileCorpusTests {
             #expect(text != nil)
             #expect(!(text ?? "").unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || (0x202A...0x202E).contains($0.value) })
         }
-        #expect(serve.isRunning, "serve died: \(output.text.suffix(1000))")
+        #expect(serve.process.isRunning, "serve died: \(output.text.suffix(1000))")
         // One record per line, whatever came in: every line of the log starts with its timestamp.
         let lines = output.text.split(separator: "\n")
         #expect(lines.allSatisfy { $0.hasPrefix("20") }, "a forged log line: \(lines.first { !$0.hasPrefix("20") } ?? "")")

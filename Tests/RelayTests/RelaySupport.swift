@@ -2,6 +2,9 @@ import Foundation
 import PollProtocol
 import TestSupport
 import Transport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The built `entraide` executable, beside the test bundle.
 let entraideExecutable: URL = {
@@ -65,5 +68,48 @@ struct RelayUnderTest {
                 headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader(Signature.headerName, signature)],
                 body: body, totalTimeout: .seconds(20)))
         return (response.status, signature)
+    }
+}
+
+extension RelayUnderTest {
+    /// The `http:` section of a `serve` configuration that polls this relay, its token in a file
+    /// of its own in `directory` (as docs/configuration.md asks of secrets).
+    func httpConfiguration(in directory: URL, _ extra: [String] = []) throws -> String {
+        let tokenFile = directory.appendingPathComponent("token")
+        try Self.botToken.write(to: tokenFile, atomically: true, encoding: .utf8)
+        return (["http:", "  base_url: \(baseURL)", "  token_file: \(tokenFile.path)"] + extra.map { "  " + $0 })
+            .joined(separator: "\n")
+    }
+}
+
+/// `entraide serve` as an operator runs it: configured by a file, the shipped answers, its log
+/// (standard output and error) collected. Stopped with SIGKILL: tests never depend on a
+/// graceful shutdown.
+final class ServeUnderTest: @unchecked Sendable {
+    let process = Process()
+    let output: OutputCollector
+    let data: URL
+
+    init(configuration: String, directory: URL, data: URL? = nil, arguments: [String] = []) throws {
+        let file = directory.appendingPathComponent("entraide.yaml")
+        try configuration.write(to: file, atomically: true, encoding: .utf8)
+        self.data = data ?? directory.appendingPathComponent("data")
+        process.executableURL = entraideExecutable
+        process.arguments = [
+            "serve", "--config", file.path, "--data", self.data.path,
+            "--intents", repositoryRoot.appendingPathComponent("intents").path,
+        ] + arguments
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ENTRAIDE_") }
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = pipe
+        output = OutputCollector(pipe.fileHandleForReading)
+        try process.run()
+    }
+
+    func kill() {
+        guard process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 }
