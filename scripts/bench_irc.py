@@ -9,8 +9,9 @@ client, the first answer to each question (so that two bots can be seen answerin
 Usage: bench_irc.py PORT CLIENTS QUESTIONS_PER_CLIENT [BOT_NICK]
        bench_irc.py online PORT BOT_NICK READY_FILE
 The second form measures start-up the same way for every bot: it registers a watcher on the
-server, writes READY_FILE, then asks the server (ISON, every 2 ms) until BOT_NICK is online, and
-prints that moment as Unix time; the caller starts the bot after READY_FILE appears.
+server, writes READY_FILE, then asks the server (ISON, every 2 ms) until BOT_NICK is online, sends
+it "thank you" at once, and prints the two moments (online, answer received) as Unix times; the
+caller starts the bot after READY_FILE appears.
 """
 import os
 import socket
@@ -35,11 +36,27 @@ def watch_online(port, nick, ready_file):
         reply = buffer.split(b" 303 benchwatch ", 1)[1].split(b"\r\n", 1)[0]
         buffer = b""
         if nick.lower().encode() in reply.lower().lstrip(b":").split():
-            print(f"{time.time():.6f}")
+            online = time.time()
+            break
+        time.sleep(0.002)
+    else:
+        sys.exit(f"{nick} did not come online within 30 s")
+    # Online is not yet ready: a question sent now is answered once the bot can answer.
+    sock.sendall(f"PRIVMSG {nick} :thank you\r\n".encode())
+    sock.settimeout(30)
+    while True:
+        while b"\r\n" not in buffer:
+            data = sock.recv(65536)
+            if not data:
+                sys.exit(f"the server closed the watcher's connection before {nick} answered")
+            buffer += data
+        line, buffer = buffer.split(b"\r\n", 1)
+        if line.startswith(b"PING"):
+            sock.sendall(b"PONG" + line[4:] + b"\r\n")
+        elif line.lower().startswith(f":{nick.lower()}!".encode()) and b" PRIVMSG benchwatch :" in line:
+            print(f"{online:.6f} {time.time():.6f}")
             sock.sendall(b"QUIT :seen\r\n")
             return
-        time.sleep(0.002)
-    sys.exit(f"{nick} did not come online within 30 s")
 
 
 if sys.argv[1] == "online":
