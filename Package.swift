@@ -127,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CaseTrackerTests",
-            dependencies: ["CaseTracker"],
+            dependencies: ["CaseTracker", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -144,7 +144,7 @@ let package = Package(
             name: "RelayTests",
             dependencies: [
                 "Relay", "PollProtocol", "Gateway", "Helpline", "IntentMatcher", "CaseTracker", "Transport", "TestSupport",
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
