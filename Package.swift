@@ -129,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CaseTrackerTests",
-            dependencies: ["CaseTracker"],
+            dependencies: ["CaseTracker", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -29,7 +29,6 @@ public final class CaseStore: Sendable {
     public init(path: String, durability: Durability = .full, logger: Logger = Logger(label: "entraide.store")) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
             // Erased rows are overwritten, not left in free pages ("forget me" must mean it).
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
@@ -37,6 +36,11 @@ public final class CaseStore: Sendable {
         configuration.busyMode = .timeout(5)
         do {
             database = try DatabasePool(path: path, configuration: configuration)
+            // After the pool is open: GRDB sets `synchronous = NORMAL` on the writer when it turns
+            // WAL on, after `prepareDatabase`, so a setting made there would not hold.
+            try database.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+            }
             try Migrations.migrator.migrate(database)
         } catch {
             throw StoreError("cannot open the case store at \(path): \(error). Check that the data directory exists and is writable.")

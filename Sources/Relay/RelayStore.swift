@@ -24,12 +24,14 @@ public final class RelayStore: Sendable {
 
     public init(path: String, fullSync: Bool = true) throws {
         var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(fullSync ? "FULL" : "NORMAL")")
-        }
         configuration.busyMode = .timeout(5)
         do {
             database = try DatabasePool(path: path, configuration: configuration)
+            // After the pool is open: GRDB sets `synchronous = NORMAL` on the writer when it turns
+            // WAL on, after `prepareDatabase`, so a setting made there would not hold.
+            try database.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(fullSync ? "FULL" : "NORMAL")")
+            }
             try Self.migrator.migrate(database)
         } catch {
             throw RelayError("cannot open the relay store at \(path): \(error). Check that the data directory exists and is writable.")
