@@ -139,6 +139,8 @@ import Glibc
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(try store.pendingOutbox(channel: "http").isEmpty && store.pendingOutbox(channel: "irc").isEmpty)
+        // The helpline stops (as when a disk is taken), so no reader holds back the checkpoint.
+        serve.kill()
         try store.checkpoint()
         let delivered = ContinuousClock.now
 
@@ -169,6 +171,11 @@ import Glibc
         #expect(strayHandles.isEmpty, "handles of workers without an open case, or in the WAL or log: \(strayHandles.prefix(5))")
         // The open cases' addresses are there (the volunteers' replies need them) …
         #expect(handlesOfOpen == askers)
+        // … one row each, no more …
+        let addressRows = try await DatabaseQueue(path: data.appendingPathComponent("entraide.sqlite").path).read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM worker_address") ?? -1
+        }
+        #expect(addressRows == askers.count)
         // … and only in their own table: with that table emptied, a copy has none of them.
         let copy = directory.appendingPathComponent("copy.sqlite")
         try FileManager.default.copyItem(at: data.appendingPathComponent("entraide.sqlite"), to: copy)
