@@ -46,7 +46,8 @@ extension CaseStore {
             }
             return report
         }
-        if !report.isEmpty { _ = try database.writeWithoutTransaction { db in try db.checkpoint(.truncate) } }
+        // Always: addresses removed on delivery since the last run may still sit in free space.
+        try compact()
         return report
     }
 }
