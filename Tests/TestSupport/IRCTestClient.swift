@@ -20,10 +20,13 @@ public actor IRCTestClient {
     public func start() {
         reader = Task { [connection] in
             while !Task.isCancelled {
-                guard let line = try? await connection.readLine(timeout: .seconds(1)) else {
-                    if Task.isCancelled { return }
-                    continue
+                let line: String?
+                do {
+                    line = try await connection.readLine(timeout: .seconds(1))
+                } catch {
+                    return  // closed (by us or the server): reading again would spin on the error
                 }
+                guard let line else { continue }
                 guard let message = try? IRCMessage.parse(line) else { continue }
                 if message.command == "PING" { try? await connection.send("PONG :\(message.params.last ?? "")") }
                 self.record(message)
