@@ -13,7 +13,9 @@ let package = Package(
     name: "entraide",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "entraide", targets: ["entraide"])
+        .executable(name: "entraide", targets: ["entraide"]),
+        // For the libFuzzer package in FuzzTesting/, which builds with sanitizer flags this package must not get.
+        .library(name: "FuzzChecks", targets: ["FuzzChecks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -109,6 +111,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The invariants of the code that reads untrusted bytes, one function per fuzz target: called by the
+        // libFuzzer executables in FuzzTesting/ and by FuzzCorpusTests, which replays their corpora.
+        .target(
+            name: "FuzzChecks",
+            dependencies: ["IRC", "IntentMatcher", "Gateway", "Helpline", "CaseTracker", "PollProtocol", "Transport"],
+            swiftSettings: swiftSettings
+        ),
         // Starting and stopping real servers on free loopback ports, shared by the test targets.
         .target(name: "TestSupport", dependencies: ["IRC", "Transport"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(
@@ -149,6 +158,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FuzzCorpusTests",
+            dependencies: ["FuzzChecks"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -27,11 +27,23 @@ public final class HTTPPollChannel: Service, Sendable {
         self.loop = loop
         self.helpline = helpline
         self.configuration = configuration
-        switch configuration.flavour {
-        case .generic: dialect = GenericPollDialect(configuration: configuration)
-        case .telegram: dialect = TelegramPollDialect(configuration: configuration)
-        }
+        dialect = Self.dialect(for: configuration)
         self.logger = logger
+    }
+
+    static func dialect(for configuration: HTTPPollChannelConfiguration) -> any PollDialect {
+        switch configuration.flavour {
+        case .generic: GenericPollDialect(configuration: configuration)
+        case .telegram: TelegramPollDialect(configuration: configuration)
+        }
+    }
+
+    /// Reads an endpoint's answer to a poll exactly as the poll loop does, without a network or a store: for
+    /// the fuzz target of the answer decoding and the tests that replay its corpus.
+    package static func readPoll(
+        _ response: HTTPResponse, configuration: HTTPPollChannelConfiguration
+    ) throws(PollProblem) -> PolledBatch {
+        try dialect(for: configuration).readPoll(response, channel: configuration.channelName)
     }
 
     public var channel: String { configuration.channelName }

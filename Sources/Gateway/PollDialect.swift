@@ -1,22 +1,22 @@
-import CaseTracker
+package import CaseTracker
 import Foundation
 import PollProtocol
 import Transport
 
 /// What one poll brought: the messages, and the cursor to commit with them (nil: nothing new).
-struct PolledBatch: Sendable {
-    var messages: [InboundMessage]
-    var cursor: String?
+package struct PolledBatch: Sendable {
+    package var messages: [InboundMessage]
+    package var cursor: String?
 }
 
 /// Why a poll or a send did not succeed, and whether trying again can help.
-struct PollProblem: Error, CustomStringConvertible {
-    enum Kind { case retry, giveUp, invalidResponse }
-    let kind: Kind
-    let notBefore: Duration?
-    let reason: String
+package struct PollProblem: Error, CustomStringConvertible {
+    package enum Kind { case retry, giveUp, invalidResponse }
+    package let kind: Kind
+    package let notBefore: Duration?
+    package let reason: String
 
-    var description: String { reason }
+    package var description: String { reason }
 }
 
 /// The wire format of one flavour: how to ask, how to read the answer. No I/O.

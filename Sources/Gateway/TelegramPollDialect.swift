@@ -54,13 +54,19 @@ struct TelegramPollDialect: PollDialect {
             throw invalid("the answer to getUpdates is not {\"ok\":true,\"result\":[…]}")
         }
         guard let last = updates.map(\.update_id).max() else { return PolledBatch(messages: [], cursor: nil) }
+        // An update_id of Int64.max has no next offset: `last + 1` trapped, and the bot crashed on every restart
+        // since the same update came back each time (the poll-answer fuzz target's fail cases keep the input).
+        let (next, overflow) = last.addingReportingOverflow(1)
+        guard !overflow else {
+            throw invalid("the answer to getUpdates has update_id \(last), which leaves no next offset")
+        }
         // Updates that are not text messages (stickers, edits) are passed over, but confirmed too.
         let messages = updates.compactMap { update -> InboundMessage? in
             guard let message = update.message, let text = message.text else { return nil }
             return InboundMessage(
                 channel: channel, messageID: "\(update.update_id)", address: "\(message.chat.id)", text: text)
         }
-        return PolledBatch(messages: messages, cursor: "\(last + 1)")
+        return PolledBatch(messages: messages, cursor: "\(next)")
     }
 
     func sendRequest(_ item: OutboxItem) throws -> HTTPRequest {

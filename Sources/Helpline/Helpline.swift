@@ -196,13 +196,15 @@ public final class Helpline: Sendable {
         }
     }
 
-    static func capped(_ text: String) -> String {
-        guard text.utf8.count > maxMessageBytes else { return text }
+    /// The longest prefix of whole characters within `limit` bytes; `limit` is a parameter for the fuzz target,
+    /// which checks the cut on small limits.
+    package static func capped(_ text: String, limit: Int = maxMessageBytes) -> String {
+        guard text.utf8.count > limit else { return text }
         var result = ""
         var bytes = 0
         for character in text {
             bytes += character.utf8.count
-            if bytes > maxMessageBytes { break }
+            if bytes > limit { break }
             result.append(character)
         }
         return result

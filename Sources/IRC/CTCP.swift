@@ -66,7 +66,8 @@ public enum CTCP {
     /// line fits `budget`: a peer can send a PING token of almost 512 bytes, and echoing it whole would make a
     /// line over 512 bytes, which ngircd answers by disconnecting the bot (`reliability.md` K2).
     ///
-    /// - Throws: ``IRCMessageError`` when `command` is not ASCII letters or `target` is not a usable parameter.
+    /// - Throws: ``IRCMessageError`` when `command` is not ASCII letters, or `target` is not a usable parameter or
+    ///   leaves no room for the reply within the line.
     public static func reply(
         to target: String,
         command: String,
@@ -81,6 +82,9 @@ public enum CTCP {
         var body = "\u{01}" + name
         // Two delimiters, the name, and the space before the argument.
         let room = budget.privmsgPayloadBytes(target: target) - 2 - name.utf8.count - 1
+        // Without this, a target of a few hundred bytes gave an over-long line (found by the IRC fuzz target);
+        // servers truncate or disconnect, so refuse as the splitter does for PRIVMSG.
+        guard room >= 0 else { throw IRCMessageError(.targetTooLong, detail: target) }
         let cleanArgument = IRCText.prefix(IRCText.sanitize(argument), maxUTF8Bytes: room)
         if !cleanArgument.isEmpty {
             body += " " + cleanArgument

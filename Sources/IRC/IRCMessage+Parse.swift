@@ -74,17 +74,20 @@ extension IRCMessage {
 
     /// Splits `a=b;c;d=e` into tags, unescaping values. Invalid keys are skipped: client-only tags are relayed
     /// from other users, and one odd key must not make the bot lose a worker's message.
+    ///
+    /// Split on bytes, not characters: a `;` or `=` followed by a combining mark or a ZWJ is one `Character` with
+    /// it, so a value starting with one lost its tag (found by the IRC fuzz target).
     static func parseTags(_ section: Substring) -> [IRCTag] {
         var tags: [IRCTag] = []
         var positions: [String: Int] = [:]
-        for item in section.split(separator: ";") {
+        for item in section.utf8.split(separator: UInt8(ascii: ";")) {
             let key: Substring
             let value: String
-            if let equals = item.firstIndex(of: "=") {
-                key = item[..<equals]
-                value = IRCTag.unescape(item[item.index(after: equals)...])
+            if let equals = item.firstIndex(of: UInt8(ascii: "=")) {
+                key = Substring(item[..<equals])
+                value = IRCTag.unescape(Substring(item[item.index(after: equals)...]))
             } else {
-                key = item
+                key = Substring(item)
                 value = ""
             }
             let keyString = String(key)

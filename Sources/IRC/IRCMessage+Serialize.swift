@@ -14,9 +14,12 @@ extension IRCMessage {
             for (index, tag) in tags.enumerated() {
                 if index > 0 { line += ";" }
                 line += tag.key
-                if !tag.value.isEmpty {
+                // Escaping drops NUL, so a value of NULs alone is written as no value (`key`, not `key=`), the
+                // form it parses back to (found by the IRC fuzz target: serialising was not stable).
+                let escaped = IRCTag.escape(tag.value)
+                if !escaped.isEmpty {
                     line += "="
-                    line += IRCTag.escape(tag.value)
+                    line += escaped
                 }
             }
             line += " "

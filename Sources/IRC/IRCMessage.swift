@@ -69,24 +69,27 @@ public struct IRCMessage: Sendable, Equatable {
     /// The nick part of ``source`` (`nick` in `nick!user@host`). A server name source yields the whole name,
     /// because the two cannot be told apart syntactically. Never use it to authenticate (nicks are spoofable,
     /// `reliability.md` §1.10); use the `account` tag.
+    ///
+    /// The parts are found by bytes, not characters: `!` followed by a combining mark is one `Character`, which
+    /// let a user part starting with one end up in the nick.
     public var nick: String? {
         guard let source else { return nil }
-        let end = source.firstIndex(where: { $0 == "!" || $0 == "@" }) ?? source.endIndex
-        return String(source[..<end])
+        let end = source.utf8.firstIndex(where: { $0 == UInt8(ascii: "!") || $0 == UInt8(ascii: "@") })
+        return String(source[..<(end ?? source.endIndex)])
     }
 
     /// The user (ident) part of ``source``, client-supplied and therefore spoofable.
     public var user: String? {
-        guard let source, let bang = source.firstIndex(of: "!") else { return nil }
-        let start = source.index(after: bang)
-        let end = source[start...].firstIndex(of: "@") ?? source.endIndex
+        guard let source, let bang = source.utf8.firstIndex(of: UInt8(ascii: "!")) else { return nil }
+        let start = source.utf8.index(after: bang)
+        let end = source.utf8[start...].firstIndex(of: UInt8(ascii: "@")) ?? source.endIndex
         return String(source[start..<end])
     }
 
     /// The host part of ``source``, the only part a server verifies.
     public var host: String? {
-        guard let source, let at = source.firstIndex(of: "@") else { return nil }
-        return String(source[source.index(after: at)...])
+        guard let source, let at = source.utf8.firstIndex(of: UInt8(ascii: "@")) else { return nil }
+        return String(source[source.utf8.index(after: at)...])
     }
 
     /// The value of the last tag named `key`, `""` for a tag present without a value, `nil` when absent.

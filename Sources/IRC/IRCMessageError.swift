@@ -10,6 +10,8 @@ public struct IRCMessageError: Error, Sendable, Equatable, CustomStringConvertib
         case invalidSource
         /// A parameter other than the last is empty, contains a space or starts with `:` once sanitised.
         case invalidMiddleParameter(index: Int)
+        /// The target is so long that even an empty reply to it would exceed 512 bytes once relayed.
+        case targetTooLong
     }
 
     public let reason: Reason

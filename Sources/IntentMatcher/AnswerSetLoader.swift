@@ -6,36 +6,50 @@ import Yams
 public enum AnswerSetLoader {
     /// Loads and validates intents/*.yaml and intents/synonyms.yaml (optional) in `directory`.
     public static func load(directory: URL) throws(AnswerSetError) -> AnswerSet {
-        var problems: [AnswerFileProblem] = []
         let files: [URL]
         switch YAMLFile.list(directory) {
         case .success(let list): files = list
         case .failure(let error): throw error
         }
+        let sources = files.map { url in
+            AnswerFileSource(
+                name: url.lastPathComponent, file: YAMLFile.displayName(url),
+                contents: url.pathExtension == "yaml" ? try? Data(contentsOf: url) : nil)
+        }
+        return try load(sources, directory: directory)
+    }
 
+    /// The checks of ``load(directory:)`` on files already read, in the given order. The fuzz target and the
+    /// tests that replay its corpus use it to load bytes as an answer file without writing them to disk.
+    package static func load(_ sources: [AnswerFileSource], directory: URL) throws(AnswerSetError) -> AnswerSet {
+        var problems: [AnswerFileProblem] = []
         var parsed: [IntentFile] = []
         var synonyms: [[String]] = []
-        for url in files {
-            let file = YAMLFile.displayName(url)
-            if url.pathExtension != "yaml" {
+        for source in sources {
+            let file = source.file
+            guard source.name.hasSuffix(".yaml") else {
                 problems.append(AnswerFileProblem(
                     file: file, line: 0, message: "answer files end in .yaml; rename it or it is not read"))
                 continue
             }
+            guard let contents = source.contents else {
+                problems.append(AnswerFileProblem(file: file, line: 0, message: "cannot read the file"))
+                continue
+            }
             let root: Node
-            switch YAMLFile.compose(url) {
+            switch YAMLFile.compose(contents, file: file) {
             case .success(let node): root = node
             case .failure(let error):
                 problems += error.problems
                 continue
             }
-            if url.lastPathComponent == SynonymsFile.name {
+            if source.name == SynonymsFile.name {
                 let result = SynonymsFile.parse(root, file: file)
                 synonyms = result.groups
                 problems += result.problems
                 continue
             }
-            let expectedID = url.deletingPathExtension().lastPathComponent
+            let expectedID = String(source.name.dropLast(".yaml".count))
             let intentFile = IntentFileParser.parse(root, file: file, expectedID: expectedID)
             problems += intentFile.problems
             parsed.append(intentFile)
@@ -99,5 +113,19 @@ public enum AnswerSetLoader {
             if lhs.element.line != rhs.element.line { return lhs.element.line < rhs.element.line }
             return lhs.offset < rhs.offset
         }.map(\.element)
+    }
+}
+
+/// One answer file to load: its name in the folder (`crisis.yaml`), how problems name it (`intents/crisis.yaml`),
+/// and its bytes, or nil when it could not be read.
+package struct AnswerFileSource: Sendable {
+    package var name: String
+    package var file: String
+    package var contents: Data?
+
+    package init(name: String, file: String, contents: Data?) {
+        self.name = name
+        self.file = file
+        self.contents = contents
     }
 }

@@ -7,8 +7,9 @@ enum FoldedScalar: Sendable {
     /// Punctuation, symbols, emoji, spaces, controls: a word ends here.
     case separator
     case scalar(Unicode.Scalar, Script)
-    /// Compatibility characters that stand for several letters (`ﬁ`, `œ`, `ﻻ`).
-    case scalars([Unicode.Scalar], Script)
+    /// Compatibility characters that stand for several letters (`ﬁ`, `œ`, `ﻻ`). Each letter keeps its own script
+    /// (`ẚ` is `a` and the modifier letter `ʾ`), so that normalising the result again changes nothing.
+    case scalars([Unicode.Scalar])
 }
 
 /// Case and accent folding of single scalars. NFKD (the compatibility decomposition) followed by removing the
@@ -54,6 +55,8 @@ enum ScalarFolding {
         var script: Script = .other
         let decomposed = String(Character(scalar)).decomposedStringWithCompatibilityMapping
         for part in decomposed.unicodeScalars {
+            // What is invisible on its own stays invisible inside a decomposition (`ﹿ` is tatweel and shadda).
+            if TextNormalizer.isInvisibleControl(part.value) || part.value == 0x0640 { continue }
             switch part.properties.generalCategory {
             case .nonspacingMark, .spacingMark, .enclosingMark, .format:
                 continue
@@ -63,7 +66,8 @@ enum ScalarFolding {
                 out.append(ascii)
                 script = .digits
             case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
-                for lower in part.properties.lowercaseMapping.unicodeScalars {
+                // Lower-casing can add a combining mark (`İ` is `i` + U+0307): dropped like the others.
+                for lower in part.properties.lowercaseMapping.unicodeScalars where !isMark(lower) {
                     let mapped = letterMap(lower)
                     out.append(contentsOf: mapped)
                     script = Self.script(of: mapped.first ?? lower)
@@ -74,7 +78,14 @@ enum ScalarFolding {
         }
         if out.isEmpty { return .ignore }
         if out.count == 1, let only = out.first { return .scalar(only, script) }
-        return .scalars(out, script)
+        return .scalars(out)
+    }
+
+    private static func isMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark, .format: true
+        default: false
+        }
     }
 
     /// Letters that NFKD keeps but workers write either way.

@@ -89,8 +89,8 @@ public enum TextNormalizer {
                 builder.flush()
             case .scalar(let folded, let script):
                 builder.append(folded, script)
-            case .scalars(let folded, let script):
-                for item in folded { builder.append(item, script) }
+            case .scalars(let folded):
+                for item in folded { builder.append(item, ScalarFolding.script(of: item)) }
             }
         }
         builder.flush()

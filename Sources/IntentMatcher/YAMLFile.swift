@@ -37,18 +37,26 @@ enum YAMLFile {
     /// The root node of `url`, or the problem that prevents reading it.
     static func compose(_ url: URL) -> Result<Node, AnswerSetError> {
         let file = displayName(url)
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
+        guard let data = try? Data(contentsOf: url) else {
             return .failure(failure(file: file, line: 0, message: "cannot read the file"))
         }
+        return compose(data, file: file)
+    }
+
+    /// The root node of `data`, the contents of the answer file named `file` in problems.
+    static func compose(_ data: Data, file: String) -> Result<Node, AnswerSetError> {
         if data.count > maximumBytes {
             return .failure(failure(
                 file: file, line: 0, message: "the file has \(data.count) bytes; an answer file has at most 1 MiB"))
         }
         guard let text = String(data: data, encoding: .utf8) else {
             return .failure(failure(file: file, line: 1, message: "the file is not UTF-8 text"))
+        }
+        if let line = YAMLAliasBudget.lineExceedingBudget(text) {
+            return .failure(failure(
+                file: file, line: line,
+                message: "aliases (*name) expand to more than \(YAMLAliasBudget.maximumAliasedValues) values by this "
+                    + "line; write the values out instead (an answer file needs no anchors or aliases)"))
         }
         do {
             guard let node = try Yams.compose(yaml: text) else {

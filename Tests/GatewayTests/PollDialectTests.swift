@@ -58,4 +58,15 @@ import Transport
             #expect(error.kind == .giveUp)
         }
     }
+
+    /// `update_id + 1` used to trap, and the same update came back after every restart.
+    @Test func telegramUpdateIDWithNoNextOffsetIsRefusedNotATrap() {
+        let body = #"{"ok":true,"result":[{"update_id":9223372036854775807,"message":{"chat":{"id":1},"text":"x"}}]}"#
+        do {
+            _ = try telegram.readPoll(response(200, body), channel: "telegram")
+            Issue.record("accepted an update with no next offset")
+        } catch {
+            #expect(error.kind == .invalidResponse)
+        }
+    }
 }

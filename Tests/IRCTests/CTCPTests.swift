@@ -58,4 +58,13 @@ struct CTCPTests {
         #expect(relayed.utf8.count <= 512)
         #expect(CTCP.split(message.params[1])?.command == "PING")
     }
+
+    @Test("a target too long for any reply is refused, not sent over 512 bytes (found by fuzzing)")
+    func targetTooLong() throws {
+        let budget = IRCLineBudget(nickLength: 30)
+        let target = String(repeating: "\u{FFFD}", count: 140)  // 420 bytes
+        #expect(throws: IRCMessageError(.targetTooLong, detail: target)) {
+            try CTCP.reply(to: target, command: "PING", argument: "1", budget: budget)
+        }
+    }
 }

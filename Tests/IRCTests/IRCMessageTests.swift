@@ -9,6 +9,8 @@ struct IRCMessageTests {
         arguments: [
             ("nick!~user@host.example", "nick", "~user", "host.example"),
             ("nick@host", "nick", nil, "host"),
+            // Split by bytes: `!` followed by a combining mark is one Character, but still the separator.
+            ("nick!\u{301}user@host", "nick", "\u{301}user", "host"),
             ("irc.example.com", "irc.example.com", nil, nil),
         ] as [(String, String?, String?, String?)])
     func sourceParts(_ source: String, _ nick: String?, _ user: String?, _ host: String?) throws {
@@ -32,6 +34,13 @@ struct IRCMessageTests {
         #expect(message.tagValue(forKey: "m") == "")
         #expect(message.tagValue(forKey: "absent") == nil)
         #expect(message.serialize() == "@z=3;a=2;m :n!u@h PRIVMSG #c hi")
+    }
+
+    @Test("a tag value may start with a combining mark or a ZWJ (found by fuzzing)")
+    func tagValuesStartingWithAnExtender() throws {
+        let message = try IRCMessage.parse("@a=\u{301}x;b=\u{200D}y :n!u@h PRIVMSG #c :hi")
+        #expect(message.tags == [IRCTag(key: "a", value: "\u{301}x"), IRCTag(key: "b", value: "\u{200D}y")])
+        #expect(try IRCMessage.parse(message.serialize()) == message)
     }
 
     @Test("tags with invalid keys are dropped, the message is kept")

@@ -107,6 +107,9 @@ struct InjectionTests {
             .serialize()
         #expect(line == #"@k=a\:b\sc\\d\re\nfg TAGMSG #c"#)
         #expect(try IRCMessage.parse(line).tagValue(forKey: "k") == "a;b c\\d\re\nfg")
+        // A value of NULs alone is no value: `k`, not `k=`, which is what it parses back to (found by fuzzing).
+        let empty = try IRCMessage(tags: [IRCTag(key: "k", value: "\0")], command: "TAGMSG", params: ["#c"])
+        #expect(empty.serialize() == "@k TAGMSG #c")
     }
 }
 

@@ -195,6 +195,26 @@ struct AnswerSetLoaderTests {
         #expect(phrases.first { $0.text == "receta de arepas" }?.expected == nil)
     }
 
+    /// Nine anchors of nine aliases ("billion laughs"): Yams would hash the 9⁹-value key in full (found by the
+    /// answer-file fuzz target). Refused at the alias that passes the budget, before Yams composes the file.
+    @Test func aliasBombsAreRefusedAndAFewAliasesAreNot() throws {
+        var bomb = [#"a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]"#]
+        for (level, previous) in zip("bcdefghi", "abcdefgh") {
+            bomb.append("\(level): &\(level) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ", ") + "]")
+        }
+        bomb.append("? *i\n: boom")
+        let started = ContinuousClock.now
+        let folder = try fixtureFolder([
+            "greeting.yaml": bomb.joined(separator: "\n") + "\n",
+            "thanks.yaml": intentFile(id: "thanks", appending: ["related: &r [help]", "sources: *r"]),
+        ])
+        let found = problems(loading: folder)
+        #expect(ContinuousClock.now - started < .seconds(5))
+        // The budget (10,000 values) runs out on line 5, at the first alias of d (7,381 values).
+        expect(found, has: "intents/greeting.yaml", line: 5, containing: "aliases (*name) expand to more than 10000")
+        #expect(!found.contains { $0.file == "intents/thanks.yaml" && $0.message.contains("aliases") })
+    }
+
     @Test func shippedPhraseFilesLoad() throws {
         let tests = try RegressionSuite.load(directory: Repository.intents.appendingPathComponent("tests"))
         #expect(tests.count > 100)
