@@ -143,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HelplineTests",
-            dependencies: ["Helpline", "IntentMatcher", "CaseTracker"],
+            dependencies: ["Helpline", "IntentMatcher", "CaseTracker", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -194,7 +194,9 @@ import Testing
             .replacingOccurrences(of: "Hi, welcome to Entraide", with: "Hello again, this is Entraide")
         try edited.write(to: greeting, atomically: true, encoding: .utf8)
         kill(process.processIdentifier, SIGHUP)
-        try await Task.sleep(for: .milliseconds(500))
+        // The reload runs on its own queue: wait until it says it is done, not a fixed time
+        // (under ThreadSanitizer and a loaded machine it took longer than the 500 ms once waited).
+        #expect(try await log.waitFor("answers.reloaded"))
         say("hello")
         #expect(try await output.waitFor("Hello again, this is Entraide"))
 
