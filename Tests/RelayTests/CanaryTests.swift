@@ -35,14 +35,10 @@ import Glibc
                 wantsAPerson: index % 10 == 0, viaIRC: index >= 900)
         }
         let directory = try temporaryDirectory("canary")
-        let received = directory.appendingPathComponent("received.jsonl")
-        let receiverPort = freeLoopbackPort()
-        let receiver = try ServerProcess(
-            name: "webhook", executable: "/usr/bin/env",
-            arguments: ["python3", repositoryRoot.appendingPathComponent("Tests/Support/webhook_receiver.py").path, "\(receiverPort)", received.path],
-            port: receiverPort)
-        defer { receiver.stop() }
-        let relay = try RelayUnderTest(webhook: "http://127.0.0.1:\(receiverPort)/hook")
+        let receiver = try WebhookReceiver(in: directory)
+        defer { receiver.process.stop() }
+        let received = receiver.file
+        let relay = try RelayUnderTest(webhook: receiver.url)
         defer { relay.process.stop() }
         let ircd = try startNgircd(relaxedFlood: true)
         defer { ircd.stop() }

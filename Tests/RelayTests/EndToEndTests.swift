@@ -12,14 +12,10 @@ import Glibc
 @Suite(.serialized) struct EndToEndTests {
     @Test(.timeLimit(.minutes(2))) func aWorkersHelloComesBackAsTheGreetingInTheOutboundWebhook() async throws {
         let directory = try temporaryDirectory("e2e")
-        let received = directory.appendingPathComponent("received.jsonl")
-        let receiverPort = freeLoopbackPort()
-        let receiver = try ServerProcess(
-            name: "webhook", executable: "/usr/bin/env",
-            arguments: ["python3", repositoryRoot.appendingPathComponent("Tests/Support/webhook_receiver.py").path, "\(receiverPort)", received.path],
-            port: receiverPort)
-        defer { receiver.stop() }
-        let relay = try RelayUnderTest(webhook: "http://127.0.0.1:\(receiverPort)/hook")
+        let receiver = try WebhookReceiver(in: directory)
+        defer { receiver.process.stop() }
+        let received = receiver.file
+        let relay = try RelayUnderTest(webhook: receiver.url)
         defer { relay.process.stop() }
 
         // The bot: `entraide serve` with the http channel, configured by file, token in a file.

@@ -113,3 +113,20 @@ final class ServeUnderTest: @unchecked Sendable {
         process.waitUntilExit()
     }
 }
+
+/// A provider's side of the outbound webhook (Tests/Support/webhook_receiver.py): each POST it
+/// receives becomes one JSON line in `file`.
+struct WebhookReceiver {
+    let process: ServerProcess
+    let file: URL
+    var url: String { "http://127.0.0.1:\(process.port)/hook" }
+
+    init(in directory: URL) throws {
+        file = directory.appendingPathComponent("received.jsonl")
+        let port = freeLoopbackPort()
+        process = try ServerProcess(
+            name: "webhook", executable: "/usr/bin/env",
+            arguments: ["python3", repositoryRoot.appendingPathComponent("Tests/Support/webhook_receiver.py").path, "\(port)", file.path],
+            port: port)
+    }
+}
