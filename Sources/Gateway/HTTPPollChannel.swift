@@ -77,12 +77,16 @@ public final class HTTPPollChannel: Service, Sendable {
                     }
                     cursor = next
                 }
+                counters.update { $0.failingPollsInARow = 0 }
                 backoff.reset()
             } catch is CancellationError {
                 return
             } catch {
                 if Task.isCancelled { return }
-                counters.update { $0.pollFailures += 1 }
+                counters.update {
+                    $0.pollFailures += 1
+                    $0.failingPollsInARow += 1
+                }
                 await pause(after: error, backoff: &backoff, loop: "poll")
             }
         }

@@ -9,6 +9,8 @@ public final class HTTPPollCounters: Sendable {
         /// Messages the endpoint served again after a lost acknowledgement: dropped by id.
         public var duplicatesDropped = 0
         public var pollFailures = 0
+        /// Failed polls since the last one that worked: what the health endpoint reports.
+        public var failingPollsInARow = 0
         /// Polls that ended by the client's own deadline (not the endpoint's answer).
         public var pollTimeouts = 0
         public var invalidResponses = 0

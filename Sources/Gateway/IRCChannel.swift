@@ -220,8 +220,9 @@ actor IRCSession {
         if !queue.isEmpty, sentSinceProof.isEmpty, ContinuousClock.now - lastHeard > Self.provenAliveWithin {
             if livenessProbe == nil {
                 proofCounter += 1
-                livenessProbe = "entraide-live-\(proofCounter)"
-                try await connection.send(try IRCMessage(command: "PING", params: [livenessProbe!]).serialize())
+                let token = "entraide-live-\(proofCounter)"
+                livenessProbe = token
+                try await connection.send(try IRCMessage(command: "PING", params: [token]).serialize())
             }
             return .seconds(1)
         }

@@ -13,12 +13,17 @@ struct HealthEndpoint: Service {
     let port: Int
     let helpline: Helpline
     let irc: IRCChannel?
+    let http: HTTPPollChannel?
     let logger: Logger
+    /// Polls failing in a row before the endpoint counts as unreachable: one failure is a
+    /// network hiccup the backoff absorbs, three are an operator's business.
+    static let failingPollsForDegraded = 3
 
     struct Report: Encodable {
         var status: String
         var store: String
         var irc: String?
+        var http: String?
     }
 
     static func parse(_ listen: String) -> (host: String, port: Int)? {
@@ -38,6 +43,11 @@ struct HealthEndpoint: Service {
             let status = irc.status
             report.irc = status.registered ? "registered as \(status.nick ?? "?")" : "not connected"
             if !status.registered { report.status = "degraded" }
+        }
+        if let http {
+            let failing = http.counters.snapshot.failingPollsInARow
+            report.http = failing == 0 ? "polling" : "\(failing) failed poll(s) in a row: check http.base_url, the token and the log"
+            if failing >= Self.failingPollsForDegraded { report.status = "degraded" }
         }
         return report
     }

@@ -33,15 +33,18 @@ struct Serve: AsyncParsableCommand {
             irc = channel
             channels.append(channel)
         }
-        if let http = try configuration.httpChannelConfiguration(environment: environment) {
-            channels.append(HTTPPollChannel(loop: loop, helpline: services.helpline, configuration: http, logger: services.logger))
+        var http: HTTPPollChannel?
+        if let settings = try configuration.httpChannelConfiguration(environment: environment) {
+            let channel = HTTPPollChannel(loop: loop, helpline: services.helpline, configuration: settings, logger: services.logger)
+            http = channel
+            channels.append(channel)
         }
         guard !channels.isEmpty else {
             throw ConfigurationError(
                 "nothing to serve: set irc.host or http.base_url (see docs/configuration.md), or use `entraide chat`")
         }
         if let (host, port) = HealthEndpoint.parse(configuration.healthListen) {
-            channels.append(HealthEndpoint(host: host, port: port, helpline: services.helpline, irc: irc, logger: services.logger))
+            channels.append(HealthEndpoint(host: host, port: port, helpline: services.helpline, irc: irc, http: http, logger: services.logger))
         }
         services.logger.info(
             "helpline.starting",

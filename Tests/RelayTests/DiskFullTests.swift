@@ -47,6 +47,7 @@ struct DiskFullTests {
             return try await condition()
         }
         #expect(await until(.seconds(30)) { await health().status == 200 }, "serve said: \(output.text.suffix(1000))")
+        #expect(await health().body.contains(#""http":"polling""#))
 
         // Fill the file system, then keep writing until the store cannot take a message.
         _ = try? run("/bin/dd", ["if=/dev/zero", "of=\(data.appendingPathComponent("filler").path)", "bs=64k"])
