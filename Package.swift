@@ -56,6 +56,12 @@ let package = Package(
             dependencies: ["Yams"],
             swiftSettings: swiftSettings
         ),
+        // The crisis safety net: cues read before and apart from intent matching, and the crisis lines.
+        .target(
+            name: "SafetyNet",
+            dependencies: ["IntentMatcher", "Yams"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CaseTracker",
             dependencies: [
@@ -68,7 +74,7 @@ let package = Package(
         .target(
             name: "Helpline",
             dependencies: [
-                "IntentMatcher", "CaseTracker",
+                "IntentMatcher", "CaseTracker", "SafetyNet",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -102,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "entraide",
             dependencies: [
-                "Gateway", "Helpline", "IntentMatcher", "CaseTracker", "Transport", "Yams", "Relay", "PollProtocol",
+                "Gateway", "Helpline", "IntentMatcher", "SafetyNet", "CaseTracker", "Transport", "Yams", "Relay", "PollProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The health endpoint of `serve` (already built for the relay).
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -134,6 +140,11 @@ let package = Package(
         .testTarget(
             name: "IntentMatcherTests",
             dependencies: ["IntentMatcher"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SafetyNetTests",
+            dependencies: ["SafetyNet", "IntentMatcher"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,14 +1,14 @@
-import Foundation
-import Yams
+package import Foundation
+package import Yams
 
 /// Reading a YAML file into a node tree with line marks, turning every way it can fail into a problem with a line.
-enum YAMLFile {
+package enum YAMLFile {
     /// Larger files are refused rather than parsed: an answer file is a few kilobytes.
     static let maximumBytes = 1 << 20
 
     /// The YAML files directly in `directory`, sorted by name. Folders (tests/, heldout/), hidden files and
     /// files with other extensions are not part of the set.
-    static func list(_ directory: URL) -> Result<[URL], AnswerSetError> {
+    package static func list(_ directory: URL) -> Result<[URL], AnswerSetError> {
         let manager = FileManager.default
         let contents: [URL]
         do {
@@ -30,12 +30,12 @@ enum YAMLFile {
     }
 
     /// How problems name a file: its folder and name (`intents/crisis.yaml`), which is what operators see.
-    static func displayName(_ url: URL) -> String {
+    package static func displayName(_ url: URL) -> String {
         url.deletingLastPathComponent().lastPathComponent + "/" + url.lastPathComponent
     }
 
     /// The root node of `url`, or the problem that prevents reading it.
-    static func compose(_ url: URL) -> Result<Node, AnswerSetError> {
+    package static func compose(_ url: URL) -> Result<Node, AnswerSetError> {
         let file = displayName(url)
         guard let data = try? Data(contentsOf: url) else {
             return .failure(failure(file: file, line: 0, message: "cannot read the file"))
@@ -44,7 +44,7 @@ enum YAMLFile {
     }
 
     /// The root node of `data`, the contents of the answer file named `file` in problems.
-    static func compose(_ data: Data, file: String) -> Result<Node, AnswerSetError> {
+    package static func compose(_ data: Data, file: String) -> Result<Node, AnswerSetError> {
         if data.count > maximumBytes {
             return .failure(failure(
                 file: file, line: 0, message: "the file has \(data.count) bytes; an answer file has at most 1 MiB"))

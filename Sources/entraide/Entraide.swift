@@ -6,7 +6,7 @@ struct Entraide: AsyncParsableCommand {
         commandName: "entraide",
         abstract: "A mutual-aid helpline for click workers: curated answers, and volunteers when it matters.",
         subcommands: [
-            Chat.self, Serve.self, Intents.self, Cases.self, Volunteers.self, Audit.self, Forget.self, Purge.self,
+            Chat.self, Serve.self, Intents.self, Crisis.self, Cases.self, Volunteers.self, Audit.self, Forget.self, Purge.self,
             RelayCommand.self,
         ]
     )

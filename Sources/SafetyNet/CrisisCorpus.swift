@@ -1,0 +1,99 @@
+public import Foundation
+import Yams
+public import IntentMatcher
+
+/// The phrasings kept to prove the detector: per language, messages that must raise the alarm and
+/// controls (idioms, work stress) that should not. `intents/safety/tests/<lang>.yaml`.
+public struct CrisisCorpus: Sendable {
+    public struct Phrase: Sendable, Equatable {
+        public var text: String
+        public var language: Language
+        public var crisis: Bool
+        public var file: String
+        public var line: Int
+    }
+
+    public var phrases: [Phrase]
+
+    public static func load(directory: URL) throws(AnswerSetError) -> CrisisCorpus {
+        var phrases: [Phrase] = []
+        var problems: [AnswerFileProblem] = []
+        for language in Language.allCases {
+            let url = directory.appendingPathComponent("\(language.rawValue).yaml")
+            let name = YAMLFile.displayName(url)
+            guard FileManager.default.fileExists(atPath: url.path) else { continue }
+            switch YAMLFile.compose((try? Data(contentsOf: url)) ?? Data(), file: name) {
+            case .failure(let error): problems += error.problems
+            case .success(let root):
+                var list = ProblemList(file: name)
+                guard let pairs = root.pairs else {
+                    list.add(root, "a corpus file is a mapping with language, crisis and controls")
+                    problems += list.problems
+                    continue
+                }
+                let values = list.values(of: pairs, allowed: ["language", "crisis", "controls"], in: "a corpus file")
+                for (key, crisis) in [("crisis", true), ("controls", false)] {
+                    guard let node = values[key]?.value else { continue }
+                    for (text, item) in list.texts(node, named: key) {
+                        phrases.append(Phrase(text: text, language: language, crisis: crisis, file: name, line: item.line))
+                    }
+                }
+                problems += list.problems
+            }
+        }
+        if phrases.isEmpty {
+            problems.append(AnswerFileProblem(file: directory.path, line: 0, message: "no crisis phrasings found (<lang>.yaml)"))
+        }
+        guard problems.isEmpty else { throw AnswerSetError(problems: problems) }
+        return CrisisCorpus(phrases: phrases)
+    }
+}
+
+/// Recall on the crisis phrasings and false alarms on the controls, per language.
+public struct CrisisReport: Sendable {
+    public struct Row: Sendable, Equatable {
+        public var language: Language
+        public var crisis = 0
+        public var caught = 0
+        public var controls = 0
+        public var alarms = 0
+        public var recall: Double { crisis == 0 ? 1 : Double(caught) / Double(crisis) }
+        public var falseAlarmRate: Double { controls == 0 ? 0 : Double(alarms) / Double(controls) }
+    }
+
+    public var rows: [Row]
+    /// Crisis phrasings that raised no alarm, and controls that did (with the cues that fired).
+    public var missed: [CrisisCorpus.Phrase]
+    public var falseAlarms: [(CrisisCorpus.Phrase, [String])]
+
+    public init(detector: RiskDetector, corpus: CrisisCorpus) {
+        var rows: [Language: Row] = [:]
+        missed = []
+        falseAlarms = []
+        for phrase in corpus.phrases {
+            var row = rows[phrase.language] ?? Row(language: phrase.language)
+            let alarm = detector.assess(phrase.text)
+            if phrase.crisis {
+                row.crisis += 1
+                if alarm != nil { row.caught += 1 } else { missed.append(phrase) }
+            } else {
+                row.controls += 1
+                if let alarm {
+                    row.alarms += 1
+                    falseAlarms.append((phrase, alarm.cues))
+                }
+            }
+            rows[phrase.language] = row
+        }
+        self.rows = rows.values.sorted { $0.language < $1.language }
+    }
+
+    public var total: Row {
+        rows.reduce(into: Row(language: .en)) { sum, row in
+            sum.crisis += row.crisis
+            sum.caught += row.caught
+            sum.controls += row.controls
+            sum.alarms += row.alarms
+        }
+    }
+}

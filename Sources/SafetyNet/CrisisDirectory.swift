@@ -1,0 +1,177 @@
+public import Foundation
+import Yams
+import IntentMatcher
+
+/// A crisis line of one country, as the directory file gives it. Every line names its source and the day
+/// someone last checked it; `uncertain` marks what the sources disagree on.
+public struct CrisisLine: Sendable, Equatable {
+    public var service: String
+    public var phone: String?
+    public var sms: String?
+    public var chat: String?
+    public var whatsapp: String?
+    public var hours: String?
+    public var languages: [String]
+    public var free: Bool?
+    public var source: String
+    public var verified: String
+    public var uncertain: Bool
+    public var note: String?
+}
+
+public struct CrisisCountry: Sendable, Equatable {
+    /// ISO 3166 alpha-2 (`KE`).
+    public var code: String
+    /// How workers may name it, in their languages; matched as cues (`estados unidos`, `masr`).
+    public var names: [String]
+    public var emergency: String?
+    public var lines: [CrisisLine]
+    /// Nothing reliable was found for this country (no national line, weak sources): say so.
+    public var uncertain: Bool
+    /// The country's name for replies: the first name in the list.
+    public var displayName: String
+}
+
+/// Country → crisis lines, from `intents/safety/crisis-lines.yaml`.
+public struct CrisisDirectory: Sendable {
+    public private(set) var countries: [CrisisCountry] = []
+    private var names: [(CuePattern, Int)] = []
+
+    public init(countries: [CrisisCountry] = []) {
+        for country in countries { add(country) }
+    }
+
+    mutating func add(_ country: CrisisCountry) {
+        countries.append(country)
+        for name in country.names {
+            if let pattern = try? CuePattern(name) { names.append((pattern, countries.count - 1)) }
+        }
+    }
+
+    public func country(code: String) -> CrisisCountry? {
+        countries.first { $0.code.caseInsensitiveCompare(code) == .orderedSame }
+    }
+
+    /// The country a worker names in a short reply ("je suis au Kenya", "colombia", "masr"); nil when none
+    /// or more than one is named. Two-letter names (`us`, `uk`) count only in a reply of a few words, where
+    /// they cannot be the English pronoun of a sentence.
+    public func country(namedIn text: String) -> CrisisCountry? {
+        guard let words = CueText(text).readings.first, !words.isEmpty else { return nil }
+        var found = Set<Int>()
+        for (pattern, number) in names where pattern.firstMatch(in: words) != nil {
+            if pattern.source.count <= 3 && words.count > 3 { continue }
+            found.insert(number)
+        }
+        return found.count == 1 ? countries[found.first!] : nil
+    }
+
+    /// Lines whose `verified` date is older than `age` at `now`: a number that may have changed.
+    public func stale(at now: Date, olderThan age: TimeInterval = 183 * 86_400) -> [(CrisisCountry, CrisisLine)] {
+        countries.flatMap { country in
+            country.lines.compactMap { line in
+                guard let date = CrisisDirectoryFile.day(line.verified), now.timeIntervalSince(date) > age else { return nil }
+                return (country, line)
+            }
+        }
+    }
+}
+
+/// Reads the directory file; refuses a line without a source or a verified date (file and line).
+enum CrisisDirectoryFile {
+    static let countryKeys = ["code", "names", "emergency", "emergency_source", "lines", "uncertain", "note"]
+    static let lineKeys = ["service", "phone", "sms", "chat", "whatsapp", "hours", "languages", "free", "source", "verified",
+        "uncertain", "note"]
+
+    static func parse(_ root: Node, problems: inout ProblemList) -> CrisisDirectory {
+        var directory = CrisisDirectory()
+        guard let top = root.pairs, let list = problems.values(of: top, allowed: ["countries"], in: "the directory")["countries"]?.value,
+            let items = list.items
+        else {
+            problems.add(root, "the directory is a mapping with one key, 'countries', a list of countries")
+            return directory
+        }
+        var codes = Set<String>()
+        for item in items {
+            guard let pairs = item.pairs else {
+                problems.add(item, "a country is a mapping (code, names, emergency, lines)")
+                continue
+            }
+            let values = problems.values(of: pairs, allowed: countryKeys, in: "a country")
+            guard let codeNode = values["code"]?.value, let code = problems.text(codeNode, named: "code"),
+                code.count == 2, code.allSatisfy({ $0.isASCII && $0.isUppercase })
+            else {
+                problems.add(item, "a country needs 'code', its two capital letters (ISO 3166: KE, BR)")
+                continue
+            }
+            if !codes.insert(code).inserted { problems.add(codeNode, "country \(code) is listed twice") }
+            let names = values["names"].map { problems.texts($0.value, named: "names").map(\.text) } ?? []
+            if names.isEmpty { problems.add(item, "country \(code) needs 'names': how workers may name it") }
+            for name in names where (try? CuePattern(name)) == nil {
+                problems.add(values["names"]?.value, "country \(code): the name '\(name)' has no words")
+            }
+            var lines: [CrisisLine] = []
+            if let node = values["lines"]?.value, let entries = node.items {
+                for entry in entries {
+                    if let line = parseLine(entry, country: code, problems: &problems) { lines.append(line) }
+                }
+            }
+            let emergency = values["emergency"].flatMap { problems.text($0.value, named: "emergency") }
+            if emergency != nil, values["emergency_source"] == nil {
+                problems.add(values["emergency"]?.keyNode, "country \(code): 'emergency' needs 'emergency_source', where it was checked")
+            }
+            if lines.isEmpty && emergency == nil {
+                problems.add(item, "country \(code) has neither a line nor an emergency number; remove it or add one with its source")
+            }
+            directory.add(CrisisCountry(
+                code: code, names: names, emergency: emergency, lines: lines, uncertain: values["uncertain"]?.value.text == "true",
+                displayName: names.first ?? code))
+        }
+        return directory
+    }
+
+    private static func parseLine(_ entry: Node, country: String, problems: inout ProblemList) -> CrisisLine? {
+        guard let pairs = entry.pairs else {
+            problems.add(entry, "a line is a mapping (service, phone/sms/chat/whatsapp, hours, source, verified)")
+            return nil
+        }
+        let values = problems.values(of: pairs, allowed: lineKeys, in: "a crisis line")
+        func text(_ key: String) -> String? { values[key].flatMap { problems.text($0.value, named: key) } }
+        guard let service = text("service") else {
+            problems.add(entry, "\(country): a line needs 'service', the name workers will read")
+            return nil
+        }
+        let (phone, sms, chat, whatsapp) = (text("phone"), text("sms"), text("chat"), text("whatsapp"))
+        if phone == nil && sms == nil && chat == nil && whatsapp == nil {
+            problems.add(entry, "\(country) \(service): give at least one way to reach it (phone, sms, chat or whatsapp)")
+        }
+        guard let source = text("source"), source.hasPrefix("http") else {
+            problems.add(entry, "\(country) \(service): a line needs 'source', the address where its number was checked")
+            return nil
+        }
+        guard let verified = text("verified"), day(verified) != nil else {
+            problems.add(values["verified"]?.value ?? entry,
+                "\(country) \(service): a line needs 'verified: YYYY-MM-DD', the day someone last checked it at its source")
+            return nil
+        }
+        let flags = ["free", "uncertain"].reduce(into: [String: Bool]()) { result, key in
+            guard let node = values[key]?.value else { return }
+            switch node.text {
+            case "true", "yes": result[key] = true
+            case "false", "no": result[key] = false
+            default: problems.add(node, "'\(key)' is true or false")
+            }
+        }
+        return CrisisLine(
+            service: service, phone: phone, sms: sms, chat: chat, whatsapp: whatsapp, hours: text("hours"),
+            languages: values["languages"].map { problems.texts($0.value, named: "languages").map(\.text) } ?? [],
+            free: flags["free"], source: source, verified: verified, uncertain: flags["uncertain"] ?? false, note: text("note"))
+    }
+
+    static func day(_ text: String) -> Date? {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+    }
+}

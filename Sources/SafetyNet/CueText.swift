@@ -1,0 +1,55 @@
+import IntentMatcher
+
+/// A message as the crisis cues see it: the words of the matcher's normalisation (lowercase, no accents or
+/// tashkeel, Arabic letter variants unified, letters and digits apart), read twice: once with apostrophes
+/// dropped (`don't` → `dont`, `j'en` → `jen`) and once with apostrophes as spaces (`j en`), so that a cue written
+/// either way finds what workers type either way.
+public struct CueText: Sendable {
+    /// The readings of the message; a cue matches when it matches one of them.
+    public internal(set) var readings: [[CueWord]]
+
+    public init(_ text: String) {
+        let joined = TextNormalizer.normalize(Self.replacingApostrophes(in: text, with: ""))
+        let spaced = TextNormalizer.normalize(Self.replacingApostrophes(in: text, with: " "))
+        readings = [Self.words(joined)]
+        if spaced != joined { readings.append(Self.words(spaced)) }
+    }
+
+    static func words(_ normalized: String) -> [CueWord] {
+        normalized.split(separator: " ").map { CueWord(String($0)) }
+    }
+
+    /// Every apostrophe workers type: ASCII, typographic, modifier letters, accents used as apostrophes.
+    static let apostrophes: Set<Character> = ["'", "\u{2019}", "\u{2018}", "\u{02BC}", "\u{00B4}", "`", "\u{02B9}"]
+
+    static func replacingApostrophes(in text: String, with replacement: String) -> String {
+        guard text.contains(where: { apostrophes.contains($0) }) else { return text }
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for character in text {
+            if apostrophes.contains(character) { result += replacement } else { result.append(character) }
+        }
+        return result
+    }
+}
+
+/// One normalised word of a message, with what a cue may compare it with.
+public struct CueWord: Sendable, Equatable {
+    public var text: String
+    /// The word without a leading conjunction (`و`, `ف`) glued to Arabic words: `وانتحر` is also `انتحر`.
+    public var bare: String?
+    /// Unicode scalars, for the one-typo comparison of Latin words.
+    var scalars: [Unicode.Scalar]
+    /// Set when an idiom covered the word: it then matches no cue.
+    var masked = false
+
+    init(_ text: String) {
+        self.text = text
+        scalars = Array(text.unicodeScalars)
+        if let first = scalars.first, first == "\u{0648}" || first == "\u{0641}", scalars.count >= 4 {
+            bare = String(String.UnicodeScalarView(scalars.dropFirst()))
+        }
+    }
+
+    var isLatin: Bool { scalars.first.map { $0.value < 0x250 && $0.properties.isAlphabetic } ?? false }
+}

@@ -1,0 +1,107 @@
+public import IntentMatcher
+
+/// Why a message raised the alarm: the cues that fired, and the language to answer in.
+public struct RiskAssessment: Sendable, Equatable {
+    /// The language of the first cue that fired: an Arabizi cue means an answer in Arabic.
+    public var language: Language
+    /// The cues, as written in their files (`kill* myself`), with the kind for cues that count together.
+    public var cues: [String]
+}
+
+/// Decides whether a message may be a crisis, before and apart from intent matching, on every message
+/// in every state. Pure and fast: one look-up per word for the cues' first words, then the cues that
+/// start there. Recall comes first: a false alarm costs a volunteer a minute.
+public struct RiskDetector: Sendable {
+    public let cues: CrisisCues
+    private let alone: CueIndex
+    private let idioms: CueIndex
+    private let together: [(CueKind, CueIndex)]
+
+    public init(cues: CrisisCues) {
+        self.cues = cues
+        alone = CueIndex(cues.alone)
+        idioms = CueIndex(cues.idioms)
+        together = CueKind.allCases.compactMap { kind in cues.together[kind].map { (kind, CueIndex($0)) } }
+    }
+
+    /// Longer messages are read on their beginning and their end: a goodbye comes last as often as first.
+    public static let readCharacters = 4_000
+
+    public func assess(_ text: String) -> RiskAssessment? {
+        let bounded = text.count > Self.readCharacters
+            ? String(text.prefix(Self.readCharacters / 2)) + " \n " + String(text.suffix(Self.readCharacters / 2)) : text
+        for var words in CueText(bounded).readings {
+            // Idioms first: "dead tired" must not leave "dead" for a cue.
+            for (_, span) in idioms.matches(in: words) {
+                for index in span { words[index].masked = true }
+            }
+            if let (cue, _) = alone.matches(in: words, first: true).first {
+                return RiskAssessment(language: cue.language, cues: [cue.pattern.source])
+            }
+            var found: [CueKind: Cue] = [:]
+            for (kind, index) in together {
+                if let (cue, _) = index.matches(in: words, first: true).first { found[kind] = cue }
+            }
+            if CueKind.alarming(Set(found.keys)) {
+                let fired = found.sorted { $0.key < $1.key }
+                return RiskAssessment(
+                    language: fired[0].value.language, cues: fired.map { "\($0.key.rawValue): \($0.value.pattern.source)" })
+            }
+        }
+        return nil
+    }
+}
+
+/// Cues looked up by their first word: exact words in a table, prefixes and typo-tolerant words in short
+/// lists checked only against words of a fitting length.
+struct CueIndex: Sendable {
+    private let cues: [Cue]
+    private var exact: [String: [Int]] = [:]
+    private var prefixes: [(String, Int)] = []
+    /// Typo-tolerant first words by length.
+    private var fuzzy: [Int: [([Unicode.Scalar], Int)]] = [:]
+
+    init(_ cues: [Cue]) {
+        self.cues = cues
+        for (number, cue) in cues.enumerated() {
+            for head in cue.pattern.heads {
+                switch head {
+                case .exact(let word): exact[word, default: []].append(number)
+                case .prefix(let word): prefixes.append((word, number))
+                case .fuzzy(let word, let scalars):
+                    exact[word, default: []].append(number)
+                    fuzzy[scalars.count, default: []].append((scalars, number))
+                }
+            }
+        }
+    }
+
+    /// The cues that match, with their spans; the first one only when `first`.
+    func matches(in words: [CueWord], first: Bool = false) -> [(Cue, Range<Int>)] {
+        var result: [(Cue, Range<Int>)] = []
+        for position in words.indices {
+            let word = words[position]
+            if word.masked { continue }
+            var candidates: [Int] = exact[word.text] ?? []
+            if let bare = word.bare, let more = exact[bare] { candidates += more }
+            for (prefix, number) in prefixes where word.text.hasPrefix(prefix) || (word.bare?.hasPrefix(prefix) ?? false) {
+                candidates.append(number)
+            }
+            if word.isLatin {
+                for length in (word.scalars.count - 1)...(word.scalars.count + 1) {
+                    for (scalars, number) in fuzzy[length] ?? [] where CuePattern.WordTest.withinOneEdit(scalars, word.scalars) {
+                        candidates.append(number)
+                    }
+                }
+            }
+            var seen = Set<Int>()
+            for number in candidates where seen.insert(number).inserted {
+                if let span = cues[number].pattern.match(words, at: position) {
+                    result.append((cues[number], span))
+                    if first { return result }
+                }
+            }
+        }
+        return result
+    }
+}
