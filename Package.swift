@@ -154,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HelplineTests",
-            dependencies: ["Helpline", "IntentMatcher", "CaseTracker", "TestSupport"],
+            dependencies: ["Helpline", "IntentMatcher", "SafetyNet", "CaseTracker", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -21,6 +21,9 @@ public struct HelplineCase: Sendable, Equatable {
     public var claimedAt: Date?
     public var closedAt: Date?
     public var remindedAt: Date?
+    /// Check-ins sent to the worker while the urgent case waited unclaimed, and the last one's time.
+    public var checkins: Int = 0
+    public var checkedInAt: Date?
 }
 
 public struct CaseEvent: Sendable, Equatable {

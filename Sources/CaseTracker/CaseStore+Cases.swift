@@ -247,6 +247,42 @@ extension CaseStore {
         }
     }
 
+    // MARK: Urgent cases that wait
+
+    /// Urgent cases still open and unclaimed whose worker is due a check-in: `every` after the case opened
+    /// or after the last check-in, at most `maximum` in all.
+    public func casesToCheckIn(now: Date, every: TimeInterval, maximum: Int) throws -> [HelplineCase] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM helpline_case WHERE status = 'open' AND urgent = 1 AND blocked = 0")
+                .map(Self.makeCase).filter {
+                    $0.checkins < maximum && now.timeIntervalSince($0.checkedInAt ?? $0.openedAt) >= every
+                }
+        }
+    }
+
+    /// A check-in to the worker (keyed by case and number: a repeat adds nothing) and the volunteers' louder
+    /// reminders, in one transaction.
+    public func recordCheckIn(_ found: HelplineCase, text: String, announcements: [Announcement], at date: Date = Date()) throws {
+        let number = found.checkins + 1
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
+                arguments: ["case-\(found.id)-checkin-\(number)", found.channel, found.pseudonym, text, date])
+            try db.execute(
+                sql: "UPDATE helpline_case SET checkins = ?, checked_in_at = ?, reminded_at = ? WHERE id = ?",
+                arguments: [number, date, date, found.id])
+            try Self.insertAnnouncements(db, announcements, key: "case-\(found.id)-checkin-\(number)", at: date)
+        }
+    }
+
+    /// Urgent cases nobody has claimed for longer than `limit`: what the health endpoint reports.
+    public func urgentUnclaimed(longerThan limit: TimeInterval, now: Date = Date()) throws -> [HelplineCase] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM helpline_case WHERE status = 'open' AND urgent = 1 AND blocked = 0")
+                .map(Self.makeCase).filter { now.timeIntervalSince($0.openedAt) > limit }
+        }
+    }
+
     public func statistics(now: Date = Date()) throws -> CaseStatistics {
         try database.read { db in
             let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM helpline_case WHERE status = 'open'") ?? 0
@@ -422,7 +458,8 @@ extension CaseStore {
             id: row["id"], pseudonym: row["pseudonym"], channel: row["channel"], language: row["language"],
             topic: row["topic"], urgent: row["urgent"], status: CaseStatus(rawValue: row["status"]) ?? .open,
             claimedBy: row["claimed_by"], blocked: row["blocked"], outcome: row["outcome"], openedAt: row["opened_at"],
-            claimedAt: row["claimed_at"], closedAt: row["closed_at"], remindedAt: row["reminded_at"])
+            claimedAt: row["claimed_at"], closedAt: row["closed_at"], remindedAt: row["reminded_at"],
+            checkins: row["checkins"] ?? 0, checkedInAt: row["checked_in_at"])
     }
 
     private static func fetchVolunteer(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> Volunteer? {

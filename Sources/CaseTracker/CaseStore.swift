@@ -105,9 +105,11 @@ public final class CaseStore: Sendable {
     ///
     /// With `eraseWorker`, everything about the worker goes instead (messages, replies, the
     /// conversation) except the address, kept only until the replies given here are delivered.
+    /// `announcements` go to volunteers in the same transaction, about no worker (they outlive an
+    /// erasure: "the worker of case #4 left", without content).
     public func complete(
         _ item: InboxItem, state: ConversationState, replies: [String], eraseWorker: Bool = false,
-        unanswered: UnansweredQuestion? = nil, at date: Date = Date()
+        unanswered: UnansweredQuestion? = nil, announcements: [Announcement] = [], at date: Date = Date()
     ) throws {
         let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
         try database.write { db in
@@ -142,6 +144,7 @@ public final class CaseStore: Sendable {
                         """,
                     arguments: ["inbox-\(item.id)-\(index)", item.channel, item.pseudonym, text, date])
             }
+            try Self.insertAnnouncements(db, announcements, key: "inbox-\(item.id)-staff", at: date)
         }
         if eraseWorker {
             do { try compact() } catch { logger.warning("store.compaction_failed", metadata: ["error": "\(error)"]) }

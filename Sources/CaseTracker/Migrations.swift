@@ -123,6 +123,13 @@ enum Migrations {
                 t.column("hash", .text).notNull()
             }
         }
+        // Check-ins with a worker whose urgent case waits: how many were sent, and when the last one was.
+        migrator.registerMigration("v4: urgent check-ins") { db in
+            try db.alter(table: "helpline_case") { t in
+                t.add(column: "checkins", .integer).notNull().defaults(to: 0)
+                t.add(column: "checked_in_at", .datetime)
+            }
+        }
         return migrator
     }
 }

@@ -62,6 +62,10 @@ public struct ConversationState: Sendable, Equatable, Codable {
     /// True once the worker was told the helpline never needs the client's or requester's name.
     /// Optional so that conversations stored before it existed still decode.
     public var ndaReminded: Bool?
+    /// The worker's country (ISO code) once they named it, for the crisis line; asked once, in a crisis.
+    public var country: String?
+    /// True right after the helpline asked which country the worker is in.
+    public var awaitingCountry: Bool?
 
     public init(
         language: String? = nil, languageChosen: Bool = false, lastIntent: String? = nil,

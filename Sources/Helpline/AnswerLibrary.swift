@@ -1,6 +1,7 @@
 public import Foundation
 public import IntentMatcher
 public import Logging
+public import SafetyNet
 import Synchronization
 
 /// The answer set being served, swapped whole on reload. A broken set is refused: the last good
@@ -9,6 +10,19 @@ public final class AnswerLibrary: Sendable {
     public struct Snapshot: Sendable {
         public let answers: AnswerSet
         public let matcher: Matcher
+        /// The crisis cues and lines, from `intents/safety/`: swapped with the answers, refused with them.
+        public let safety: SafetyNet
+    }
+
+    /// The answers and the safety net of `directory`, checked together: a set is served whole or not at all.
+    public static func load(directory: URL) throws(AnswerSetError) -> Snapshot {
+        var problems: [AnswerFileProblem] = []
+        var answers: AnswerSet?
+        var safety: SafetyNet?
+        do { answers = try AnswerSetLoader.load(directory: directory) } catch { problems += error.problems }
+        do { safety = try SafetyNet.load(intents: directory) } catch { problems += error.problems }
+        guard let answers, let safety else { throw AnswerSetError(problems: problems) }
+        return Snapshot(answers: answers, matcher: Matcher(answers: answers), safety: safety)
     }
 
     private let current: Mutex<Snapshot>
@@ -17,8 +31,7 @@ public final class AnswerLibrary: Sendable {
 
     /// Loads the set at `directory`; fails (with every problem) when there is no good set to serve.
     public init(directory: URL, logger: Logger) throws(AnswerSetError) {
-        let answers = try AnswerSetLoader.load(directory: directory)
-        current = Mutex(Snapshot(answers: answers, matcher: Matcher(answers: answers)))
+        current = Mutex(try Self.load(directory: directory))
         self.directory = directory
         self.logger = logger
     }
@@ -29,9 +42,10 @@ public final class AnswerLibrary: Sendable {
     @discardableResult
     public func reload() -> [AnswerFileProblem] {
         do {
-            let answers = try AnswerSetLoader.load(directory: directory)
+            let loaded = try Self.load(directory: directory)
+            let answers = loaded.answers
             let old = snapshot.answers
-            current.withLock { $0 = Snapshot(answers: answers, matcher: Matcher(answers: answers)) }
+            current.withLock { $0 = loaded }
             let added = Set(answers.intents.keys).subtracting(old.intents.keys)
             let removed = Set(old.intents.keys).subtracting(answers.intents.keys)
             let changed = answers.intents.filter { id, intent in old.intents[id].map { $0 != intent } ?? false }.keys
@@ -42,7 +56,10 @@ public final class AnswerLibrary: Sendable {
                     "answers.added": "\(added.sorted())",
                     "answers.removed": "\(removed.sorted())",
                     "answers.changed": "\(changed.sorted())",
+                    "crisis.cues": "\(loaded.safety.detector.cues.count)",
+                    "crisis.countries": "\(loaded.safety.directory.countries.count)",
                 ])
+            for warning in loaded.safety.warnings(at: Date()) { logger.warning("crisis.lines_stale", metadata: ["crisis.warning": "\(warning)"]) }
             return []
         } catch {
             for problem in error.problems {

@@ -8,7 +8,7 @@ extension Helpline {
     public func receive(batch: [InboundMessage], cursor: String, channel: String, at now: Date = Date()) throws -> BatchOutcome {
         let items = try batch.map { message -> BatchMessage in
             let (message, pseudonym) = prepared(message)
-            return BatchMessage(message: message, pseudonym: pseudonym, refusal: try refusal(of: pseudonym, at: now))
+            return BatchMessage(message: message, pseudonym: pseudonym, refusal: try refusal(of: pseudonym, text: message.text, at: now))
         }
         let outcome = try storeHealth.watch(logger) { try store.receive(batch: items, cursor: cursor, channel: channel, at: now) }
         if outcome.stored > 0 { inboxBell.ring() }

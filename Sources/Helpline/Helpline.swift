@@ -2,6 +2,7 @@ public import CaseTracker
 public import Foundation
 public import IntentMatcher
 public import Logging
+import SafetyNet
 import Synchronization
 
 /// Wires the engine to the store: a channel hands messages in, the engine turns stored messages
@@ -53,7 +54,7 @@ public final class Helpline: Sendable {
 
     private func receiveUnwatched(_ message: InboundMessage, at now: Date) throws -> ReceiveOutcome {
         let (message, pseudonym) = prepared(message)
-        if let refusal = try refusal(of: pseudonym, at: now) {
+        if let refusal = try refusal(of: pseudonym, text: message.text, at: now) {
             let outcome = try store.refuse(message, pseudonym: pseudonym, notice: refusal.notice, at: now)
             if refusal.notice != nil { outboxBell(for: message.channel).ring() }
             logger.info("message.refused", metadata: ["worker": "\(pseudonym)", "reason": "rate-limit"])
@@ -82,8 +83,13 @@ public final class Helpline: Sendable {
     }
 
     /// nil when the message is to be read; otherwise the refusal, with a notice the first time in a while.
-    func refusal(of pseudonym: String, at now: Date) throws -> Refusal? {
+    /// A message that may be a crisis is always read, however fast the worker writes.
+    func refusal(of pseudonym: String, text: String, at now: Date) throws -> Refusal? {
         guard let rateLimit, case .refuse(let tell) = rateLimit.admit(pseudonym, at: now) else { return nil }
+        if library.snapshot.safety.detector.assess(text) != nil {
+            logger.info("message.admitted_over_limit", metadata: ["worker": "\(pseudonym)", "reason": "crisis"])
+            return nil
+        }
         guard tell else { return Refusal(notice: nil) }
         let language = try store.conversation(of: pseudonym).language.flatMap(Language.init(rawValue:)) ?? defaultLanguage
         return Refusal(notice: SystemMessage.slowDown.text(in: language))
@@ -104,27 +110,45 @@ public final class Helpline: Sendable {
                 return handled
             }
             let snapshot = library.snapshot
-            let engine = HelplineEngine(answers: snapshot.answers, matcher: snapshot.matcher, defaultLanguage: defaultLanguage)
+            let engine = HelplineEngine(
+                answers: snapshot.answers, matcher: snapshot.matcher, safety: snapshot.safety, defaultLanguage: defaultLanguage)
             for item in batch {
                 let active = try store.activeCase(of: item.pseudonym)
+                let alarm = engine.risk(item.text)
+                var staff: [Announcement] = []
                 // The one rule: while a volunteer holds the case, the bot only relays. Only an
-                // erasure request is still the bot's to honour.
+                // erasure request is still the bot's to honour, and a crisis when the claimant is away.
                 if let active, active.status == .claimed, !active.blocked,
                     WorkerCommand.parse(item.text, choices: 0) != .forgetMe
                 {
-                    try store.relayToClaimant(item, caseID: active.id, announcements: relayNotices(for: active, text: item.text))
-                    logger.info("message.relayed", metadata: ["worker": "\(item.pseudonym)", "case.id": "\(active.id)"])
-                    handled += 1
-                    continue
+                    let claimantConnected = active.claimedBy.flatMap(presence.nick(of:)) != nil
+                    if alarm == nil || claimantConnected {
+                        var notices = relayNotices(for: active, text: item.text)
+                        if alarm != nil { notices = try urgentOnClaimedCase(item, active) + notices }
+                        try store.relayToClaimant(item, caseID: active.id, announcements: notices)
+                        logger.info("message.relayed", metadata: ["worker": "\(item.pseudonym)", "case.id": "\(active.id)"])
+                        handled += 1
+                        continue
+                    }
+                    // In crisis with nobody at the other end: the worker gets the crisis answer, the channel an alarm.
+                    staff = try urgentOnClaimedCase(item, active)
+                    try store.appendWorkerMessage(item.text, to: active.id)
                 }
                 let state = try store.conversation(of: item.pseudonym)
                 var outcome = engine.respond(to: item.text, state: state)
                 if let active, active.status == .open, !outcome.eraseWorker {
                     try store.appendWorkerMessage(item.text, to: active.id)
                 }
-                if let escalation = outcome.escalation, active?.blocked != true, !outcome.eraseWorker {
-                    try escalate(item, escalation, outcome: &outcome, alreadyOpen: active)
+                // A blocked worker reaches no volunteer, except in a crisis.
+                if let escalation = outcome.escalation, active?.blocked != true || escalation.urgent, !outcome.eraseWorker,
+                    active?.status != .claimed
+                {
+                    try escalate(item, escalation, outcome: &outcome, alreadyOpen: active?.blocked == true ? nil : active)
                 }
+                if outcome.eraseWorker, let active, active.status != .closed {
+                    staff += leftNotices(for: active)
+                }
+                if alarm != nil { logger.info("crisis.alarm", metadata: ["worker": "\(item.pseudonym)"]) }
                 // Questions the bot could not answer well are kept (text only) for the operators' gap report.
                 let unanswered = outcome.decision.flatMap { decision in
                     decision == .fallback || decision == .clarify
@@ -133,7 +157,7 @@ public final class Helpline: Sendable {
                 }
                 try store.complete(
                     item, state: outcome.state, replies: outcome.replies, eraseWorker: outcome.eraseWorker,
-                    unanswered: unanswered)
+                    unanswered: unanswered, announcements: staff)
                 logger.info(
                     "message.handled",
                     metadata: [
@@ -161,14 +185,40 @@ public final class Helpline: Sendable {
         if alreadyOpen == nil { try store.appendWorkerMessage(item.text, to: opened.id) }
         logger.info(
             "case.escalated", metadata: ["case.id": "\(opened.id)", "case.new": "\(isNew)", "case.urgent": "\(opened.urgent)"])
-        guard isNew else { return }
         let workerLanguage = Language(rawValue: language) ?? defaultLanguage
         let minutes = try store.statistics().medianTimeToClaim.map { max(1, Int(($0 / 60).rounded())) }
+        if escalation.urgent && (isNew || alreadyOpen?.urgent == false) {
+            // Honest: is anyone there now (unknown without a volunteers' channel), and how long it usually takes.
+            outcome.replies.append(CrisisMessage.availability(
+                volunteersOnline: volunteers == nil ? nil : presence.nicks.count, medianMinutes: minutes, in: workerLanguage))
+            return
+        }
+        guard isNew else { return }
         let next = SystemMessage.caseOpened.text(in: workerLanguage)
             .replacingOccurrences(of: "%@", with: "\(opened.id)")
             .replacingOccurrences(of: "%WAIT% ", with: SystemMessage.recentWait(minutes: minutes, in: workerLanguage).isEmpty
                 ? "" : SystemMessage.recentWait(minutes: minutes, in: workerLanguage) + " ")
         outcome.replies.append(next)
+    }
+
+    /// A crisis on a case a volunteer holds: the case becomes urgent; the claimant is alerted by private
+    /// message when connected, the channel otherwise. No words of the worker in the channel.
+    private func urgentOnClaimedCase(_ item: InboxItem, _ held: HelplineCase) throws -> [Announcement] {
+        _ = try store.openCase(
+            pseudonym: item.pseudonym, channel: item.channel, language: held.language, topic: held.topic, urgent: true,
+            reopenWithin: policy.reopenWithin) { _, _ in [] }
+        guard let routing = volunteers else { return [] }
+        if let claimant = held.claimedBy, let nick = presence.nick(of: claimant) {
+            return [Announcement(channel: routing.channel, target: nick, text: CaseNotices.crisisOnClaimedCase(held, claimantConnected: true))]
+        }
+        return [Announcement(channel: routing.channel, target: routing.target, text: CaseNotices.crisisOnClaimedCase(held, claimantConnected: false))]
+    }
+
+    /// "Forget me" on a case a volunteer may be reading: the claimant (or the channel) learns the worker left.
+    private func leftNotices(for held: HelplineCase) -> [Announcement] {
+        guard let routing = volunteers else { return [] }
+        let target = held.claimedBy.flatMap(presence.nick(of:)) ?? routing.target
+        return [Announcement(channel: routing.channel, target: target, text: CaseNotices.workerLeft(caseID: held.id))]
     }
 
     /// A worker's words go to the claimant only, by private message; never to the channel.

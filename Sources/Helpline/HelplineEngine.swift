@@ -1,5 +1,6 @@
 public import CaseTracker
 public import IntentMatcher
+public import SafetyNet
 
 /// What the engine decided for one message: the replies, the conversation's next state, and
 /// whether the worker asked to be erased.
@@ -35,14 +36,17 @@ public struct EngineOutcome: Sendable, Equatable {
 public struct HelplineEngine: Sendable {
     public let answers: AnswerSet
     public let matcher: Matcher
+    /// Read before anything else, on every message, in every state.
+    public let safety: SafetyNet
     /// The language used before anything is known about the worker.
     public let defaultLanguage: Language
     /// Longer messages are matched on their beginning only (the matcher's work stays bounded).
     public static let matchedPrefixCharacters = 2_000
 
-    public init(answers: AnswerSet, matcher: Matcher, defaultLanguage: Language = .en) {
+    public init(answers: AnswerSet, matcher: Matcher, safety: SafetyNet, defaultLanguage: Language = .en) {
         self.answers = answers
         self.matcher = matcher
+        self.safety = safety
         self.defaultLanguage = defaultLanguage
     }
 
@@ -53,6 +57,15 @@ public struct HelplineEngine: Sendable {
 
         guard !text.isEmpty else {
             return EngineOutcome(replies: [SystemMessage.emptyMessage.text(in: language())], state: state)
+        }
+        // First, and apart from matching: a message that may be a crisis never gets a menu or the fallback.
+        if let alarm = risk(text) { return crisis(alarm, text: text, state: state) }
+        if state.awaitingCountry == true {
+            state.awaitingCountry = false
+            if let country = safety.directory.country(namedIn: text) {
+                state.country = country.code
+                return EngineOutcome(replies: [CrisisMessage.lines(of: country, in: language())], state: state, intent: "crisis")
+            }
         }
         if let command = WorkerCommand.parse(text, choices: state.pendingChoices.count) {
             return perform(command, state: state)
@@ -76,6 +89,43 @@ public struct HelplineEngine: Sendable {
         outcome.decision = match.decision
         if outcome.intent == nil { outcome.intent = match.intent }
         return outcome
+    }
+
+    /// Whether the message may be a crisis; the helpline also asks before a rate limit refuses a message.
+    public func risk(_ text: String) -> RiskAssessment? {
+        safety.detector.assess(text)
+    }
+
+    /// The crisis answer in the worker's language, their country's line (or the question, once), and an
+    /// urgent case. Arabizi is answered in Arabic: its cues are Arabic ones, whatever letters carry them.
+    private func crisis(_ alarm: RiskAssessment, text: String, state previous: ConversationState) -> EngineOutcome {
+        var state = previous
+        let language: Language
+        if let chosen = chosenLanguage(state) {
+            language = chosen
+        } else {
+            language = alarm.language == .ar ? .ar : (matcher.detectLanguage(text) ?? alarm.language)
+            state.language = language.rawValue
+        }
+        var replies: [String] = []
+        if let intent = answers["crisis"], let (answer, _) = intent.answer(in: language) {
+            replies.append(answer.short)
+        } else {
+            replies.append(CrisisMessage.fallbackAnswer(in: language))
+        }
+        if let code = state.country, let country = safety.directory.country(code: code) {
+            replies.append(CrisisMessage.lines(of: country, in: language))
+        } else if state.awaitingCountry == nil {
+            replies.append(CrisisMessage.askCountry(in: language))
+            state.awaitingCountry = true
+        }
+        state.pendingChoices = []
+        state.failedClarifications = 0
+        state.awaitingVolunteer = true
+        state.lastIntent = answers["crisis"] == nil ? state.lastIntent : "crisis"
+        return EngineOutcome(
+            replies: replies, state: state, decision: .escalate, intent: "crisis",
+            escalation: .init(topic: "crisis", urgent: true))
     }
 
     private func chosenLanguage(_ state: ConversationState) -> Language? {

@@ -1,4 +1,5 @@
 import CaseTracker
+import IntentMatcher
 public import Foundation
 public import ServiceLifecycle
 
@@ -16,10 +17,33 @@ public struct ReminderService: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                _ = try? sendDueCheckIns(now: Date())
                 _ = try? sendDueReminders(now: Date())
                 try? await Task.sleep(for: interval)
             }
         }
+    }
+
+    /// Urgent cases still unclaimed: the worker gets a short check-in in their language, and the volunteers a
+    /// louder reminder, in the channel and to each logged-in volunteer by private message. Returns the cases.
+    @discardableResult
+    public func sendDueCheckIns(now: Date) throws -> [Int64] {
+        let policy = helpline.policy
+        let due = try helpline.store.casesToCheckIn(now: now, every: policy.checkInEvery, maximum: policy.checkInMaximum)
+        for found in due {
+            let language = Language(rawValue: found.language) ?? .en
+            var announcements: [Announcement] = []
+            if let routing = helpline.volunteers {
+                let text = CaseNotices.urgentWaiting(found, now: now)
+                announcements = ([routing.target] + helpline.presence.nicks).map {
+                    Announcement(channel: routing.channel, target: $0, text: text)
+                }
+                helpline.outboxBell(for: routing.channel).ring()
+            }
+            try helpline.store.recordCheckIn(found, text: CrisisMessage.checkIn(in: language), announcements: announcements, at: now)
+            helpline.outboxBell(for: found.channel).ring()
+        }
+        return due.map(\.id)
     }
 
     /// One pass; returns the cases reminded. The clock is a parameter, so tests move it.

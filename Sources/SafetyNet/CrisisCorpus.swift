@@ -15,6 +15,10 @@ public struct CrisisCorpus: Sendable {
 
     public var phrases: [Phrase]
 
+    public init(phrases: [Phrase]) {
+        self.phrases = phrases
+    }
+
     public static func load(directory: URL) throws(AnswerSetError) -> CrisisCorpus {
         var phrases: [Phrase] = []
         var problems: [AnswerFileProblem] = []

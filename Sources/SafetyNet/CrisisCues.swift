@@ -24,6 +24,13 @@ public struct Cue: Sendable, Equatable {
     public let language: Language
     public let file: String
     public let line: Int
+
+    public init(pattern: CuePattern, language: Language, file: String, line: Int) {
+        self.pattern = pattern
+        self.language = language
+        self.file = file
+        self.line = line
+    }
 }
 
 /// Every cue of every language: the crisis lexicon as operators keep it in `intents/safety/cues/<lang>.yaml`.

@@ -31,6 +31,11 @@ struct Configuration: Sendable, Equatable {
     /// Unclaimed cases are announced again after this many minutes (urgent ones sooner).
     var remindAfterMinutes = 15
     var remindUrgentAfterMinutes = 2
+    /// While an urgent case waits unclaimed, the worker hears from the helpline every so many seconds, so
+    /// many times; past the limit, the health endpoint fails.
+    var checkInEverySeconds = 600
+    var checkIns = 3
+    var urgentUnclaimedLimitMinutes = 15
     /// Closed cases and idle conversations are erased after this many days.
     var retentionDays = 90
     /// Per-worker rate limit on the network channels: a burst, then so many messages a minute.
@@ -118,6 +123,9 @@ struct Configuration: Sendable, Equatable {
         .integer("cases.reopen_within_hours", 0...8760, \.reopenWithinHours),
         .integer("cases.remind_after_minutes", 1...10_080, \.remindAfterMinutes),
         .integer("cases.remind_urgent_after_minutes", 1...1440, \.remindUrgentAfterMinutes),
+        .integer("cases.checkin_every_seconds", 1...86_400, \.checkInEverySeconds),
+        .integer("cases.checkins", 0...20, \.checkIns),
+        .integer("cases.urgent_unclaimed_limit_minutes", 1...1440, \.urgentUnclaimedLimitMinutes),
         Key(name: "health.listen") { config, value in
             guard value.isEmpty || HealthEndpoint.parse(value) != nil else {
                 return "must be host:port, for example 127.0.0.1:8089"

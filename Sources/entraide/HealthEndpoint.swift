@@ -1,4 +1,5 @@
 import Foundation
+import CaseTracker
 import Gateway
 import Helpline
 import Hummingbird
@@ -24,6 +25,8 @@ struct HealthEndpoint: Service {
         var store: String
         var irc: String?
         var http: String?
+        /// Urgent cases nobody has claimed past `cases.urgent_unclaimed_limit_minutes`.
+        var urgent: String?
     }
 
     static func parse(_ listen: String) -> (host: String, port: Int)? {
@@ -48,6 +51,12 @@ struct HealthEndpoint: Service {
             let failing = http.counters.snapshot.failingPollsInARow
             report.http = failing == 0 ? "polling" : "\(failing) failed poll(s) in a row: check http.base_url, the token and the log"
             if failing >= Self.failingPollsForDegraded { report.status = "degraded" }
+        }
+        let limit = helpline.policy.urgentUnclaimedLimit
+        if let waiting = try? helpline.store.urgentUnclaimed(longerThan: limit), !waiting.isEmpty {
+            report.status = "degraded"
+            report.urgent = "\(waiting.count) urgent case(s) unclaimed for more than \(Int(limit / 60)) min "
+                + "(\(waiting.map { "#\($0.id)" }.joined(separator: ", "))): call volunteers in"
         }
         return report
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseTracker
 import Foundation
 import IntentMatcher
+import SafetyNet
 
 /// `entraide intents …`: the operator's tools for the answer files.
 struct Intents: AsyncParsableCommand {
@@ -34,8 +35,12 @@ struct Intents: AsyncParsableCommand {
 
         func run() async throws {
             let (answers, url) = try Intents.loadAnswers(directory, common)
+            let (net, _) = try Crisis.loadSafetyNet(url.path, common)
             let languages = Set(answers.intents.values.flatMap(\.answers.keys)).sorted().map(\.rawValue)
+            for warning in net.warnings(at: Date()) { print("warning: \(warning)") }
             print("ok: \(answers.intents.count) intents in \(url.path) (languages: \(languages.joined(separator: ", ")))")
+            print("ok: \(net.detector.cues.count) crisis cues (" + Language.allCases.map { "\($0.rawValue) \(net.detector.cues.count(in: $0))" }
+                .joined(separator: ", ") + "), crisis lines for \(net.directory.countries.count) countries")
         }
     }
 

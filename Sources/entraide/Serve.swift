@@ -53,7 +53,9 @@ struct Serve: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(
                 services: [.init(service: TransportService(loop: loop)), .init(service: EngineService(helpline: services.helpline)),
-                 .init(service: ReminderService(helpline: services.helpline)),
+                 .init(service: ReminderService(
+                     helpline: services.helpline,
+                     checkEvery: .seconds(max(1, min(30, Int(services.helpline.policy.checkInEvery / 2)))))),
                  .init(service: RetentionService(helpline: services.helpline, retentionDays: configuration.retentionDays))]
                     + channels.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],

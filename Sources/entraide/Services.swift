@@ -46,7 +46,9 @@ struct Services {
         let policy = CasePolicy(
             reopenWithin: TimeInterval(configuration.reopenWithinHours * 3600),
             remindAfter: TimeInterval(configuration.remindAfterMinutes * 60),
-            remindUrgentAfter: TimeInterval(configuration.remindUrgentAfterMinutes * 60))
+            remindUrgentAfter: TimeInterval(configuration.remindUrgentAfterMinutes * 60),
+            checkInEvery: TimeInterval(configuration.checkInEverySeconds), checkInMaximum: configuration.checkIns,
+            urgentUnclaimedLimit: TimeInterval(configuration.urgentUnclaimedLimitMinutes * 60))
         // Volunteers hear about cases in their IRC channel when there is one; otherwise they use
         // `entraide cases` on the server.
         let routing = configuration.irc.host.isEmpty || configuration.irc.volunteersChannel.isEmpty

@@ -20,7 +20,8 @@ final class RunningHelpline: Sendable {
     /// Without the engine, tests put replies in the outbox themselves and nothing else answers.
     init(
         ircPort: Int, burst: Int = 4, lineInterval: Duration = .milliseconds(100), engine runsEngine: Bool = true,
-        idleBeforePing: Duration = .seconds(5), pingTimeout: Duration = .seconds(5)
+        idleBeforePing: Duration = .seconds(5), pingTimeout: Duration = .seconds(5),
+        policy: CasePolicy = CasePolicy(), remindEvery: Duration? = nil
     ) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-irc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -32,7 +33,8 @@ final class RunningHelpline: Sendable {
         let library = try AnswerLibrary(directory: repositoryRoot.appendingPathComponent("intents"), logger: logger)
         helpline = Helpline(
             store: store, library: library, pseudonymizer: Pseudonymizer(key: Array(repeating: 9, count: 32)),
-            defaultLanguage: .en, logger: logger, volunteers: VolunteerRouting(channel: IRCChannel.channel, target: "#volunteers"))
+            defaultLanguage: .en, logger: logger, policy: policy,
+            volunteers: VolunteerRouting(channel: IRCChannel.channel, target: "#volunteers"))
         loop = try CurlEventLoop(logger: logger)
         let configuration = IRCChannelConfiguration(
             connection: LineOptions(host: "127.0.0.1", port: ircPort, connectTimeout: .seconds(2)),
@@ -42,10 +44,13 @@ final class RunningHelpline: Sendable {
         let channel = IRCChannel(loop: loop, helpline: helpline, configuration: configuration, logger: logger)
         self.channel = channel
         let engine = EngineService(helpline: helpline)
+        let current = helpline
+        let reminders = remindEvery.map { ReminderService(helpline: current, checkEvery: $0) }
         task = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await channel.run() }
                 if runsEngine { group.addTask { try await engine.run() } }
+                if let reminders { group.addTask { try await reminders.run() } }
                 try await group.waitForAll()
             }
         }

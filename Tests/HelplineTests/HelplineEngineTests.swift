@@ -2,6 +2,7 @@ import CaseTracker
 import Foundation
 import Helpline
 import IntentMatcher
+import SafetyNet
 import Testing
 
 /// The engine on the shipped answer files: pure, no store, no network.
@@ -14,7 +15,7 @@ import Testing
 
     init() throws {
         let answers = try AnswerSetLoader.load(directory: Self.intents)
-        engine = HelplineEngine(answers: answers, matcher: Matcher(answers: answers))
+        engine = HelplineEngine(answers: answers, matcher: Matcher(answers: answers), safety: try SafetyNet.load(intents: Self.intents))
     }
 
     private func greetingShort(_ language: Language) -> String {

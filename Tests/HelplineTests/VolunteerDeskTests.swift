@@ -92,7 +92,7 @@ import Testing
 
     @Test func twoClarifyingQuestionsInARowHandTheWorkerToAPerson() throws {
         let snapshot = helpline.library.snapshot
-        let engine = HelplineEngine(answers: snapshot.answers, matcher: snapshot.matcher)
+        let engine = HelplineEngine(answers: snapshot.answers, matcher: snapshot.matcher, safety: snapshot.safety)
         // A phrase the shipped matcher hesitates on (it asks which of two topics is meant).
         let unsure = "what counts as fair pay for surveys"
         try #require(snapshot.matcher.match(unsure).decision == .clarify, "pick another hesitant phrase")
