@@ -178,7 +178,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EntraideTests",
-            dependencies: ["TestSupport"],
+            dependencies: ["TestSupport", "SafetyNet"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -7,7 +7,7 @@ import SafetyNet
 struct Crisis: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Test and explain the crisis safety net; look up the crisis line of a country.",
-        subcommands: [Test.self, Explain.self, Lines.self]
+        subcommands: [Test.self, Explain.self, Lines.self, Bench.self]
     )
 
     /// The safety net of `directory` (or the configured answers' folder), or every problem and exit 1.
@@ -137,6 +137,49 @@ struct Crisis: AsyncParsableCommand {
                         + (line.uncertain ? " · UNCERTAIN" : "") + " · \(line.source)")
                 }
             }
+        }
+    }
+
+    struct Bench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure the crisis detector: load time, checks per second on one thread, p50/p99 latency (use a release build).")
+
+        @Option(help: "How many checks to time.")
+        var iterations: Int = 200_000
+
+        @OptionGroup var common: CommonOptions
+
+        func run() async throws {
+            let clock = ContinuousClock()
+            let loadStart = clock.now
+            let (net, url) = try Crisis.loadSafetyNet(nil, common)
+            let loadTime = clock.now - loadStart
+            // What the detector sees in practice: mostly ordinary questions, some crises.
+            let corpus = (try? CrisisCorpus.load(directory: url.appendingPathComponent("safety/tests")))?.phrases.map(\.text) ?? []
+            let ordinary = ((try? RegressionSuite.load(directory: url.appendingPathComponent("tests"))) ?? []).map(\.text)
+            let texts = corpus + ordinary
+            guard !texts.isEmpty else { throw ValidationError("no phrases to time in \(url.path)/safety/tests or tests") }
+            var sink = 0
+            for text in texts { sink &+= net.detector.assess(text)?.cues.count ?? 0 }
+            var latencies: [Duration] = []
+            latencies.reserveCapacity(iterations)
+            let start = clock.now
+            for index in 0..<iterations {
+                let before = clock.now
+                sink &+= net.detector.assess(texts[index % texts.count])?.cues.count ?? 0
+                latencies.append(clock.now - before)
+            }
+            let total = clock.now - start
+            latencies.sort()
+            func micro(_ duration: Duration) -> Double {
+                Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
+            }
+            print("cues: \(net.detector.cues.count); texts: \(texts.count) (\(corpus.count) crisis corpus, \(ordinary.count) ordinary questions)")
+            print(String(format: "load (cues + directory): %.1f ms", micro(loadTime) / 1000))
+            print(String(format: "throughput: %.0f checks/s on one thread", Double(iterations) / (micro(total) / 1e6)))
+            print(String(format: "latency: p50 %.1f µs, p99 %.1f µs, max %.1f µs",
+                micro(latencies[latencies.count / 2]), micro(latencies[latencies.count * 99 / 100]), micro(latencies[latencies.count - 1])))
+            if sink == -1 { print("") }
         }
     }
 }
