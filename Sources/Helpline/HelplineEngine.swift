@@ -42,6 +42,8 @@ public struct HelplineEngine: Sendable {
     public let defaultLanguage: Language
     /// Longer messages are matched on their beginning only (the matcher's work stays bounded).
     public static let matchedPrefixCharacters = 2_000
+    /// The intent whose answer the crisis path gives; only the safety net opens it.
+    public static let crisisIntent = "crisis"
 
     public init(answers: AnswerSet, matcher: Matcher, safety: SafetyNet, defaultLanguage: Language = .en) {
         self.answers = answers
@@ -72,7 +74,15 @@ public struct HelplineEngine: Sendable {
         }
 
         let truncated = text.count > Self.matchedPrefixCharacters
-        let match = matcher.match(String(text.prefix(Self.matchedPrefixCharacters)), language: chosenLanguage(state))
+        var match = matcher.match(String(text.prefix(Self.matchedPrefixCharacters)), language: chosenLanguage(state))
+        // The crisis rule lives in one place, the safety net's cues: a message they did not flag is not
+        // answered as a crisis because its words resemble the crisis examples ("kill the script").
+        // Such a message is a gap to look at in the cues, not an urgent case.
+        match.alternatives.removeAll { $0.intent == Self.crisisIntent }
+        if match.intent == Self.crisisIntent {
+            match.intent = nil
+            match.decision = .fallback
+        }
         if !state.languageChosen, let detected = match.language { state.language = detected.rawValue }
         var outcome: EngineOutcome
         switch match.decision {

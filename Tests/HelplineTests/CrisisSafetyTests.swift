@@ -43,16 +43,17 @@ import Testing
     private var counter = Counter()
     final class Counter: @unchecked Sendable { var value = 0 }
 
-    /// Sends one message as `worker` and runs the engine; returns the replies it produced.
+    /// Sends one message as `worker` and runs the engine; returns the replies it produced. Replies are then
+    /// marked delivered, as a channel would, so the outbox stays small over thousands of workers.
     @discardableResult
     func say(_ worker: String, _ text: String, at now: Date = Date()) throws -> [String] {
         counter.value += 1
         let pseudonym = pseudonym(worker)
-        let before = Set(try store.pendingOutbox(channel: "irc", limit: 100_000).filter { $0.pseudonym == pseudonym }.map(\.key))
         _ = try helpline.receive(InboundMessage(channel: "irc", messageID: "m\(counter.value)", address: worker, text: text), at: now)
         try helpline.processPending()
-        return try store.pendingOutbox(channel: "irc", limit: 100_000)
-            .filter { $0.pseudonym == pseudonym && !before.contains($0.key) }.map(\.text)
+        let pending = try store.pendingOutbox(channel: "irc", limit: 10_000)
+        for item in pending { try store.markDelivered(item) }
+        return pending.filter { $0.pseudonym == pseudonym && !$0.key.contains("-checkin-") }.map(\.text)
     }
 
     /// Brings a fresh worker's conversation into `state`.

@@ -16,7 +16,7 @@ import Testing
         ("kill* myself", "i want to kill myself", true),
         ("kill* myself", "been killing myself slowly", true),
         ("kill* myself", "kill the script myself", false),  // two words between: not the cue
-        ("want ... die", "i want to just lie down and die", true),
+        ("want ... die", "i want to lie down and die", true),
         ("suicide", "thinking about suicde", true),  // one typo, 7 letters
         ("dont want to live", "i don't want to live", true),  // apostrophes dropped on both sides
         ("en finir", "j'veux en finir", true),
