@@ -135,7 +135,7 @@ public final class Helpline: Sendable {
                     try store.appendWorkerMessage(item.text, to: active.id)
                 }
                 let state = try store.conversation(of: item.pseudonym)
-                var outcome = engine.respond(to: item.text, state: state)
+                var outcome = engine.respond(to: item.text, state: state, alarm: alarm)
                 if let active, active.status == .open, !outcome.eraseWorker {
                     try store.appendWorkerMessage(item.text, to: active.id)
                 }

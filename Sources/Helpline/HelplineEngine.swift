@@ -53,6 +53,12 @@ public struct HelplineEngine: Sendable {
     }
 
     public func respond(to rawText: String, state previous: ConversationState) -> EngineOutcome {
+        respond(to: rawText, state: previous, alarm: risk(rawText))
+    }
+
+    /// The same, with the safety net's verdict already known (the helpline reads it once per message,
+    /// before deciding whether the bot may speak at all).
+    public func respond(to rawText: String, state previous: ConversationState, alarm: RiskAssessment?) -> EngineOutcome {
         var state = previous
         let text = TextNormalizer.cleanForDisplay(rawText)
         let language = { Language(rawValue: state.language ?? "") ?? defaultLanguage }
@@ -61,7 +67,7 @@ public struct HelplineEngine: Sendable {
             return EngineOutcome(replies: [SystemMessage.emptyMessage.text(in: language())], state: state)
         }
         // First, and apart from matching: a message that may be a crisis never gets a menu or the fallback.
-        if let alarm = risk(text) { return crisis(alarm, text: text, state: state) }
+        if let alarm { return crisis(alarm, text: text, state: state) }
         if state.awaitingCountry == true {
             state.awaitingCountry = false
             if let country = safety.directory.country(namedIn: text) {
