@@ -24,6 +24,11 @@ public struct HelplineCase: Sendable, Equatable {
     /// Check-ins sent to the worker while the urgent case waited unclaimed, and the last one's time.
     public var checkins: Int = 0
     public var checkedInAt: Date?
+    /// The worker's answer to "did this help?" after the close: `yes`, `no`, or nil (no answer).
+    public var feedback: String?
+    /// A transfer waiting for its receiver to accept it, and since when.
+    public var offeredTo: String?
+    public var offeredAt: Date?
 }
 
 public struct CaseEvent: Sendable, Equatable {

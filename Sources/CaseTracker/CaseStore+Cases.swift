@@ -459,7 +459,8 @@ extension CaseStore {
             topic: row["topic"], urgent: row["urgent"], status: CaseStatus(rawValue: row["status"]) ?? .open,
             claimedBy: row["claimed_by"], blocked: row["blocked"], outcome: row["outcome"], openedAt: row["opened_at"],
             claimedAt: row["claimed_at"], closedAt: row["closed_at"], remindedAt: row["reminded_at"],
-            checkins: row["checkins"] ?? 0, checkedInAt: row["checked_in_at"])
+            checkins: row["checkins"] ?? 0, checkedInAt: row["checked_in_at"], feedback: row["feedback"],
+            offeredTo: row["offered_to"], offeredAt: row["offered_at"])
     }
 
     private static func fetchVolunteer(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> Volunteer? {

@@ -130,6 +130,20 @@ enum Migrations {
                 t.add(column: "checked_in_at", .datetime)
             }
         }
+        // The volunteer desk: the worker's answer to "did this help?", a transfer waiting for its
+        // receiver to accept, and announcements the server refused (not a delivery).
+        migrator.registerMigration("v5: volunteer desk") { db in
+            try db.alter(table: "helpline_case") { t in
+                // yes / no; NULL while unanswered (reported as "no answer").
+                t.add(column: "feedback", .text)
+                t.add(column: "offered_to", .text)
+                t.add(column: "offered_at", .datetime)
+            }
+            try db.alter(table: "announcement") { t in
+                t.add(column: "attempts", .integer).notNull().defaults(to: 0)
+                t.add(column: "failed_reason", .text)
+            }
+        }
         return migrator
     }
 }
