@@ -149,38 +149,6 @@ extension CaseStore {
         }
     }
 
-    public func release(_ caseID: Int64, by alias: String, at date: Date = Date()) throws {
-        try act { (db: Database) -> Result<Void, CaseActionRefused> in
-            if case .failure(let refusal) = try Self.requireClaimant(db, caseID, alias, action: "release", at: date) {
-                return .failure(refusal)
-            }
-            try db.execute(
-                sql: "UPDATE helpline_case SET status = 'open', claimed_by = NULL, claimed_at = NULL, reminded_at = NULL WHERE id = ?",
-                arguments: [caseID])
-            try Self.insertEvent(db, caseID, .release, actor: alias, text: nil, at: date)
-            try Self.appendAudit(db, actor: alias, action: "release", caseID: caseID, outcome: "ok", detail: "", at: date)
-            return .success(())
-        }
-    }
-
-    public func transfer(_ caseID: Int64, from alias: String, to other: String, at date: Date = Date()) throws {
-        try act { (db: Database) -> Result<Void, CaseActionRefused> in
-            if case .failure(let refusal) = try Self.requireClaimant(db, caseID, alias, action: "transfer", at: date) {
-                return .failure(refusal)
-            }
-            guard try Bool.fetchOne(
-                db, sql: "SELECT EXISTS(SELECT 1 FROM volunteer WHERE alias = ? AND revoked_at IS NULL)", arguments: [other]) == true
-            else {
-                try Self.appendAudit(db, actor: alias, action: "transfer", caseID: caseID, outcome: "refused", detail: "unknown volunteer", at: date)
-                return .failure(CaseActionRefused("there is no active volunteer called \(other)"))
-            }
-            try db.execute(sql: "UPDATE helpline_case SET claimed_by = ?, claimed_at = ? WHERE id = ?", arguments: [other, date, caseID])
-            try Self.insertEvent(db, caseID, .transfer, actor: alias, text: other, at: date)
-            try Self.appendAudit(db, actor: alias, action: "transfer", caseID: caseID, outcome: "ok", detail: "to \(other)", at: date)
-            return .success(())
-        }
-    }
-
     /// Closes a case (its claimant, or anyone while it is unclaimed). `followUp` goes to the worker.
     public func close(
         _ caseID: Int64, by alias: String, outcome: String?, block: Bool = false, followUp: String?, at date: Date = Date()
@@ -313,13 +281,6 @@ extension CaseStore {
         }
     }
 
-    public func revokeVolunteer(alias: String, at date: Date = Date()) throws {
-        try database.write { db in
-            try db.execute(sql: "UPDATE volunteer SET revoked_at = ?, token_hash = NULL WHERE alias = ?", arguments: [date, alias])
-            try Self.appendAudit(db, actor: "operator", action: "volunteer.revoke", caseID: nil, outcome: "ok", detail: alias, at: date)
-        }
-    }
-
     public func volunteer(alias: String) throws -> Volunteer? {
         try database.read { db in try Self.fetchVolunteer(db, "alias = ?", [alias]) }
     }
@@ -337,7 +298,7 @@ extension CaseStore {
     public func pendingAnnouncements(channel: String, limit: Int = 100) throws -> [PendingAnnouncement] {
         try database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT id, target, text FROM announcement WHERE channel = ? AND delivered_at IS NULL ORDER BY id LIMIT ?",
+                db, sql: "SELECT id, target, text FROM announcement WHERE channel = ? AND delivered_at IS NULL AND failed_reason IS NULL ORDER BY id LIMIT ?",
                 arguments: [channel, limit]
             ).map { PendingAnnouncement(id: $0["id"], target: $0["target"], text: $0["text"]) }
         }
@@ -405,7 +366,7 @@ extension CaseStore {
     }
 
     /// The case, if `alias` holds it; otherwise the refusal, already audited.
-    private static func requireClaimant(
+    static func requireClaimant(
         _ db: Database, _ caseID: Int64, _ alias: String, action: String, at date: Date
     ) throws -> Result<HelplineCase, CaseActionRefused> {
         guard let current = try fetchCase(db, "id = ?", [caseID]) else {
@@ -425,7 +386,7 @@ extension CaseStore {
 
     /// Runs a volunteer's action in one transaction. A refusal is returned from inside (so that its
     /// audit record commits) and thrown outside.
-    private func act<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> Result<T, CaseActionRefused>) throws -> T {
+    func act<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> Result<T, CaseActionRefused>) throws -> T {
         try database.write(body).get()
     }
 
@@ -449,11 +410,11 @@ extension CaseStore {
         }
     }
 
-    private static func fetchCase(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> HelplineCase? {
+    static func fetchCase(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> HelplineCase? {
         try Row.fetchOne(db, sql: "SELECT * FROM helpline_case WHERE \(condition) LIMIT 1", arguments: arguments).map(makeCase)
     }
 
-    private static func makeCase(_ row: Row) -> HelplineCase {
+    static func makeCase(_ row: Row) -> HelplineCase {
         HelplineCase(
             id: row["id"], pseudonym: row["pseudonym"], channel: row["channel"], language: row["language"],
             topic: row["topic"], urgent: row["urgent"], status: CaseStatus(rawValue: row["status"]) ?? .open,

@@ -15,6 +15,13 @@ public enum Digest {
         guard RAND_bytes(&bytes, Int32(bytes.count)) == 1 else { return nil }
         return bytes.map { String(format: "%02x", $0) }.joined()
     }
+
+    /// The shape of a token from `randomToken` (48 lowercase hex digits): what is worth hashing when
+    /// looking for a token pasted where it should not be.
+    public static func looksLikeToken(_ word: some StringProtocol) -> Bool {
+        word.utf8.count == 48 && word.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
 }
 
 import Foundation

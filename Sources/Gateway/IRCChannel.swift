@@ -102,11 +102,32 @@ public final class IRCChannel: Service, Sendable {
     }
 }
 
-/// Whether the bot is registered, under which nick, with which capabilities.
+/// Whether the bot is registered, under which nick, with which capabilities, and whether volunteers
+/// can hear it: for the health endpoint, which tells the operator what to fix.
 public struct IRCChannelStatus: Sendable, Equatable {
     public var registered = false
     public var nick: String?
     public var capabilities: Set<String> = []
+    /// The volunteers' channel, when one is configured, and whether the bot is in it.
+    public var volunteersChannel: String?
+    public var inVolunteersChannel = false
+    /// Why the bot is not in it (the server's refusal), until it is.
+    public var volunteersChannelProblem: String?
+    /// The last announcement the server refused, until one gets through.
+    public var announcementProblem: String?
+
+    /// What stops volunteers from hearing about cases, in words an operator can act on; empty when nothing.
+    public var problems: [String] {
+        var problems: [String] = []
+        if !registered { problems.append("not connected to the IRC server") }
+        if registered, let channel = volunteersChannel, !inVolunteersChannel {
+            problems.append(
+                "not in the volunteers' channel \(channel)"
+                    + (volunteersChannelProblem.map { " (\($0)): check irc.volunteers_channel and its key" } ?? " (joining)"))
+        }
+        if let announcementProblem { problems.append(announcementProblem) }
+        return problems
+    }
 }
 
 /// One connection's state: the client machine, the send queue and the replies awaiting proof.
@@ -114,7 +135,8 @@ actor IRCSession {
     /// What a line belongs to: its last line's proof marks the source delivered.
     private enum Source: Sendable {
         case outbox(OutboxItem)
-        case announcement(Int64)
+        /// An announcement, and the nick or channel its lines went to.
+        case announcement(Int64, sentTo: String)
         /// A direct answer (to a volunteer's command, an invitation): not stored, nothing to mark.
         case none
     }
@@ -155,6 +177,12 @@ actor IRCSession {
     static let retryUnreachableAfter = Duration.seconds(3)
 
     private let report: @Sendable (IRCChannelStatus) -> Void
+    private var status = IRCChannelStatus()
+    /// Who is in the volunteers' channel: a token login needs its nick there.
+    private var roster = VolunteerChannelRoster()
+    /// Prefix of an announcement's target that names a volunteer rather than a nick: resolved to
+    /// their current nick only when it is sent, so their words follow them and never reach a stranger.
+    private var volunteersChannel: String? { configuration.client.channels.first?.name }
 
     init(
         connection: LineConnection, helpline: Helpline, configuration: IRCChannelConfiguration, logger: Logger,
@@ -168,6 +196,13 @@ actor IRCSession {
         self.client = IRCClient(configuration: configuration.client)
         self.desk = VolunteerDesk(helpline: helpline)
         self.bucket = TokenBucket(capacity: configuration.burst, refillEvery: configuration.lineInterval)
+        self.status.volunteersChannel = configuration.client.channels.first?.name
+    }
+
+    private func publish(_ change: (inout IRCChannelStatus) -> Void) {
+        let before = status
+        change(&status)
+        if status != before { report(status) }
     }
 
     func start() async throws {
@@ -210,8 +245,9 @@ actor IRCSession {
         }
         for notice in try helpline.store.pendingAnnouncements(channel: IRCChannel.channel)
         where !announcementsInFlight.contains(notice.id) && retryAt[notice.target.lowercased()] == nil {
+            guard let target = try resolve(notice) else { continue }
             announcementsInFlight.insert(notice.id)
-            enqueue(notice.text, to: notice.target, source: .announcement(notice.id))
+            enqueue(notice.text, to: target, source: .announcement(notice.id, sentTo: target))
         }
         // Lines written to a server that has stopped (frozen, or dying) are not lost: it may read
         // them when it comes back, after we have given up on the link and will send them again
@@ -251,6 +287,20 @@ actor IRCSession {
         return retryAt.isEmpty ? .seconds(5) : Self.retryUnreachableAfter
     }
 
+    /// Where an announcement goes now, or nil to hold it (the bot is not in the channel yet) or set it
+    /// aside (the volunteer it was for is no longer logged in: no one else may read it).
+    private func resolve(_ notice: PendingAnnouncement) throws -> String? {
+        if let alias = VolunteerRouting.alias(inTarget: notice.target) {
+            if let nick = helpline.presence.nick(of: alias) { return nick }
+            try helpline.store.failAnnouncement(notice.id, reason: "\(alias) is no longer logged in")
+            return nil
+        }
+        if let first = notice.target.first, "#&".contains(first) {
+            return client.joinedChannels.contains(notice.target.lowercased()) ? notice.target : nil
+        }
+        return notice.target
+    }
+
     private func enqueue(_ item: OutboxItem) {
         inFlight.insert(item.id)
         enqueue(item.text, to: item.address, source: .outbox(item))
@@ -287,17 +337,71 @@ actor IRCSession {
         return a.lowercased() == b.lowercased()
     }
 
-    /// Binds this nick to the volunteer whose token it is, until the nick changes or quits.
-    /// Look-alike nicks (anything but plain ASCII nick characters) are refused outright.
+    /// Binds this nick to the volunteer whose token it is, while they keep the nick and stay in the
+    /// volunteers' channel: outside it, the server would not tell the bot that they left, and a
+    /// stranger taking the nick would inherit the login. Look-alike nicks are refused outright.
     private func login(nick: String, token: String) -> [String] {
         let plain = nick.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || "0123456789-_[]{}\\|^`".unicodeScalars.contains($0)) }
         guard plain, let volunteer = try? helpline.store.volunteer(tokenHash: Digest.sha256Hex(token)), volunteer.active else {
             try? helpline.store.audit(actor: "unauthenticated:irc", action: "login", outcome: "denied", detail: "bad token or nick")
-            return ["Refused: that token is not valid."]
+            return ["Refused: that token is not valid. Ask the operator for a new one (entraide volunteers add YOUR-ALIAS renews it)."]
         }
-        helpline.presence.bind(alias: volunteer.alias, to: nick)
+        guard let channel = volunteersChannel else {
+            return ["Refused: this helpline has no volunteers' channel (irc.volunteers_channel), so IRC logins are off. Use entraide cases on the server."]
+        }
+        guard roster.contains(nick) else {
+            try? helpline.store.audit(actor: volunteer.alias, action: "login", outcome: "denied", detail: "not in the volunteers' channel")
+            return ["Refused: join \(channel) first (with the key the operator gave you), then log in again. Your login lasts while you stay there with this nick."]
+        }
+        helpline.presence.bind(VolunteerLogin(alias: volunteer.alias, nick: nick, languages: volunteer.languages))
         try? helpline.store.audit(actor: volunteer.alias, action: "login", outcome: "ok", detail: "irc")
-        return ["Logged in as \(volunteer.alias) while you keep this nick. Commands: \(VolunteerCommand.usage)"]
+        return [
+            "Logged in as \(volunteer.alias) while you keep this nick and stay in \(channel). Here in private, commands need no !: "
+                + VolunteerCommand.usage
+        ]
+    }
+
+    /// Who a sender is: their services account where the server vouches for it (account-tag on the
+    /// line, or extended-join / account-notify for members of the volunteers' channel), otherwise a
+    /// login bound to this exact nick. A nick alone is never enough. An account volunteer in the
+    /// channel is logged in from then on, so a worker's words follow the account to its current nick.
+    private func identify(nick: String, account tagged: String?) -> Volunteer? {
+        let vouched = tagged.flatMap { client.capabilities.contains("account-tag") ? $0 : nil } ?? roster.account(of: nick)
+        if let account = vouched, let volunteer = try? helpline.store.volunteer(ircAccount: account), volunteer.active {
+            if roster.contains(nick), helpline.presence.login(ofNick: nick)?.alias != volunteer.alias {
+                helpline.presence.bind(VolunteerLogin(alias: volunteer.alias, nick: nick, languages: volunteer.languages, account: account))
+                try? helpline.store.audit(actor: volunteer.alias, action: "login", outcome: "ok", detail: "irc account")
+            }
+            return volunteer
+        }
+        guard let login = helpline.presence.login(ofNick: nick) else { return nil }
+        guard let volunteer = try? helpline.store.volunteer(alias: login.alias), volunteer.active else {
+            helpline.presence.forget(alias: login.alias)
+            return nil
+        }
+        return volunteer
+    }
+
+    /// A login token in a channel has been read by everyone there: it stops working now, and its
+    /// owner is told in private how to get another.
+    private func revokeLeakedTokens(in text: String, from nick: String) {
+        for word in text.split(whereSeparator: { $0 == " " || $0 == ":" }) where Digest.looksLikeToken(word) {
+            guard let volunteer = try? helpline.store.volunteer(tokenHash: Digest.sha256Hex(String(word))) else { continue }
+            try? helpline.store.revokeToken(of: volunteer.alias, reason: "posted in a channel")
+            helpline.presence.forget(alias: volunteer.alias)
+            logger.warning("volunteer.token_leaked", metadata: ["volunteer": "\(volunteer.alias)"])
+            answer(nick, [
+                "That was a login token, in a channel where everyone reads it: it no longer works, and \(volunteer.alias) is logged out. "
+                    + "Ask the operator for a new one (entraide volunteers add \(volunteer.alias) renews it), and send it to me only in private: /msg \(client.nick) login <token>"
+            ])
+        }
+    }
+
+    /// Logins that ended because the bot can no longer be sure who holds the nick: audited, no text.
+    private func ended(_ aliases: [String], because reason: String) {
+        for alias in aliases {
+            try? helpline.store.audit(actor: alias, action: "logout", outcome: "ok", detail: reason)
+        }
     }
 
     /// Who is asking: their services account where the server tells us (account-tag), otherwise a
@@ -305,13 +409,7 @@ actor IRCSession {
     private func volunteerCommand(
         _ parsed: Result<VolunteerCommand, VolunteerCommandError>, from nick: String, account: String?
     ) -> [String] {
-        var volunteer: Volunteer?
-        if let account, client.capabilities.contains("account-tag") {
-            volunteer = try? helpline.store.volunteer(ircAccount: account)
-        }
-        if volunteer == nil, let alias = helpline.presence.alias(of: nick) {
-            volunteer = try? helpline.store.volunteer(alias: alias)
-        }
+        let volunteer = identify(nick: nick, account: account)
         switch parsed {
         case .failure(let error):
             guard volunteer != nil else {
@@ -336,11 +434,18 @@ actor IRCSession {
             case .registered(let nick):
                 logger.info(
                     "irc.registered", metadata: ["irc.nick": "\(nick)", "irc.capabilities": "\(client.capabilities.sorted())"])
-                report(IRCChannelStatus(registered: true, nick: nick, capabilities: client.capabilities))
+                publish { $0.registered = true; $0.nick = nick; $0.capabilities = client.capabilities }
                 helpline.outboxBell(for: IRCChannel.channel).ring()
             case .privateMessage(let from, let account, let text, let messageID):
                 if let token = Self.loginToken(text) {
                     answer(from, login(nick: from, token: token))
+                } else if identify(nick: from, account: account) != nil {
+                    // A volunteer talks to the bot in commands, with or without "!": never as a worker.
+                    if let parsed = VolunteerCommand.parse(text) {
+                        answer(from, volunteerCommand(parsed, from: from, account: account))
+                    } else {
+                        answer(from, [VolunteerCommand.unknown(text)])
+                    }
                 } else if text.hasPrefix("!"), let parsed = VolunteerCommand.parse(text) {
                     // A command by private message: never a worker's message, whoever sent it.
                     answer(from, volunteerCommand(parsed, from: from, account: account))
@@ -362,15 +467,60 @@ actor IRCSession {
                 let invite = SystemMessage.privateOnly.text(in: language).replacingOccurrences(of: "%@", with: client.nick)
                 answer(channel, ["\(from): \(invite)"])
             case .channelMessage(let channel, let from, let account, let text):
-                guard Self.sameTarget(channel, helpline.volunteers?.target), text.hasPrefix("!"),
-                    let parsed = VolunteerCommand.parse(text)
-                else { break }
+                revokeLeakedTokens(in: text, from: from)
+                guard Self.sameTarget(channel, helpline.volunteers?.target), text.hasPrefix("!") else { break }
                 // Answers go to the volunteer privately: a case's details never go to a channel.
+                guard let parsed = VolunteerCommand.parse(text) else {
+                    if identify(nick: from, account: account) != nil { answer(from, [VolunteerCommand.unknown(text)]) }
+                    break
+                }
                 answer(from, volunteerCommand(parsed, from: from, account: account))
-            case .nickChanged(let old, _):
-                helpline.presence.forget(nick: old)
+            case .nickChanged(let old, let new):
+                roster.rename(old, to: new)
+                let gone = helpline.presence.renamed(from: old, to: new)
+                ended(gone, because: "nick changed")
+                // Same connection, so the same person: they hear why, on their new nick.
+                if !gone.isEmpty { answer(new, ["Your login ended because your nick changed. Log in again: login <your token>"]) }
             case .userQuit(let nick):
-                helpline.presence.forget(nick: nick)
+                roster.remove(nick)
+                ended(helpline.presence.forget(nick: nick), because: "quit")
+            case .memberJoined(let channel, let nick, let account):
+                guard Self.sameTarget(channel, volunteersChannel) else { break }
+                roster.add(nick, account: account)
+                // A volunteer known by their account needs no token: joining is logging in.
+                if account != nil { _ = identify(nick: nick, account: nil) }
+            case .memberLeft(let channel, let nick):
+                guard Self.sameTarget(channel, volunteersChannel) else { break }
+                roster.remove(nick)
+                ended(helpline.presence.forget(nick: nick), because: "left the volunteers' channel")
+            case .channelMembers(let channel, let nicks):
+                guard Self.sameTarget(channel, volunteersChannel) else { break }
+                roster.replace(with: nicks)
+                for login in helpline.presence.all where !roster.contains(login.nick) {
+                    helpline.presence.forget(alias: login.alias)
+                    ended([login.alias], because: "not in the volunteers' channel")
+                }
+            case .accountChanged(let nick, let account):
+                roster.setAccount(account, of: nick)
+                ended(helpline.presence.accountChanged(nick: nick, to: account), because: "services account changed")
+            case .joinedChannel(let channel):
+                if Self.sameTarget(channel, volunteersChannel) { roster.botJoined() }
+                logger.info("irc.joined", metadata: ["irc.channel": "\(channel)"])
+                publish { $0.inVolunteersChannel = true; $0.volunteersChannelProblem = nil }
+                helpline.outboxBell(for: IRCChannel.channel).ring()
+            case .channelJoinRefused(let channel, let reason):
+                logger.warning(
+                    "irc.join_refused",
+                    metadata: ["irc.channel": "\(channel)", "irc.reason": "\(reason)", "irc.hint": "check irc.volunteers_channel and its key; retrying"])
+                publish { $0.volunteersChannelProblem = reason }
+            case .leftChannel(let channel, let reason):
+                guard Self.sameTarget(channel, volunteersChannel) else { break }
+                // Nobody in it can be vouched for any more: every login ends until we are back.
+                roster.botLeft()
+                ended(helpline.presence.all.map(\.alias), because: "the bot left the volunteers' channel")
+                helpline.presence.forgetAll()
+                logger.warning("irc.left_channel", metadata: ["irc.channel": "\(channel)", "irc.reason": "\(reason)"])
+                publish { $0.inVolunteersChannel = false; $0.volunteersChannelProblem = reason }
             case .pong(let token):
                 if token == livenessProbe {
                     livenessProbe = nil
@@ -389,9 +539,20 @@ actor IRCSession {
                         } else {
                             try helpline.store.markDelivered(item)
                         }
-                    case .announcement(let id):
+                    case .announcement(let id, let target):
                         announcementsInFlight.remove(id)
-                        try helpline.store.markAnnouncementDelivered(id)
+                        if !unreachable.contains(target.lowercased()) {
+                            try helpline.store.markAnnouncementDelivered(id)
+                            if target.first == "#" || target.first == "&" { publish { $0.announcementProblem = nil } }
+                        } else if target.first == "#" || target.first == "&" {
+                            // Refused by the server (404: not in the channel, or it is +n/+m): not a delivery.
+                            try helpline.store.recordAnnouncementAttempt(id)
+                            retryAt[target.lowercased()] = .now + Self.retryUnreachableAfter
+                            publish { $0.announcementProblem = "the server refused announcements to \(target)" }
+                        } else {
+                            // The volunteer's nick is gone: nobody else may read it. Kept in the case for show.
+                            try helpline.store.failAnnouncement(id, reason: "\(target) was not on the server")
+                        }
                     case .none:
                         break
                     }

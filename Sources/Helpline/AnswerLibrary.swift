@@ -26,6 +26,17 @@ public final class AnswerLibrary: Sendable {
     }
 
     private let current: Mutex<Snapshot>
+    private let refusal = Mutex<ReloadRefusal?>(nil)
+
+    /// The last reload that was refused, until one succeeds: the operator's files are broken and the
+    /// set being served is older than they think.
+    public struct ReloadRefusal: Sendable, Equatable {
+        public var at: Date
+        public var problems: Int
+        public var first: String
+    }
+
+    public var lastRefusal: ReloadRefusal? { refusal.withLock { $0 } }
     public let directory: URL
     private let logger: Logger
 
@@ -46,6 +57,7 @@ public final class AnswerLibrary: Sendable {
             let answers = loaded.answers
             let old = snapshot.answers
             current.withLock { $0 = loaded }
+            refusal.withLock { $0 = nil }
             let added = Set(answers.intents.keys).subtracting(old.intents.keys)
             let removed = Set(old.intents.keys).subtracting(answers.intents.keys)
             let changed = answers.intents.filter { id, intent in old.intents[id].map { $0 != intent } ?? false }.keys
@@ -66,6 +78,9 @@ public final class AnswerLibrary: Sendable {
                 logger.error("answers.refused", metadata: ["answers.problem": "\(problem)"])
             }
             logger.error("answers.kept_last_good_set", metadata: ["answers.problems": "\(error.problems.count)"])
+            refusal.withLock {
+                $0 = ReloadRefusal(at: Date(), problems: error.problems.count, first: error.problems.first.map { "\($0)" } ?? "")
+            }
             return error.problems
         }
     }

@@ -16,11 +16,17 @@ public struct CasePolicy: Sendable {
     public var checkInMaximum: Int
     /// An urgent case unclaimed for longer than this makes the health endpoint fail.
     public var urgentUnclaimedLimit: TimeInterval
+    /// A transfer not accepted by its receiver within this long goes back to the queue.
+    public var transferAcceptWithin: TimeInterval
+    /// A "yes" or "no" this soon after a close answers "did this help?".
+    public var feedbackWithin: TimeInterval = 48 * 3600
 
     public init(
         reopenWithin: TimeInterval = 72 * 3600, remindAfter: TimeInterval = 15 * 60, remindUrgentAfter: TimeInterval = 2 * 60,
-        checkInEvery: TimeInterval = 10 * 60, checkInMaximum: Int = 3, urgentUnclaimedLimit: TimeInterval = 15 * 60
+        checkInEvery: TimeInterval = 10 * 60, checkInMaximum: Int = 3, urgentUnclaimedLimit: TimeInterval = 15 * 60,
+        transferAcceptWithin: TimeInterval = 10 * 60
     ) {
+        self.transferAcceptWithin = transferAcceptWithin
         self.reopenWithin = reopenWithin
         self.remindAfter = remindAfter
         self.remindUrgentAfter = remindUrgentAfter
@@ -39,38 +45,36 @@ public struct VolunteerRouting: Sendable {
         self.channel = channel
         self.target = target
     }
-}
 
-/// The nick each logged-in volunteer has now. In memory only: a login lasts as long as the
-/// connection and the nick (a nick change or a quit ends it).
-public final class VolunteerPresence: Sendable {
-    private let table = Mutex<[String: String]>([:])
+    /// The target of a message for one volunteer: their alias, resolved to their current nick only when
+    /// it is sent, so it follows them (an account login) or is set aside (they left), never a stale nick.
+    public static func target(forVolunteer alias: String) -> String { "volunteer:\(alias)" }
 
-    public init() {}
-
-    public func nick(of alias: String) -> String? { table.withLock { $0[alias] } }
-
-    public func alias(of nick: String) -> String? {
-        table.withLock { table in table.first { $0.value == nick }?.key }
+    /// The alias in such a target; nil for a channel or a nick (a colon is in neither).
+    public static func alias(inTarget target: String) -> String? {
+        target.hasPrefix("volunteer:") ? String(target.dropFirst("volunteer:".count)) : nil
     }
-
-    public func bind(alias: String, to nick: String) { table.withLock { $0[alias] = nick } }
-
-    public func forget(nick: String) { table.withLock { table in table = table.filter { $0.value != nick } } }
-
-    public func forgetAll() { table.withLock { $0.removeAll() } }
-
-    /// The nicks of every logged-in volunteer, for urgent reminders by private message.
-    public var nicks: [String] { table.withLock { Array($0.values).sorted() } }
 }
 
 /// What volunteers read about cases. English: the volunteers' common language here; the case's
 /// language is in every line. Never the worker's words in a channel.
 public enum CaseNotices {
-    public static func opened(_ found: HelplineCase, isNew: Bool) -> String {
+    /// `highlight`: the nicks of logged-in volunteers who answer in the case's language, named so that
+    /// their clients ring; an urgent case is louder (marked, and names everyone logged in if need be).
+    public static func opened(_ found: HelplineCase, isNew: Bool, highlight: [String] = []) -> String {
         let what = isNew ? (found.status == .open && found.claimedBy == nil ? "New case" : "Case") : "Case now URGENT:"
-        return "\(found.urgent ? "URGENT " : "")\(what) #\(found.id) [\(found.language)] topic \(found.topic). "
-            + "Claim it: !claim \(found.id) · read it: !show \(found.id)"
+        return "\(found.urgent ? "‼ URGENT " : "")\(what) #\(found.id) [\(found.language)] topic \(found.topic). "
+            + "Claim it: !claim \(found.id) · read it: !show \(found.id)" + calling(highlight)
+    }
+
+    /// A case back in the queue (released, its volunteer revoked, a hand-over that lapsed).
+    public static func requeued(_ found: HelplineCase, highlight: [String] = []) -> String {
+        "\(found.urgent ? "‼ URGENT " : "")Case #\(found.id) [\(found.language)] topic \(found.topic) is back in the queue. "
+            + "Claim it: !claim \(found.id) · read it: !show \(found.id)" + calling(highlight)
+    }
+
+    private static func calling(_ nicks: [String]) -> String {
+        nicks.isEmpty ? "" : " — " + nicks.joined(separator: " ")
     }
 
     /// Louder, while an urgent case waits: said in the channel and to each logged-in volunteer.

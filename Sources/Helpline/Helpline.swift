@@ -135,9 +135,16 @@ public final class Helpline: Sendable {
                     try store.appendWorkerMessage(item.text, to: active.id)
                 }
                 let state = try store.conversation(of: item.pseudonym)
+                if active == nil, alarm == nil, try recordFeedback(item, state: state) {
+                    handled += 1
+                    continue
+                }
                 var outcome = engine.respond(to: item.text, state: state, alarm: alarm)
                 if let active, active.status == .open, !outcome.eraseWorker {
                     try store.appendWorkerMessage(item.text, to: active.id)
+                    if alarm == nil, !active.blocked, WorkerCommand.parse(item.text, choices: state.pendingChoices.count) == nil {
+                        waiting(on: active, outcome: &outcome, previous: state)
+                    }
                 }
                 // A blocked worker reaches no volunteer, except in a crisis.
                 if let escalation = outcome.escalation, active?.blocked != true || escalation.urgent, !outcome.eraseWorker,
@@ -169,6 +176,36 @@ public final class Helpline: Sendable {
         }
     }
 
+    /// A worker whose case waits writes again: a question on a topic still gets its answer, and every
+    /// message is told where the request stands instead of a greeting, a menu or a second case.
+    private func waiting(on active: HelplineCase, outcome: inout EngineOutcome, previous: ConversationState) {
+        let language = Language(rawValue: outcome.state.language ?? active.language) ?? defaultLanguage
+        let note = DeskMessage.waiting(caseID: active.id, connected: volunteers == nil ? nil : presence.nicks.count, in: language)
+        if HelplineEngine.answeredTopic(outcome) {
+            outcome.replies.append(note)
+        } else {
+            outcome.replies = [note]
+            outcome.state.pendingChoices = []
+            outcome.state.failedClarifications = previous.failedClarifications
+        }
+        if outcome.escalation?.urgent != true { outcome.escalation = nil }
+    }
+
+    /// The worker's "yes" or "no" to "did this help?", when that question is the last thing they were
+    /// asked: recorded on the case as its outcome, and thanked. Anything else is a new message.
+    private func recordFeedback(_ item: InboxItem, state: ConversationState) throws -> Bool {
+        guard let answer = FeedbackAnswer.parse(item.text),
+            let closed = try store.caseAwaitingFeedback(of: item.pseudonym, inboxID: item.id, within: policy.feedbackWithin)
+        else { return false }
+        try store.recordFeedback(closed.id, answer: answer.rawValue)
+        let language = Language(rawValue: state.language ?? closed.language) ?? defaultLanguage
+        try store.complete(
+            item, state: state, replies: [DeskMessage.feedbackThanks(helped: answer == .yes, in: language)], eraseWorker: false,
+            unanswered: nil, announcements: [])
+        logger.info("case.feedback", metadata: ["case.id": "\(closed.id)", "case.feedback": "\(answer.rawValue)"])
+        return true
+    }
+
     /// Opens (or finds) the worker's case, tells the volunteers, and tells the worker what happens next.
     private func escalate(
         _ item: InboxItem, _ escalation: EngineOutcome.Escalation, outcome: inout EngineOutcome, alreadyOpen: HelplineCase?
@@ -178,9 +215,11 @@ public final class Helpline: Sendable {
         let (opened, isNew) = try store.openCase(
             pseudonym: item.pseudonym, channel: item.channel, language: language, topic: escalation.topic,
             urgent: escalation.urgent, reopenWithin: policy.reopenWithin
-        ) { found, isNew in
+        ) { [presence] found, isNew in
             guard let routing else { return [] }
-            return [Announcement(channel: routing.channel, target: routing.target, text: CaseNotices.opened(found, isNew: isNew))]
+            return [Announcement(
+                channel: routing.channel, target: routing.target,
+                text: CaseNotices.opened(found, isNew: isNew, highlight: presence.highlights(for: found)))]
         }
         if alreadyOpen == nil { try store.appendWorkerMessage(item.text, to: opened.id) }
         logger.info(
@@ -208,8 +247,10 @@ public final class Helpline: Sendable {
             pseudonym: item.pseudonym, channel: item.channel, language: held.language, topic: held.topic, urgent: true,
             reopenWithin: policy.reopenWithin) { _, _ in [] }
         guard let routing = volunteers else { return [] }
-        if let claimant = held.claimedBy, let nick = presence.nick(of: claimant) {
-            return [Announcement(channel: routing.channel, target: nick, text: CaseNotices.crisisOnClaimedCase(held, claimantConnected: true))]
+        if let claimant = held.claimedBy, presence.nick(of: claimant) != nil {
+            return [Announcement(
+                channel: routing.channel, target: VolunteerRouting.target(forVolunteer: claimant),
+                text: CaseNotices.crisisOnClaimedCase(held, claimantConnected: true))]
         }
         return [Announcement(channel: routing.channel, target: routing.target, text: CaseNotices.crisisOnClaimedCase(held, claimantConnected: false))]
     }
@@ -217,15 +258,18 @@ public final class Helpline: Sendable {
     /// "Forget me" on a case a volunteer may be reading: the claimant (or the channel) learns the worker left.
     private func leftNotices(for held: HelplineCase) -> [Announcement] {
         guard let routing = volunteers else { return [] }
-        let target = held.claimedBy.flatMap(presence.nick(of:)) ?? routing.target
+        let target = held.claimedBy.flatMap { presence.nick(of: $0) == nil ? nil : VolunteerRouting.target(forVolunteer: $0) } ?? routing.target
         return [Announcement(channel: routing.channel, target: target, text: CaseNotices.workerLeft(caseID: held.id))]
     }
 
     /// A worker's words go to the claimant only, by private message; never to the channel.
     private func relayNotices(for held: HelplineCase, text: String) -> [Announcement] {
         guard let routing = volunteers else { return [] }
-        if let claimant = held.claimedBy, let nick = presence.nick(of: claimant) {
-            return [Announcement(channel: routing.channel, target: nick, text: "#\(held.id) \(held.pseudonym): \(text)")]
+        if let claimant = held.claimedBy, presence.nick(of: claimant) != nil {
+            // One line: a line break in the worker's text must not make a line that looks like the bot's.
+            let flat = text.split(whereSeparator: \.isNewline).joined(separator: " / ")
+            return [Announcement(
+                channel: routing.channel, target: VolunteerRouting.target(forVolunteer: claimant), text: "#\(held.id) \(held.pseudonym): \(flat)")]
         }
         return [Announcement(
             channel: routing.channel, target: routing.target,

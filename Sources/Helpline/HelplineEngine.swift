@@ -203,9 +203,24 @@ public struct HelplineEngine: Sendable {
         var escalation: EngineOutcome.Escalation?
         if intent.escalate == .always || intent.escalate == .urgent {
             state.awaitingVolunteer = true
-            escalation = .init(topic: id, urgent: intent.escalate == .urgent)
+            escalation = .init(topic: Self.caseTopic(id, previous: previous.lastIntent), urgent: intent.escalate == .urgent)
         }
         return EngineOutcome(replies: replies, state: state, decision: .answer, intent: id, escalation: escalation)
+    }
+
+    /// Intents that are the conversation itself, not what it is about.
+    static let conversational: Set<String> = ["greeting", "goodbye", "help", "human", "thanks"]
+
+    /// What a case is about, for the volunteer who picks it: the last topic the worker was answered on
+    /// ("pay-missing"), not the request for a person that opened it.
+    static func caseTopic(_ escalating: String, previous: String?) -> String {
+        guard escalating == "human" || escalating == "unclear", let previous, !conversational.contains(previous) else { return escalating }
+        return previous
+    }
+
+    /// Whether an outcome answered a question on a topic (not a greeting, a menu or the fallback).
+    public static func answeredTopic(_ outcome: EngineOutcome) -> Bool {
+        outcome.decision == .answer && outcome.intent.map { !conversational.contains($0) && $0 != crisisIntent } == true
     }
 
     /// Topics where a worker describes a task, a requester or a client.
@@ -225,7 +240,7 @@ public struct HelplineEngine: Sendable {
         // Two questions in a row did not get us there: a person does better than a third.
         if state.failedClarifications >= 2 {
             var handover = answer(intent: "human", state: state)
-            handover.escalation = .init(topic: "unclear", urgent: false)
+            handover.escalation = .init(topic: Self.caseTopic("unclear", previous: previous.lastIntent), urgent: false)
             return handover
         }
         let lines = candidates.enumerated().map { index, id -> String in

@@ -35,7 +35,7 @@ public struct ReminderService: Service {
             var announcements: [Announcement] = []
             if let routing = helpline.volunteers {
                 let text = CaseNotices.urgentWaiting(found, now: now)
-                announcements = ([routing.target] + helpline.presence.nicks).map {
+                announcements = ([routing.target] + helpline.presence.all.map { VolunteerRouting.target(forVolunteer: $0.alias) }).map {
                     Announcement(channel: routing.channel, target: $0, text: text)
                 }
                 helpline.outboxBell(for: routing.channel).ring()
@@ -46,9 +46,33 @@ public struct ReminderService: Service {
         return due.map(\.id)
     }
 
+    /// Transfers nobody accepted in time go back to the queue: announced again, the worker and the giver told.
+    @discardableResult
+    public func expireTransferOffers(now: Date) throws -> [Int64] {
+        let routing = helpline.volunteers
+        let presence = helpline.presence
+        let expired = try helpline.store.expireTransferOffers(olderThan: helpline.policy.transferAcceptWithin, now: now) { found, giver, receiver in
+            var announcements = VolunteerDesk.toVolunteer(
+                giver, in: routing, "\(receiver) did not accept case #\(found.id) in time: it is back in the queue.")
+            if let routing {
+                announcements.append(Announcement(
+                    channel: routing.channel, target: routing.target, text: CaseNotices.requeued(found, highlight: presence.highlights(for: found))))
+            }
+            return HandoverMessages(
+                toWorker: DeskMessage.released(caseID: found.id, in: Language(rawValue: found.language) ?? .en), announcements: announcements)
+        }
+        if !expired.isEmpty {
+            for channel in Set(try expired.compactMap { try helpline.store.helplineCase($0)?.channel } + [routing?.channel].compactMap { $0 }) {
+                helpline.outboxBell(for: channel).ring()
+            }
+        }
+        return expired
+    }
+
     /// One pass; returns the cases reminded. The clock is a parameter, so tests move it.
     @discardableResult
     public func sendDueReminders(now: Date) throws -> [Int64] {
+        try expireTransferOffers(now: now)
         guard let routing = helpline.volunteers else { return [] }
         let due = try helpline.store.casesToRemind(
             now: now, normalAfter: helpline.policy.remindAfter, urgentAfter: helpline.policy.remindUrgentAfter)

@@ -12,9 +12,27 @@ public struct VolunteerDesk: Sendable {
         self.helpline = helpline
     }
 
+    /// What an operator may do from the server with `--operator`: hand cases over or back, whoever holds
+    /// them (a volunteer who vanished, or was revoked). Talking to workers stays with volunteers.
+    static func operatorMay(_ command: VolunteerCommand) -> Bool {
+        switch command {
+        case .list, .show, .release, .transfer, .stats, .help: true
+        default: false
+        }
+    }
+
     /// The answer lines for the volunteer. Never the worker's words except on `show`.
-    public func perform(_ command: VolunteerCommand, as volunteer: Volunteer?, via channel: String, sender: String) -> [String] {
+    /// `asOperator`: the operator on the server, acting on any case (audited as `operator`).
+    public func perform(
+        _ command: VolunteerCommand, as volunteer: Volunteer?, via channel: String, sender: String, asOperator: Bool = false
+    ) -> [String] {
         let store = helpline.store
+        if asOperator {
+            guard Self.operatorMay(command) else {
+                return ["Refused: with --operator you can list, show, release, transfer and see stats; replies and closes are a volunteer's (--as ALIAS)."]
+            }
+            return carryOut(command, alias: "operator", channel: channel, override: true)
+        }
         guard let volunteer, volunteer.active else {
             // A nick is not an identity: refused, and recorded without the command's text.
             try? store.audit(actor: "unauthenticated:\(channel)", action: Self.verb(command), outcome: "denied", detail: "not an authenticated volunteer")
@@ -23,7 +41,11 @@ public struct VolunteerDesk: Sendable {
             }
             return ["Refused: you are not logged in as a volunteer. Send me \"login <your token>\" in private first."]
         }
-        let alias = volunteer.alias
+        return carryOut(command, alias: volunteer.alias, channel: channel, override: false)
+    }
+
+    private func carryOut(_ command: VolunteerCommand, alias: String, channel: String, override: Bool) -> [String] {
+        let store = helpline.store
         do {
             switch command {
             case .help:
@@ -36,16 +58,15 @@ public struct VolunteerDesk: Sendable {
             case .show(let id):
                 guard let found = try store.helplineCase(id) else { return ["There is no case #\(id)."] }
                 try store.audit(actor: alias, action: "show", caseID: id, outcome: "ok", detail: "")
-                let events = try store.events(of: id).suffix(12)
-                return [Self.line(found)] + events.compactMap { event in
-                    guard let text = event.text else { return "  \(event.kind.rawValue) by \(event.actor)" }
-                    return "  \(event.kind.rawValue) (\(event.actor)): \(text)"
-                }
+                return [Self.line(found)] + (try store.transcript(of: id, limit: Self.transcriptLines)).map(Self.line)
             case .claim(let id):
                 switch try store.claim(id, by: alias) {
                 case .claimed(let found):
                     helpline.outboxBell(for: found.channel).ring()
-                    return ["You hold case #\(id) (\(found.language), \(found.topic)). Reply with: reply \(id) your text — the worker sees \"\(alias)\", never your nick."]
+                    return [
+                        "You hold case #\(id) (\(found.language), \(found.topic)). Read it: show \(id) · write to the worker: reply \(id) your text "
+                            + "(here in private; !reply \(id) … in the channel). The worker sees \"\(alias)\", never your nick."
+                    ]
                 case .heldBy(let other): return ["Case #\(id) is already held by \(other)."]
                 case .closed: return ["Case #\(id) is closed."]
                 case .notFound: return ["There is no case #\(id)."]
@@ -60,12 +81,35 @@ public struct VolunteerDesk: Sendable {
             case .note(let id, let text):
                 try store.addNote(to: id, by: alias, text: text)
                 return ["Note added to case #\(id) (the worker never sees notes)."]
+            case .answer(let id, let intentID):
+                return try sendCuratedAnswer(intentID, on: id, by: alias)
             case .release(let id):
-                try store.release(id, by: alias)
-                return ["Case #\(id) is open again for others."]
-            case .transfer(let id, let other):
-                try store.transfer(id, from: alias, to: other)
-                return ["Case #\(id) is now held by \(other)."]
+                let routing = helpline.volunteers
+                let presence = helpline.presence
+                let found = try store.release(id, by: alias, override: override) { found in
+                    HandoverMessages(
+                        toWorker: DeskMessage.released(caseID: found.id, in: Language(rawValue: found.language) ?? .en),
+                        announcements: routing.map { [Announcement(channel: $0.channel, target: $0.target, text: CaseNotices.requeued(found, highlight: presence.highlights(for: found)))] } ?? [])
+                }
+                ringBells(found)
+                return ["Case #\(id) is back in the queue and announced again; the worker is told it waits for another volunteer."]
+            case .transfer(let id, let other, let force):
+                return try transfer(id, to: other, by: alias, force: force || override, override: override, channel: channel)
+            case .accept(let id):
+                let found = try store.acceptTransfer(id, by: alias) { found, giver in
+                    HandoverMessages(
+                        toWorker: DeskMessage.transferred(caseID: found.id, to: found.claimedBy ?? alias, in: Language(rawValue: found.language) ?? .en),
+                        announcements: Self.toVolunteer(giver, in: helpline.volunteers, "\(found.claimedBy ?? "?") accepted case #\(found.id): it is theirs now."))
+                }
+                ringBells(found)
+                return ["You hold case #\(id) (\(found.language), \(found.topic)). Read it first: show \(id) · then: reply \(id) your text. The worker was told \(alias) takes over."]
+            case .decline(let id):
+                let found = try store.declineTransfer(id, by: alias) { found in
+                    HandoverMessages(announcements: Self.toVolunteer(
+                        found.claimedBy ?? "", in: helpline.volunteers, "\(alias) declined case #\(found.id): you still hold it."))
+                }
+                ringBells(found)
+                return ["Declined: case #\(id) stays with \(found.claimedBy ?? "its holder")."]
             case .close(let id, let outcome):
                 let language = Language(rawValue: try store.helplineCase(id)?.language ?? "en") ?? .en
                 let closed = try store.close(
@@ -88,6 +132,108 @@ public struct VolunteerDesk: Sendable {
         }
     }
 
+    /// Revokes a volunteer (the operator, on the server): their login ends, the cases they hold go back
+    /// to the queue and are announced again, their workers are told. Returns the cases released.
+    @discardableResult
+    public func revoke(_ alias: String) throws -> [Int64] {
+        let routing = helpline.volunteers
+        let presence = helpline.presence
+        let released = try helpline.store.revokeVolunteer(alias: alias) { found in
+            HandoverMessages(
+                toWorker: DeskMessage.released(caseID: found.id, in: Language(rawValue: found.language) ?? .en),
+                announcements: routing.map {
+                    [Announcement(channel: $0.channel, target: $0.target, text: CaseNotices.requeued(found, highlight: presence.highlights(for: found)))]
+                } ?? [])
+        }
+        presence.forget(alias: alias)
+        return released
+    }
+
+    /// Lines of `show`: enough to catch up on a case over IRC without a flood (pacing is one line a second).
+    static let transcriptLines = 30
+
+    /// An offer the receiver accepts, unless forced (or by an operator): refused to a volunteer who is not
+    /// logged in or does not answer in the case's language, since the worker would wait for nobody.
+    private func transfer(_ id: Int64, to other: String, by alias: String, force: Bool, override: Bool, channel: String) throws -> [String] {
+        let store = helpline.store
+        guard let found = try store.helplineCase(id) else { return ["There is no case #\(id)."] }
+        guard let receiver = try store.volunteer(alias: other), receiver.active else {
+            return ["Refused: there is no active volunteer called \(other)."]
+        }
+        if !force {
+            // On the server (`cases`) the bot's IRC presence is not visible: only the language is checked there.
+            if channel != "cli", helpline.volunteers != nil, helpline.presence.nick(of: other) == nil {
+                return ["Refused: \(other) is not logged in, so the worker would wait for nobody. Pick someone connected, or: transfer \(id) \(other) force"]
+            }
+            guard receiver.languages.contains(found.language) else {
+                return ["Refused: \(other) does not answer in \(found.language). Pick someone who does, or: transfer \(id) \(other) force"]
+            }
+        }
+        let routing = helpline.volunteers
+        let minutes = Int(helpline.policy.transferAcceptWithin / 60)
+        if force {
+            let moved = try store.transfer(id, from: alias, to: other, override: override) { found in
+                HandoverMessages(
+                    toWorker: DeskMessage.transferred(caseID: found.id, to: other, in: Language(rawValue: found.language) ?? .en),
+                    announcements: Self.toVolunteer(other, in: routing, "\(alias) handed you case #\(found.id) [\(found.language)] \(found.topic). Read it: show \(found.id)"))
+            }
+            ringBells(moved)
+            return ["Case #\(id) is now held by \(other); they and the worker are told."]
+        }
+        let offered = try store.offerTransfer(id, from: alias, to: other) { found in
+            HandoverMessages(announcements: Self.toVolunteer(
+                other, in: routing,
+                "\(alias) offers you case #\(found.id) [\(found.language)] \(found.topic). Take it: accept \(found.id) · or: decline \(found.id) "
+                    + "(lapses in \(minutes) min, then the case goes back to the queue). Read it first: show \(found.id)"))
+        }
+        ringBells(offered)
+        return ["Case #\(id) offered to \(other); you keep it until they accept (\(minutes) min at most, then it goes back to the queue)."]
+    }
+
+    /// The curated answer of a topic, in the worker's language, signed by the volunteer: what the bot
+    /// would have said, sent by a person who judged it right for this worker.
+    private func sendCuratedAnswer(_ intentID: String, on id: Int64, by alias: String) throws -> [String] {
+        let store = helpline.store
+        guard let found = try store.helplineCase(id) else { return ["There is no case #\(id)."] }
+        let answers = helpline.library.snapshot.answers
+        guard let intent = answers[intentID] else {
+            let topics = answers.intents.keys.sorted().joined(separator: " ")
+            return ["There is no topic \"\(intentID)\". Topics: \(topics)"]
+        }
+        let language = Language(rawValue: found.language) ?? .en
+        guard let (answer, answered) = intent.answer(in: language) else { return ["Topic \(intentID) has no answer to send."] }
+        let text = [answer.short, answer.more].compactMap { $0 }.joined(separator: "\n")
+        let replied = try store.reply(to: id, by: alias, text: text, signed: "[\(alias)] \(text)")
+        helpline.outboxBell(for: replied.channel).ring()
+        let note = answered == language ? "" : " (it has no \(language.rawValue) text yet: sent in \(answered.rawValue))"
+        return ["Sent the \(intentID) answer to the worker of case #\(id)\(note)."]
+    }
+
+    /// A private message to one volunteer, resolved to their nick when it is sent (see VolunteerRouting).
+    static func toVolunteer(_ alias: String, in routing: VolunteerRouting?, _ text: String) -> [Announcement] {
+        guard let routing, !alias.isEmpty else { return [] }
+        return [Announcement(channel: routing.channel, target: VolunteerRouting.target(forVolunteer: alias), text: text)]
+    }
+
+    private func ringBells(_ found: HelplineCase) {
+        helpline.outboxBell(for: found.channel).ring()
+        if let routing = helpline.volunteers { helpline.outboxBell(for: routing.channel).ring() }
+    }
+
+    static func line(_ entry: TranscriptLine) -> String {
+        let time = entry.at.formatted(.dateTime.hour(.twoDigits(amPM: .omitted)).minute(.twoDigits))
+        // One IRC line per entry: a menu's line breaks become slashes.
+        let text = entry.text.split(whereSeparator: \.isNewline).joined(separator: " / ")
+        switch (entry.speaker, entry.kind) {
+        case (.worker, .message): return "  \(time) worker: \(text)"
+        case (.bot, .message): return "  \(time) bot: \(text)"
+        case (.volunteer(let alias), .message): return "  \(time) \(alias): \(text)"
+        case (.volunteer(let alias), .note): return "  \(time) note by \(alias): \(text)"
+        case (.volunteer(let alias), _): return "  \(time) — \(text) (\(alias))"
+        default: return "  \(time) — \(text)"
+        }
+    }
+
     private func heldCase(by alias: String) throws -> Int64? {
         let held = try helpline.store.listCases().filter { $0.status == .claimed && $0.claimedBy == alias }
         return held.count == 1 ? held[0].id : nil
@@ -95,7 +241,8 @@ public struct VolunteerDesk: Sendable {
 
     static func line(_ found: HelplineCase) -> String {
         let age = Int(Date().timeIntervalSince(found.openedAt) / 60)
-        let holder = found.claimedBy.map { "held by \($0)" } ?? "unclaimed"
+        var holder = found.claimedBy.map { "held by \($0)" } ?? "unclaimed"
+        if let offered = found.offeredTo { holder += ", offered to \(offered)" }
         return "#\(found.id) \(found.urgent ? "URGENT " : "")[\(found.language)] \(found.topic) · \(found.pseudonym) · \(age) min · \(holder)"
     }
 
@@ -108,6 +255,9 @@ public struct VolunteerDesk: Sendable {
         case .note: "note"
         case .release: "release"
         case .transfer: "transfer"
+        case .accept: "accept"
+        case .decline: "decline"
+        case .answer: "answer"
         case .close: "close"
         case .block: "block"
         case .stats: "stats"

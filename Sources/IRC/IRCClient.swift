@@ -33,6 +33,20 @@ public struct IRCClient: Sendable {
         /// Someone else changed nick or left the server: whatever was bound to the old nick ends.
         case nickChanged(from: String, to: String)
         case userQuit(nick: String)
+        /// The server confirmed our JOIN: we are in the channel.
+        case joinedChannel(String)
+        /// The server refused our JOIN (bad key, invite-only, banned, full…); the client tries again later.
+        case channelJoinRefused(channel: String, reason: String)
+        /// We are no longer in the channel (kicked, or parted): everything bound to its members ends.
+        case leftChannel(channel: String, reason: String)
+        /// Who is in a channel we just joined (the end of NAMES).
+        case channelMembers(channel: String, nicks: [String])
+        /// Someone joined a channel we are in; `account` from `extended-join` (nil: none, or not told).
+        case memberJoined(channel: String, nick: String, account: String?)
+        /// Someone left a channel we are in (PART or KICK).
+        case memberLeft(channel: String, nick: String)
+        /// A user's services account changed (`account-notify`); nil when they logged out.
+        case accountChanged(nick: String, account: String?)
     }
 
     public enum Phase: Sendable, Equatable {
@@ -56,6 +70,11 @@ public struct IRCClient: Sendable {
     private var pingSentAt: ContinuousClock.Instant?
     private var pingCounter = 0
     private var ctcpLimiter = TokenBucket(capacity: 3, refillEvery: .seconds(5))
+    /// Configured channels we are in (lowercased), and when to try joining the others again.
+    public private(set) var joinedChannels: Set<String> = []
+    private var joinRetries: [String: (at: ContinuousClock.Instant, attempt: Int)] = [:]
+    /// NAMES replies being gathered, by channel, until 366.
+    private var namesInProgress: [String: [String]] = [:]
 
     public init(configuration: IRCClientConfiguration) {
         self.configuration = configuration
@@ -69,7 +88,7 @@ public struct IRCClient: Sendable {
         case .connected:
             return start(now: now)
         case .tick:
-            return checkLiveness(now: now)
+            return checkLiveness(now: now) + retryJoins(now: now)
         case .received(let message):
             lastReceived = now
             pingSentAt = nil
@@ -87,6 +106,9 @@ public struct IRCClient: Sendable {
         lastReceived = nil
         nickAttempt = 0
         nick = configuration.nick
+        joinedChannels = []
+        joinRetries = [:]
+        namesInProgress = [:]
     }
 
     // MARK: Registration
@@ -122,10 +144,7 @@ public struct IRCClient: Sendable {
                 capabilityNegotiationOpen = false
                 actions.append(contentsOf: [send("CAP", "END")].compactMap { $0 })
             }
-            for channel in configuration.channels {
-                let join = channel.key.map { send("JOIN", channel.name, $0) } ?? send("JOIN", channel.name)
-                if let join { actions.append(join) }
-            }
+            for channel in configuration.channels { actions += join(channel, now: now, attempt: 0) }
             return actions
         case "396":  // RPL_HOSTHIDDEN: our visible host changed
             return []
@@ -143,6 +162,23 @@ public struct IRCClient: Sendable {
         case "401", "404":
             guard message.params.count >= 2 else { return [] }
             return [.undeliverable(target: message.params[1])]
+        // Our JOIN refused: no such channel, too many channels, full, invite-only, banned, bad key,
+        // registered nicks only, TLS only, operators only.
+        case "403", "405", "471", "473", "474", "475", "477", "489", "520":
+            guard message.params.count >= 2, let configured = configuredChannel(message.params[1]) else { return [] }
+            let reason = "\(message.command) \(message.params.last ?? "")"
+            return [.channelJoinRefused(channel: configured.name, reason: reason)] + scheduleJoinRetry(configured.name, now: now)
+        case "353":  // RPL_NAMREPLY: <me> <type> <channel> :<[prefix]nick …>
+            guard message.params.count >= 4 else { return [] }
+            let channel = message.params[2].lowercased()
+            namesInProgress[channel, default: []] += message.params[3].split(separator: " ").map {
+                String($0.drop { "~&@%+".contains($0) })
+            }
+            return []
+        case "366":  // RPL_ENDOFNAMES
+            guard message.params.count >= 2, let configured = configuredChannel(message.params[1]) else { return [] }
+            let nicks = namesInProgress.removeValue(forKey: configured.name.lowercased()) ?? []
+            return [.channelMembers(channel: configured.name, nicks: nicks.filter { $0.lowercased() != nick.lowercased() })]
         case "465", "ERROR":
             return [.disconnect(reason: "server said \(message.command): \(message.params.last ?? "")")]
         case "PRIVMSG":
@@ -160,11 +196,76 @@ public struct IRCClient: Sendable {
             guard let who = message.nick, who != nick else { return [] }
             return [.userQuit(nick: who)]
         case "JOIN":
-            if message.nick == nick, let source = message.source { ownSource = source }
-            return []
+            guard let who = message.nick, let channel = message.params.first else { return [] }
+            if who.lowercased() == nick.lowercased() {
+                if let source = message.source { ownSource = source }
+                guard let configured = configuredChannel(channel) else { return [] }
+                joinedChannels.insert(configured.name.lowercased())
+                joinRetries[configured.name.lowercased()] = nil
+                return [.joinedChannel(configured.name)]
+            }
+            // extended-join: JOIN <channel> <account or *> :<realname>
+            let account = message.params.count >= 3 && message.params[1] != "*" ? message.params[1] : nil
+            return [.memberJoined(channel: channel, nick: who, account: account)]
+        case "PART":
+            guard let who = message.nick, let channel = message.params.first else { return [] }
+            if who.lowercased() == nick.lowercased() { return leave(channel, reason: "parted", now: now) }
+            return [.memberLeft(channel: channel, nick: who)]
+        case "KICK":
+            guard message.params.count >= 2 else { return [] }
+            let (channel, who) = (message.params[0], message.params[1])
+            if who.lowercased() == nick.lowercased() {
+                return leave(channel, reason: "kicked by \(message.nick ?? "?"): \(message.params.count > 2 ? message.params[2] : "")", now: now)
+            }
+            return [.memberLeft(channel: channel, nick: who)]
+        case "ACCOUNT":
+            guard let who = message.nick, let account = message.params.first else { return [] }
+            return [.accountChanged(nick: who, account: account == "*" ? nil : account)]
         default:
             return []
         }
+    }
+
+    // MARK: Channels
+
+    private func configuredChannel(_ name: String) -> IRCClientConfiguration.ChannelJoin? {
+        configuration.channels.first { $0.name.lowercased() == name.lowercased() }
+    }
+
+    /// Sends a JOIN and, whatever the answer, plans the next try in case none comes.
+    private mutating func join(_ channel: IRCClientConfiguration.ChannelJoin, now: ContinuousClock.Instant, attempt: Int) -> [Action] {
+        joinRetries[channel.name.lowercased()] = (now + Self.joinDelay(attempt: attempt), attempt + 1)
+        let join = channel.key.map { send("JOIN", channel.name, $0) } ?? send("JOIN", channel.name)
+        return [join].compactMap { $0 }
+    }
+
+    /// 5 s, 10 s, 20 s … up to 5 min: a key changed on the server is fixed by a person, not by hammering.
+    static func joinDelay(attempt: Int) -> Duration {
+        min(.seconds(300), .seconds(5) * Double(1 << min(attempt, 10)))
+    }
+
+    private mutating func scheduleJoinRetry(_ channel: String, now: ContinuousClock.Instant) -> [Action] {
+        let attempt = joinRetries[channel.lowercased()]?.attempt ?? 1
+        joinRetries[channel.lowercased()] = (now + Self.joinDelay(attempt: attempt), attempt)
+        return []
+    }
+
+    private mutating func leave(_ channel: String, reason: String, now: ContinuousClock.Instant) -> [Action] {
+        guard let configured = configuredChannel(channel) else { return [] }
+        joinedChannels.remove(configured.name.lowercased())
+        joinRetries[configured.name.lowercased()] = (now + Self.joinDelay(attempt: 0), 1)
+        return [.leftChannel(channel: configured.name, reason: reason)]
+    }
+
+    /// Configured channels we are not in, whose next try is due: joined again.
+    private mutating func retryJoins(now: ContinuousClock.Instant) -> [Action] {
+        guard phase == .registered else { return [] }
+        var actions: [Action] = []
+        for channel in configuration.channels where !joinedChannels.contains(channel.name.lowercased()) {
+            guard let retry = joinRetries[channel.name.lowercased()], retry.at <= now else { continue }
+            actions += join(channel, now: now, attempt: retry.attempt)
+        }
+        return actions
     }
 
     private func fallbackNick(attempt: Int) -> String {

@@ -38,7 +38,7 @@ public struct IRCClientConfiguration: Sendable, Equatable {
         saslPassword: String? = nil,
         channels: [ChannelJoin] = [],
         wantedCapabilities: [String] = [
-            "message-tags", "server-time", "account-tag", "account-notify", "labeled-response", "sasl",
+            "message-tags", "server-time", "account-tag", "account-notify", "extended-join", "labeled-response", "sasl",
         ],
         idleBeforePing: Duration = .seconds(60),
         pingTimeout: Duration = .seconds(30),

@@ -15,7 +15,10 @@ struct Cases: AsyncParsableCommand {
     var words: [String]
 
     @Option(name: .customLong("as"), help: "Your volunteer alias.")
-    var alias: String
+    var alias: String?
+
+    @Flag(help: "Act as the operator on any case, whoever holds it: list, show, release, transfer (audited as operator).")
+    var `operator` = false
 
     @OptionGroup var common: CommonOptions
 
@@ -29,11 +32,21 @@ struct Cases: AsyncParsableCommand {
         case .success(let ok): command = ok
         case .failure(let error): throw ValidationError("\(error)")
         }
-        let volunteer = try services.store.volunteer(alias: alias)
-        for line in VolunteerDesk(helpline: services.helpline).perform(command, as: volunteer, via: "cli", sender: alias) {
-            print(line)
+        guard (alias == nil) != `operator` else {
+            throw ValidationError("say who acts: --as YOUR-ALIAS (a volunteer) or --operator (release or transfer any case)")
         }
-        if volunteer?.active != true { throw ExitCode(1) }
+        let desk = VolunteerDesk(helpline: services.helpline)
+        if `operator` {
+            let lines = desk.perform(command, as: nil, via: "cli", sender: "operator", asOperator: true)
+            for line in lines { print(line) }
+            if lines.first?.hasPrefix("Refused") == true { throw ExitCode(1) }
+            return
+        }
+        let alias = alias ?? ""
+        let volunteer = try services.store.volunteer(alias: alias)
+        let lines = desk.perform(command, as: volunteer, via: "cli", sender: alias)
+        for line in lines { print(line) }
+        if volunteer?.active != true || lines.first?.hasPrefix("Refused") == true { throw ExitCode(1) }
     }
 }
 
@@ -81,8 +94,12 @@ struct Volunteers: AsyncParsableCommand {
 
         func run() async throws {
             let services = try Services(configuration: try common.resolve(environment: ProcessInfo.processInfo.environment))
-            try services.store.revokeVolunteer(alias: alias)
-            print("volunteer \(alias) revoked")
+            do {
+                let released = try VolunteerDesk(helpline: services.helpline).revoke(alias)
+                print("volunteer \(alias) revoked" + (released.isEmpty ? "" : "; back in the queue and announced again: " + released.map { "#\($0)" }.joined(separator: ", ")))
+            } catch let refusal as CaseActionRefused {
+                throw ValidationError("\(refusal) (entraide cases list --operator shows who holds what)")
+            }
         }
     }
 }

@@ -27,6 +27,8 @@ struct HealthEndpoint: Service {
         var http: String?
         /// Urgent cases nobody has claimed past `cases.urgent_unclaimed_limit_minutes`.
         var urgent: String?
+        /// The last reload of the answer files was refused: the last good set is still served.
+        var answers: String?
     }
 
     static func parse(_ listen: String) -> (host: String, port: Int)? {
@@ -44,13 +46,21 @@ struct HealthEndpoint: Service {
         }
         if let irc {
             let status = irc.status
-            report.irc = status.registered ? "registered as \(status.nick ?? "?")" : "not connected"
-            if !status.registered { report.status = "degraded" }
+            let problems = status.problems
+            report.irc = problems.isEmpty
+                ? "registered as \(status.nick ?? "?")" + (status.volunteersChannel.map { ", in \($0)" } ?? "")
+                : problems.joined(separator: "; ")
+            if !problems.isEmpty { report.status = "degraded" }
         }
         if let http {
             let failing = http.counters.snapshot.failingPollsInARow
             report.http = failing == 0 ? "polling" : "\(failing) failed poll(s) in a row: check http.base_url, the token and the log"
             if failing >= Self.failingPollsForDegraded { report.status = "degraded" }
+        }
+        if let refused = helpline.library.lastRefusal {
+            report.status = "degraded"
+            report.answers = "the last reload was refused (\(refused.problems) problem(s), first: \(refused.first)); "
+                + "still serving the set loaded before \(ISO8601DateFormatter().string(from: refused.at)). Fix the files, check with entraide intents check, then reload"
         }
         let limit = helpline.policy.urgentUnclaimedLimit
         if let waiting = try? helpline.store.urgentUnclaimed(longerThan: limit), !waiting.isEmpty {

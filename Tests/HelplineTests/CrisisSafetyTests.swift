@@ -113,7 +113,7 @@ import Testing
         #expect(replies.isEmpty)
         let found = try #require(try store.activeCase(of: pseudonym("w-held")))
         #expect(found.urgent && found.claimedBy == "amina")
-        let toClaimant = try store.pendingAnnouncements(channel: "irc").filter { $0.target == "amina_nick" }.map(\.text)
+        let toClaimant = try store.pendingAnnouncements(channel: "irc").filter { $0.target == VolunteerRouting.target(forVolunteer: "amina") }.map(\.text)
         #expect(toClaimant.contains { $0.hasPrefix("URGENT #\(found.id)") })
         #expect(toClaimant.contains { $0.contains("i want to kill myself") })
         let inChannel = try store.pendingAnnouncements(channel: "irc").filter { $0.target == Self.routing.target }.map(\.text)
@@ -169,7 +169,7 @@ import Testing
         let checkIns = try store.pendingOutbox(channel: "irc", limit: 1_000).filter { $0.key.hasPrefix("case-\(found.id)-checkin") }
         #expect(checkIns.count == 3 && checkIns.allSatisfy { $0.text == CrisisMessage.checkIn(in: .en) })
         let loud = try store.pendingAnnouncements(channel: "irc", limit: 1_000).filter { $0.text.contains("STILL UNCLAIMED") }
-        #expect(Set(loud.map(\.target)) == [Self.routing.target, "amina_nick"])
+        #expect(Set(loud.map(\.target)) == [Self.routing.target, VolunteerRouting.target(forVolunteer: "amina")])
         #expect(try store.urgentUnclaimed(longerThan: 900, now: start.addingTimeInterval(901)).map(\.id) == [found.id])
         _ = try store.claim(found.id, by: "amina")
         #expect(try store.urgentUnclaimed(longerThan: 900, now: start.addingTimeInterval(901)).isEmpty)
@@ -182,7 +182,7 @@ import Testing
         _ = try store.claim(found.id, by: "amina")
         try say("w-leave", "forget me")
         #expect(try store.helplineCase(found.id) == nil)
-        let notices = try store.pendingAnnouncements(channel: "irc", limit: 1_000).filter { $0.target == "amina_nick" }.map(\.text)
+        let notices = try store.pendingAnnouncements(channel: "irc", limit: 1_000).filter { $0.target == VolunteerRouting.target(forVolunteer: "amina") }.map(\.text)
         #expect(notices.contains(CaseNotices.workerLeft(caseID: found.id)))
         #expect(!notices.contains { $0.contains("kill myself") }, "erasure took the relayed words with it")
     }

@@ -27,7 +27,7 @@ import Testing
             pseudonym: "w-1", channel: "irc", language: "en", topic: "human", urgent: false, reopenWithin: 0) { _, _ in [] }.0
         let commands: [VolunteerCommand] = [
             .claim(found.id), .show(found.id), .reply(found.id, "hi"), .note(found.id, "n"), .close(found.id, outcome: nil),
-            .block(found.id), .list(language: nil), .transfer(found.id, to: "x"), .release(found.id), .stats,
+            .block(found.id), .list(language: nil), .transfer(found.id, to: "x", force: false), .release(found.id), .stats,
         ]
         let revoked = Volunteer(alias: "gone", languages: ["en"], ircAccount: nil, active: false)
         var accepted = 0
@@ -44,7 +44,7 @@ import Testing
 
     @Test(arguments: [
         ("!claim 3", VolunteerCommand.claim(3)), ("reply 3 hello there", .reply(3, "hello there")), ("!r hola", .reply(nil, "hola")),
-        ("close #4 resolved", .close(4, outcome: "resolved")), ("!list es", .list(language: "es")), ("transfer 2 bruno", .transfer(2, to: "bruno")),
+        ("close #4 resolved", .close(4, outcome: "resolved")), ("!list es", .list(language: "es")), ("transfer 2 bruno", .transfer(2, to: "bruno", force: false)),
     ])
     func parsesVolunteerCommands(text: String, expected: VolunteerCommand) throws {
         let parsed = try VolunteerCommand.parse(text)?.get()
