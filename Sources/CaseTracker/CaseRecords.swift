@@ -29,6 +29,33 @@ public struct HelplineCase: Sendable, Equatable {
     /// A transfer waiting for its receiver to accept it, and since when.
     public var offeredTo: String?
     public var offeredAt: Date?
+
+    public init(
+        id: Int64, pseudonym: String, channel: String, language: String, topic: String, urgent: Bool, status: CaseStatus,
+        claimedBy: String?, blocked: Bool, outcome: String?, openedAt: Date, claimedAt: Date? = nil, closedAt: Date? = nil,
+        remindedAt: Date? = nil, checkins: Int = 0, checkedInAt: Date? = nil, feedback: String? = nil, offeredTo: String? = nil,
+        offeredAt: Date? = nil
+    ) {
+        self.id = id
+        self.pseudonym = pseudonym
+        self.channel = channel
+        self.language = language
+        self.topic = topic
+        self.urgent = urgent
+        self.status = status
+        self.claimedBy = claimedBy
+        self.blocked = blocked
+        self.outcome = outcome
+        self.openedAt = openedAt
+        self.claimedAt = claimedAt
+        self.closedAt = closedAt
+        self.remindedAt = remindedAt
+        self.checkins = checkins
+        self.checkedInAt = checkedInAt
+        self.feedback = feedback
+        self.offeredTo = offeredTo
+        self.offeredAt = offeredAt
+    }
 }
 
 public struct CaseEvent: Sendable, Equatable {

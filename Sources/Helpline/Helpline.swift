@@ -179,6 +179,8 @@ public final class Helpline: Sendable {
     /// A worker whose case waits writes again: a question on a topic still gets its answer, and every
     /// message is told where the request stands instead of a greeting, a menu or a second case.
     private func waiting(on active: HelplineCase, outcome: inout EngineOutcome, previous: ConversationState) {
+        // The answer to "which country are you in?" is the crisis line itself: nothing replaces it.
+        if previous.awaitingCountry == true, outcome.intent == HelplineEngine.crisisIntent { return }
         let language = Language(rawValue: outcome.state.language ?? active.language) ?? defaultLanguage
         let note = DeskMessage.waiting(caseID: active.id, connected: volunteers == nil ? nil : presence.nicks.count, in: language)
         if HelplineEngine.answeredTopic(outcome) {

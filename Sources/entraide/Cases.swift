@@ -32,7 +32,7 @@ struct Cases: AsyncParsableCommand {
         case .success(let ok): command = ok
         case .failure(let error): throw ValidationError("\(error)")
         }
-        guard (alias == nil) != `operator` else {
+        guard (alias != nil) != `operator` else {
             throw ValidationError("say who acts: --as YOUR-ALIAS (a volunteer) or --operator (release or transfer any case)")
         }
         let desk = VolunteerDesk(helpline: services.helpline)

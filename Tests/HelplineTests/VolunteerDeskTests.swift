@@ -107,3 +107,63 @@ import Testing
         #expect(third.intent == "human")
     }
 }
+
+/// Logins end when the bot can no longer be sure who holds the nick; accounts follow their owner.
+@Suite struct VolunteerPresenceTests {
+    @Test func aTokenLoginEndsOnANickChangeAnAccountLoginFollowsIt() {
+        let presence = VolunteerPresence()
+        presence.bind(VolunteerLogin(alias: "amina", nick: "amina_irc", languages: ["en"]))
+        presence.bind(VolunteerLogin(alias: "bruno", nick: "bruno_irc", languages: ["es"], account: "bruno_acct"))
+        #expect(presence.renamed(from: "AMINA_irc", to: "amina2") == ["amina"])
+        #expect(presence.nick(of: "amina") == nil)
+        #expect(presence.renamed(from: "bruno_irc", to: "bruno_away") == [])
+        #expect(presence.nick(of: "bruno") == "bruno_away")
+        #expect(presence.alias(of: "bruno_irc") == nil)
+    }
+
+    @Test func oneLoginPerNickAndAChangedAccountEndsIt() {
+        let presence = VolunteerPresence()
+        presence.bind(VolunteerLogin(alias: "amina", nick: "shared", languages: ["en"]))
+        presence.bind(VolunteerLogin(alias: "bruno", nick: "Shared", languages: ["en"], account: "b"))
+        #expect(presence.alias(of: "shared") == "bruno")
+        #expect(presence.nick(of: "amina") == nil)
+        #expect(presence.accountChanged(nick: "shared", to: "b") == [])
+        #expect(presence.accountChanged(nick: "shared", to: nil) == ["bruno"])
+        #expect(presence.all.isEmpty)
+    }
+
+    @Test func announcementsNameTheVolunteersWhoSpeakTheLanguageAndEveryoneWhenUrgentAndNoneDoes() {
+        let presence = VolunteerPresence()
+        presence.bind(VolunteerLogin(alias: "amina", nick: "amina_irc", languages: ["en", "fr"]))
+        presence.bind(VolunteerLogin(alias: "bruno", nick: "bruno_irc", languages: ["es"]))
+        let found = HelplineCase(
+            id: 3, pseudonym: "w-1", channel: "irc", language: "fr", topic: "pay-missing", urgent: false, status: .open,
+            claimedBy: nil, blocked: false, outcome: nil, openedAt: Date())
+        #expect(presence.highlights(for: found) == ["amina_irc"])
+        #expect(CaseNotices.opened(found, isNew: true, highlight: presence.highlights(for: found)).hasSuffix(" — amina_irc"))
+        var arabic = found
+        arabic.language = "ar"
+        #expect(presence.highlights(for: arabic).isEmpty)
+        arabic.urgent = true
+        #expect(presence.highlights(for: arabic) == ["amina_irc", "bruno_irc"])
+        #expect(CaseNotices.opened(arabic, isNew: true).hasPrefix("‼ URGENT"))
+    }
+
+    @Test func parsesTheNewVerbsWithOrWithoutTheBang() {
+        #expect(VolunteerCommand.parse("accept 4") == .success(.accept(4)))
+        #expect(VolunteerCommand.parse("!decline #4") == .success(.decline(4)))
+        #expect(VolunteerCommand.parse("transfer 4 bruno force") == .success(.transfer(4, to: "bruno", force: true)))
+        #expect(VolunteerCommand.parse("transfer 4 bruno please") == .failure(VolunteerCommandError("usage: transfer N alias [force]")))
+        #expect(VolunteerCommand.parse("answer 4 Pay-Missing") == .success(.answer(4, intent: "pay-missing")))
+        #expect(VolunteerCommand.parse("repyl 4 hi") == nil)
+        #expect(VolunteerCommand.unknown("repyl 4 hi").hasPrefix("Unknown command \"repyl\", try help"))
+    }
+
+    @Test func feedbackIsAShortYesOrNoInAnyLanguage() {
+        for yes in ["yes", "Oui !", "sí", "Sim, obrigado", "نعم", "aywa"] { #expect(FeedbackAnswer.parse(yes) == .yes, "\(yes)") }
+        for no in ["no", "Non.", "não", "nao", "لا", "not really"] { #expect(FeedbackAnswer.parse(no) == .no, "\(no)") }
+        for other in ["yes but my account is still blocked and nobody answers me", "hello", "human"] {
+            #expect(FeedbackAnswer.parse(other) == nil, "\(other)")
+        }
+    }
+}

@@ -179,3 +179,85 @@ import Testing
         #expect(order.filter { $0.hasPrefix("long") } == (1...5).map { "long-\($0)" })
     }
 }
+
+/// The volunteers' channel as the client sees it: joins confirmed or refused, tried again with a
+/// growing delay, who is in it, who leaves, which account each member has.
+@Suite struct IRCClientChannelTests {
+    let t0 = ContinuousClock.now
+
+    private func line(_ text: String) -> IRCClient.Event { .received(try! IRCMessage.parse(text)) }
+
+    private func sent(_ actions: [IRCClient.Action]) -> [String] {
+        actions.compactMap { if case .send(let message) = $0 { message.serialize() } else { nil } }
+    }
+
+    private func registered() -> (IRCClient, [IRCClient.Action]) {
+        var client = IRCClient(configuration: IRCClientConfiguration(channels: [.init(name: "#vol", key: "k3y")]))
+        _ = client.handle(.connected, now: t0)
+        _ = client.handle(line(":s CAP * LS :multi-prefix"), now: t0)
+        let actions = client.handle(line(":s 001 entraide :Welcome"), now: t0)
+        return (client, actions)
+    }
+
+    @Test func joinsWithTheKeyAndReportsTheJoinOnlyWhenTheServerConfirmsIt() {
+        var (client, actions) = registered()
+        #expect(sent(actions) == ["JOIN #vol k3y"])
+        #expect(!client.joinedChannels.contains("#vol"))
+        let joined = client.handle(line(":entraide!bot@h JOIN #vol"), now: t0)
+        #expect(joined == [.joinedChannel("#vol")])
+        #expect(client.joinedChannels == ["#vol"])
+        // Confirmed: no more JOINs on later ticks.
+        #expect(sent(client.handle(.tick, now: t0 + .seconds(600))).filter { $0.hasPrefix("JOIN") }.isEmpty)
+    }
+
+    @Test func aRefusedJoinIsReportedWithTheServersReasonAndTriedAgainLaterAndLater() {
+        var (client, _) = registered()
+        let refused = client.handle(line(":s 475 entraide #vol :Cannot join channel (+k) - bad key"), now: t0)
+        #expect(refused == [.channelJoinRefused(channel: "#vol", reason: "475 Cannot join channel (+k) - bad key")])
+        // Not before the delay, then once; the next refusal waits twice as long.
+        #expect(sent(client.handle(.tick, now: t0 + .seconds(4))).filter { $0.hasPrefix("JOIN") }.isEmpty)
+        let first = t0 + .seconds(11)
+        #expect(sent(client.handle(.tick, now: first)).filter { $0.hasPrefix("JOIN") } == ["JOIN #vol k3y"])
+        _ = client.handle(line(":s 473 entraide #vol :Cannot join channel (+i)"), now: first)
+        #expect(sent(client.handle(.tick, now: first + .seconds(11))).filter { $0.hasPrefix("JOIN") }.isEmpty)
+        #expect(sent(client.handle(.tick, now: first + .seconds(21))).filter { $0.hasPrefix("JOIN") } == ["JOIN #vol k3y"])
+        #expect(IRCClient.joinDelay(attempt: 20) == .seconds(300))
+    }
+
+    @Test func aKickIsLeavingTheChannelAndTheClientRejoins() {
+        var (client, _) = registered()
+        _ = client.handle(line(":entraide!bot@h JOIN #vol"), now: t0)
+        let kicked = client.handle(line(":op!o@h KICK #vol entraide :out"), now: t0)
+        #expect(kicked == [.leftChannel(channel: "#vol", reason: "kicked by op: out")])
+        #expect(client.joinedChannels.isEmpty)
+        #expect(sent(client.handle(.tick, now: t0 + .seconds(6))).filter { $0.hasPrefix("JOIN") } == ["JOIN #vol k3y"])
+    }
+
+    @Test func membersComeFromNamesAndLeaveByPartKickOrQuit() {
+        var (client, _) = registered()
+        _ = client.handle(line(":entraide!bot@h JOIN #vol"), now: t0)
+        #expect(client.handle(line(":s 353 entraide = #vol :@entraide amina +bruno"), now: t0).isEmpty)
+        #expect(client.handle(line(":s 353 entraide = #vol :%chen"), now: t0).isEmpty)
+        #expect(client.handle(line(":s 366 entraide #vol :End of NAMES"), now: t0) == [.channelMembers(channel: "#vol", nicks: ["amina", "bruno", "chen"])])
+        #expect(client.handle(line(":amina!a@h PART #vol :bye"), now: t0) == [.memberLeft(channel: "#vol", nick: "amina")])
+        #expect(client.handle(line(":op!o@h KICK #vol bruno :spam"), now: t0) == [.memberLeft(channel: "#vol", nick: "bruno")])
+        #expect(client.handle(line(":chen!c@h QUIT :gone"), now: t0) == [.userQuit(nick: "chen")])
+    }
+
+    @Test func extendedJoinAndAccountNotifyCarryTheServicesAccount() {
+        var (client, _) = registered()
+        #expect(client.handle(line(":amina!a@h JOIN #vol amina_acct :Amina"), now: t0)
+            == [.memberJoined(channel: "#vol", nick: "amina", account: "amina_acct")])
+        #expect(client.handle(line(":bruno!b@h JOIN #vol * :Bruno"), now: t0) == [.memberJoined(channel: "#vol", nick: "bruno", account: nil)])
+        #expect(client.handle(line(":chen!c@h JOIN #vol"), now: t0) == [.memberJoined(channel: "#vol", nick: "chen", account: nil)])
+        #expect(client.handle(line(":amina!a@h ACCOUNT *"), now: t0) == [.accountChanged(nick: "amina", account: nil)])
+        #expect(client.handle(line(":bruno!b@h ACCOUNT bruno_acct"), now: t0) == [.accountChanged(nick: "bruno", account: "bruno_acct")])
+    }
+
+    @Test func aLostConnectionForgetsTheChannels() {
+        var (client, _) = registered()
+        _ = client.handle(line(":entraide!bot@h JOIN #vol"), now: t0)
+        client.connectionLost()
+        #expect(client.joinedChannels.isEmpty)
+    }
+}
