@@ -9,9 +9,10 @@ public actor IRCTestClient {
     public private(set) var received: [IRCMessage] = []
     private var reader: Task<Void, Never>?
 
-    public init(nick: String, port: Int, loop: CurlEventLoop) async throws {
+    /// With `tls`, the server's certificate is verified against `caFile` (a private server's own).
+    public init(nick: String, port: Int, loop: CurlEventLoop, tls: Bool = false, caFile: String? = nil) async throws {
         self.nick = nick
-        connection = try await loop.connectLine(LineOptions(host: "127.0.0.1", port: port))
+        connection = try await loop.connectLine(LineOptions(host: "127.0.0.1", port: port, tls: tls, caFile: caFile))
         try await connection.send("NICK \(nick)")
         try await connection.send("USER \(nick) 0 * :test")
     }
