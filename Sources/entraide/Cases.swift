@@ -4,36 +4,52 @@ import Foundation
 import Helpline
 import Logging
 
-/// `entraide cases …`: the volunteers' commands on the server. Access to the server is the
-/// authentication here; `--as` names the volunteer (who must exist and not be revoked).
+/// `entraide cases …`: the volunteers' commands on the server, and the weekly figures and the CSV
+/// export. A volunteer's command is the default, so `entraide cases claim 12 --as amina` reads as
+/// it always did; `stats` and `export` have options of their own, hence subcommands.
 struct Cases: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Volunteers' commands on the server: list, show, claim, reply, note, release, transfer, close, block, stats.",
-        discussion: "Example: entraide cases claim 12 --as amina ; entraide cases reply 12 --as amina \"Hello, I am here.\"")
+        abstract: "Volunteers' commands on the server (list, show, claim, reply, …), weekly stats, and a CSV export.",
+        discussion: """
+            Example: entraide cases claim 12 --as amina ; entraide cases reply 12 --as amina "Hello, I am here." ;
+            entraide cases stats --as amina --weeks 8 ; entraide cases export --since 2026-04-01 --output cases.csv
+            """,
+        subcommands: [Desk.self, Stats.self, Export.self],
+        defaultSubcommand: Desk.self)
+}
 
-    @Argument(help: "list [lang] | show N | claim N | reply N text | note N text | release N | transfer N alias | close N [outcome] | block N | stats")
-    var words: [String]
+extension Cases {
+    /// A volunteer's command on the server. Access to the server is the authentication here; `--as`
+    /// names the volunteer (who must exist and not be revoked).
+    struct Desk: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A volunteer's command (the default): list, show, claim, reply, note, release, transfer, close, block.",
+            discussion: "Example: entraide cases claim 12 --as amina ; entraide cases reply 12 --as amina \"Hello, I am here.\"")
 
-    @Option(name: .customLong("as"), help: "Your volunteer alias.")
-    var alias: String
+        @Argument(help: "list [lang] | show N | claim N | reply N text | note N text | release N | transfer N alias | close N [outcome] | block N")
+        var words: [String]
 
-    @OptionGroup var common: CommonOptions
+        @Option(name: .customLong("as"), help: "Your volunteer alias.")
+        var alias: String
 
-    func run() async throws {
-        let services = try Services(configuration: try common.resolve(environment: ProcessInfo.processInfo.environment))
-        guard let parsed = VolunteerCommand.parse(words.joined(separator: " ")) else {
-            throw ValidationError("unknown command; one of: \(VolunteerCommand.usage)")
+        @OptionGroup var common: CommonOptions
+
+        func run() async throws {
+            let services = try Services(configuration: try common.resolve(environment: ProcessInfo.processInfo.environment))
+            guard let parsed = VolunteerCommand.parse(words.joined(separator: " ")) else {
+                throw ValidationError("unknown command; one of: \(VolunteerCommand.usage)")
+            }
+            let command: VolunteerCommand
+            switch parsed {
+            case .success(let ok): command = ok
+            case .failure(let error): throw ValidationError("\(error)")
+            }
+            let volunteer = try services.store.volunteer(alias: alias)
+            for line in VolunteerDesk(helpline: services.helpline).perform(command, as: volunteer, via: "cli", sender: alias) {
+                print(line)
+            }
+            if volunteer?.active != true { throw ExitCode(1) }
         }
-        let command: VolunteerCommand
-        switch parsed {
-        case .success(let ok): command = ok
-        case .failure(let error): throw ValidationError("\(error)")
-        }
-        let volunteer = try services.store.volunteer(alias: alias)
-        for line in VolunteerDesk(helpline: services.helpline).perform(command, as: volunteer, via: "cli", sender: alias) {
-            print(line)
-        }
-        if volunteer?.active != true { throw ExitCode(1) }
     }
 }
 
