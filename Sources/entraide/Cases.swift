@@ -23,7 +23,7 @@ extension Cases {
     /// names the volunteer (who must exist and not be revoked).
     struct Desk: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A volunteer's command (the default): list, show, claim, reply, note, release, transfer, close, block.",
+            abstract: "A volunteer's command: list, show, claim, reply, note, release, transfer, close, block.",
             discussion: "Example: entraide cases claim 12 --as amina ; entraide cases reply 12 --as amina \"Hello, I am here.\"")
 
         @Argument(help: "list [lang] | show N | claim N | reply N text | note N text | release N | transfer N alias | close N [outcome] | block N")

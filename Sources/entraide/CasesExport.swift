@@ -38,7 +38,7 @@ extension Cases {
                 print(csv, terminator: "")
             }
             try store.audit(actor: "operator", action: "export", outcome: "ok", detail: "since \(since): \(cases.count) cases")
-            if let output { print("\(cases.count) cases opened since \(since) written to \(output)") }
+            if let output { print("\(cases.count == 1 ? "1 case" : "\(cases.count) cases") opened since \(since) written to \(output)") }
         }
 
         /// Midnight UTC of a real calendar day written YYYY-MM-DD; anything else is refused with the form expected.
