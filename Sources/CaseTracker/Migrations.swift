@@ -147,3 +147,11 @@ enum Migrations {
         return migrator
     }
 }
+
+extension CaseStore {
+    /// The schema this build writes: the last migration registered above, read from the migrator
+    /// so that `entraide --version` and the backups can never name a schema that does not exist.
+    public static var latestSchemaVersion: String {
+        Migrations.migrator.migrations.last ?? "none"
+    }
+}

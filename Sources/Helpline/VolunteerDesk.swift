@@ -120,10 +120,10 @@ public struct VolunteerDesk: Sendable {
                 _ = try store.close(id, by: alias, outcome: "blocked", block: true, followUp: nil)
                 return ["Case #\(id) closed and blocked: this worker's messages will no longer reach volunteers."]
             case .stats:
-                let stats = try store.statistics()
+                // This week only, in a few lines: the weeks before are `entraide cases stats` on the server.
+                let report = try store.weeklyReport(weeks: 1)
                 try store.audit(actor: alias, action: "stats", outcome: "ok", detail: "")
-                let median = stats.medianTimeToClaim.map { "\(Int($0 / 60)) min" } ?? "n/a"
-                return ["open \(stats.open) · claimed \(stats.claimed) · closed this week \(stats.closedLastWeek) · median wait before a claim \(median)"]
+                return CaseReportText.short(report)
             }
         } catch let refusal as CaseActionRefused {
             return ["Refused: \(refusal)."]

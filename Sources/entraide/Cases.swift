@@ -4,49 +4,65 @@ import Foundation
 import Helpline
 import Logging
 
-/// `entraide cases …`: the volunteers' commands on the server. Access to the server is the
-/// authentication here; `--as` names the volunteer (who must exist and not be revoked).
+/// `entraide cases …`: the volunteers' commands on the server, and the weekly figures and the CSV
+/// export. A volunteer's command is the default, so `entraide cases claim 12 --as amina` reads as
+/// it always did; `stats` and `export` have options of their own, hence subcommands.
 struct Cases: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Volunteers' commands on the server: list, show, claim, reply, note, release, transfer, close, block, stats.",
-        discussion: "Example: entraide cases claim 12 --as amina ; entraide cases reply 12 --as amina \"Hello, I am here.\"")
+        abstract: "Volunteers' commands on the server (list, show, claim, reply, …), weekly stats, and a CSV export.",
+        discussion: """
+            Example: entraide cases claim 12 --as amina ; entraide cases reply 12 --as amina "Hello, I am here." ;
+            entraide cases stats --as amina --weeks 8 ; entraide cases export --since 2026-04-01 --output cases.csv
+            """,
+        subcommands: [Desk.self, Stats.self, Export.self],
+        defaultSubcommand: Desk.self)
+}
 
-    @Argument(help: "list [lang] | show N | claim N | reply N text | note N text | release N | transfer N alias | close N [outcome] | block N | stats")
-    var words: [String]
+extension Cases {
+    /// A volunteer's command on the server. Access to the server is the authentication here; `--as`
+    /// names the volunteer (who must exist and not be revoked).
+    struct Desk: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A volunteer's command: list, show, claim, reply, note, release, transfer, close, block.",
+            discussion: "Example: entraide cases claim 12 --as amina ; entraide cases reply 12 --as amina \"Hello, I am here.\"")
 
-    @Option(name: .customLong("as"), help: "Your volunteer alias.")
-    var alias: String?
+        @Argument(help: "list [lang] | show N | claim N | reply N text | answer N topic | note N text | release N | transfer N alias [force] | accept N | decline N | close N [outcome] | block N")
+        var words: [String]
 
-    @Flag(help: "Act as the operator on any case, whoever holds it: list, show, release, transfer (audited as operator).")
-    var `operator` = false
+        @Option(name: .customLong("as"), help: "Your volunteer alias.")
+        var alias: String?
 
-    @OptionGroup var common: CommonOptions
+        @Flag(help: "Act as the operator on any case, whoever holds it: list, show, release, transfer (audited as operator).")
+        var `operator` = false
 
-    func run() async throws {
-        let services = try Services(configuration: try common.resolve(environment: ProcessInfo.processInfo.environment))
-        guard let parsed = VolunteerCommand.parse(words.joined(separator: " ")) else {
-            throw ValidationError("unknown command; one of: \(VolunteerCommand.usage)")
-        }
-        let command: VolunteerCommand
-        switch parsed {
-        case .success(let ok): command = ok
-        case .failure(let error): throw ValidationError("\(error)")
-        }
-        guard (alias != nil) != `operator` else {
-            throw ValidationError("say who acts: --as YOUR-ALIAS (a volunteer) or --operator (release or transfer any case)")
-        }
-        let desk = VolunteerDesk(helpline: services.helpline)
-        if `operator` {
-            let lines = desk.perform(command, as: nil, via: "cli", sender: "operator", asOperator: true)
+        @OptionGroup var common: CommonOptions
+
+        func run() async throws {
+            let services = try Services(configuration: try common.resolve(environment: ProcessInfo.processInfo.environment))
+            guard let parsed = VolunteerCommand.parse(words.joined(separator: " ")) else {
+                throw ValidationError("unknown command; one of: \(VolunteerCommand.usage)")
+            }
+            let command: VolunteerCommand
+            switch parsed {
+            case .success(let ok): command = ok
+            case .failure(let error): throw ValidationError("\(error)")
+            }
+            guard (alias != nil) != `operator` else {
+                throw ValidationError("say who acts: --as YOUR-ALIAS (a volunteer) or --operator (release or transfer any case)")
+            }
+            let desk = VolunteerDesk(helpline: services.helpline)
+            if `operator` {
+                let lines = desk.perform(command, as: nil, via: "cli", sender: "operator", asOperator: true)
+                for line in lines { print(line) }
+                if lines.first?.hasPrefix("Refused") == true { throw ExitCode(1) }
+                return
+            }
+            let alias = alias ?? ""
+            let volunteer = try services.store.volunteer(alias: alias)
+            let lines = desk.perform(command, as: volunteer, via: "cli", sender: alias)
             for line in lines { print(line) }
-            if lines.first?.hasPrefix("Refused") == true { throw ExitCode(1) }
-            return
+            if volunteer?.active != true || lines.first?.hasPrefix("Refused") == true { throw ExitCode(1) }
         }
-        let alias = alias ?? ""
-        let volunteer = try services.store.volunteer(alias: alias)
-        let lines = desk.perform(command, as: volunteer, via: "cli", sender: alias)
-        for line in lines { print(line) }
-        if volunteer?.active != true || lines.first?.hasPrefix("Refused") == true { throw ExitCode(1) }
     }
 }
 

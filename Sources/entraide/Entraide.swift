@@ -5,9 +5,10 @@ struct Entraide: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "entraide",
         abstract: "A mutual-aid helpline for click workers: curated answers, and volunteers when it matters.",
+        version: Version.line,
         subcommands: [
             Chat.self, Serve.self, Intents.self, Crisis.self, Cases.self, Volunteers.self, Audit.self, Forget.self, Purge.self,
-            RelayCommand.self,
+            Backup.self, RelayCommand.self,
         ]
     )
 }

@@ -1,0 +1,138 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The operator's commands for the volunteer desk as they are typed: `--version`, `backup` and a
+/// restore, `cases stats`, `cases export`. Real processes on real files.
+@Suite struct OperationsCommandLineTests {
+    let root: URL
+    let data: URL
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-ops-\(UUID().uuidString)")
+        data = root.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    }
+
+    func entraide(_ arguments: [String], data: URL? = nil, input: String = "") throws -> CommandLineTests.Run {
+        try CommandLineTests.run(arguments + ["--data", (data ?? self.data).path], input: input)
+    }
+
+    /// A worker asks for a person and then says who they are; amina claims the case.
+    func aClaimedCaseWithAWorkerWhoGaveTheirNameAndNumber() throws {
+        _ = try entraide(["volunteers", "add", "amina"])
+        let chat = try entraide(
+            ["chat", "--worker", "jean"], input: "human\nmy name is Jean Dupont, call me on +33 6 12 34 56 78\n")
+        try #require(chat.status == 0, "\(chat.errors)")
+        let claimed = try entraide(["cases", "claim", "1", "--as", "amina"])
+        try #require(claimed.output.contains("You hold case #1"), "\(claimed.output)\(claimed.errors)")
+    }
+
+    @Test func versionNamesTheReleaseAndTheLastMigrationOfTheStore() throws {
+        let run = try CommandLineTests.run(["--version"])
+        #expect(run.status == 0)
+        // The schema named is the last migration registered in the source, whatever its number.
+        let migrations = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("Sources/CaseTracker/Migrations.swift"), encoding: .utf8)
+        let last = try #require(
+            migrations.components(separatedBy: "registerMigration(\"").last?.split(separator: "\"").first.map(String.init))
+        #expect(run.output.range(of: #"^entraide [0-9]+\.[0-9]+\.[0-9]+ \(store schema "#, options: .regularExpression) != nil)
+        #expect(run.output.hasSuffix("(store schema \(last))\n"), "got: \(run.output)")
+    }
+
+    @Test func aBackupRestoredInAnotherDataDirectoryHasTheCasesAndAnIntactAuditLog() throws {
+        try aClaimedCaseWithAWorkerWhoGaveTheirNameAndNumber()
+        let file = root.appendingPathComponent("entraide-backup.sqlite")
+        let backup = try entraide(["backup", file.path])
+        #expect(backup.status == 0, "\(backup.errors)")
+        #expect(backup.output.contains("backup written: \(file.path)"))
+        #expect(backup.output.contains("bytes"))
+        #expect(backup.output.contains("store schema: v"))
+        #expect(backup.output.contains("cases: 1"))
+        #expect(backup.output.contains("pseudonym key"))
+        for secret in ["w-", "jean", "Jean", "+33"] { #expect(!(backup.output + backup.errors).contains(secret)) }
+        let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+
+        let again = try entraide(["backup", file.path])
+        #expect(again.status != 0)
+        #expect(again.errors.contains("already exists") && again.errors.contains("--force"), "\(again.errors)")
+        #expect(try entraide(["backup", file.path, "--force"]).status == 0)
+
+        // Restore as the operators' guide says: the backup in place of entraide.sqlite, the key beside it.
+        let restored = root.appendingPathComponent("restored")
+        try FileManager.default.createDirectory(at: restored, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: file, to: restored.appendingPathComponent("entraide.sqlite"))
+        try FileManager.default.copyItem(
+            at: data.appendingPathComponent("pseudonym.key"), to: restored.appendingPathComponent("pseudonym.key"))
+        let listed = try entraide(["cases", "list", "--as", "amina"], data: restored)
+        #expect(listed.status == 0, "\(listed.errors)")
+        #expect(listed.output.hasPrefix("#1 [en] human"), "\(listed.output)")
+        #expect(listed.output.contains("held by amina"))
+        let verified = try entraide(["audit", "verify"], data: restored)
+        #expect(verified.status == 0)
+        #expect(verified.output.hasPrefix("ok: "), "\(verified.output)")
+        // The same worker writing again is the same pseudonym, so the case carries on.
+        let more = try entraide(["chat", "--worker", "jean"], data: restored, input: "are you there?\n")
+        #expect(more.status == 0)
+        let shown = try entraide(["cases", "show", "1", "--as", "amina"], data: restored)
+        #expect(shown.output.contains("are you there?"), "\(shown.output)")
+    }
+
+    @Test func aBackupOfADataDirectoryWithNoStoreIsRefused() throws {
+        let run = try entraide(["backup", root.appendingPathComponent("x.sqlite").path])
+        #expect(run.status != 0)
+        #expect(run.errors.contains("there is no store at"), "\(run.errors)")
+        #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("entraide.sqlite").path))
+    }
+
+    @Test func theExportHasTheCaseAndNothingTheWorkerSaidOrWhoTheyAre() throws {
+        try aClaimedCaseWithAWorkerWhoGaveTheirNameAndNumber()
+        // The store does hold their words (volunteers read them on the case, the number masked)…
+        let shown = try entraide(["cases", "show", "1", "--as", "amina"])
+        try #require(shown.output.contains("my name is Jean Dupont, call me on"), "\(shown.output)")
+        // …and the export none of them.
+        let stdout = try entraide(["cases", "export", "--since", "2000-01-01"])
+        #expect(stdout.status == 0, "\(stdout.errors)")
+        let lines = stdout.output.components(separatedBy: "\r\n")
+        #expect(lines.count == 3 && lines[2].isEmpty, "\(lines)")
+        #expect(lines[0].hasPrefix("id,opened_at,language,topic,urgent,status,claimed_by,claimed_at,closed_at,"))
+        #expect(lines[1].hasPrefix("1,"))
+        #expect(lines[1].contains(",en,human,0,claimed,amina,"), "\(lines[1])")
+        for secret in ["Jean", "Dupont", "+33", "12 34", "[phone]", "w-", "console", "jean", "call me"] {
+            #expect(!stdout.output.contains(secret), "the export contains \(secret)")
+        }
+
+        let file = root.appendingPathComponent("cases.csv")
+        let written = try entraide(["cases", "export", "--since", "2000-01-01", "--output", file.path])
+        #expect(written.status == 0)
+        #expect(written.output.contains("1 case opened since 2000-01-01 written to"))
+        #expect(try String(contentsOf: file, encoding: .utf8) == stdout.output)
+        let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o600)
+
+        let later = try entraide(["cases", "export", "--since", "2999-01-01"])
+        #expect(later.output.components(separatedBy: "\r\n").count == 2)
+        for bad in ["01/04/2026", "2026-4-1", "2026-02-30", "yesterday"] {
+            let refused = try entraide(["cases", "export", "--since", bad])
+            #expect(refused.status != 0)
+            #expect(refused.errors.contains("YYYY-MM-DD") && refused.errors.contains(bad), "\(bad): \(refused.errors)")
+        }
+    }
+
+    @Test func statsShowsEveryWeekAskedForAndRefusesAnUnknownAlias() throws {
+        try aClaimedCaseWithAWorkerWhoGaveTheirNameAndNumber()
+        let stats = try entraide(["cases", "stats", "--as", "amina", "--weeks", "3"])
+        #expect(stats.status == 0, "\(stats.errors)")
+        #expect(stats.output.hasPrefix("Now: 0 waiting, 1 held by a volunteer."), "\(stats.output)")
+        #expect(stats.output.components(separatedBy: "  time to claim: ").count == 4)
+        #expect(stats.output.contains("this week so far): 1 case opened"))
+        #expect(stats.output.contains("by topic:      human 1"))
+        #expect(stats.output.contains("volunteers:    amina claimed 1, closed 0"))
+        #expect(!stats.output.contains("w-"))
+        let refused = try entraide(["cases", "stats", "--as", "mallory"])
+        #expect(refused.status == 1)
+        #expect(refused.output.hasPrefix("Refused: mallory is not an active volunteer"))
+        #expect(try entraide(["cases", "stats", "--as", "amina", "--weeks", "0"]).errors.contains("--weeks"))
+    }
+}
