@@ -1,4 +1,4 @@
-public import CaseTracker
+import CaseTracker
 public import Foundation
 import Logging
 import Synchronization

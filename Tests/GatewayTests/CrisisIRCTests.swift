@@ -44,7 +44,7 @@ struct CrisisIRCTests {
         try await worker.say("honestly i dont see the point anymore, i might just end it tonight")
         #expect(await volunteer.waitUntil {
             await $0.received.contains {
-                $0.command == "PRIVMSG" && $0.params.first == "#volunteers" && $0.params.last?.hasPrefix("URGENT New case #2") == true
+                $0.command == "PRIVMSG" && $0.params.first == "#volunteers" && $0.params.last?.contains("URGENT New case #2") == true
             }
         })
         let urgent = try #require(try bot.store.helplineCase(2))

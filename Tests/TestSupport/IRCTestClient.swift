@@ -66,3 +66,21 @@ public actor IRCTestClient {
         connection.close()
     }
 }
+
+extension IRCTestClient {
+    /// A volunteer's first steps: join the volunteers' channel with its key, wait until the server
+    /// confirms it (so the bot has seen the JOIN too), then log in to the bot in private.
+    /// True once the bot said "Logged in".
+    public func joinAndLogIn(token: String, channel: String = "#volunteers", key: String = "k3y", bot: String = "entraide") async throws -> Bool {
+        try await send("JOIN \(channel) \(key)")
+        guard await waitUntil({ await $0.received.contains { $0.command == "366" && $0.params.dropFirst().first?.lowercased() == channel.lowercased() } })
+        else { return false }
+        try await say("login \(token)", to: bot)
+        return await waitForPrivate { $0.hasPrefix("Logged in as") }
+    }
+
+    /// Waits for a private message matching `match`.
+    public func waitForPrivate(timeout: Duration = .seconds(20), _ match: @escaping @Sendable (String) -> Bool) async -> Bool {
+        await waitUntil(timeout: timeout) { await $0.privateMessages.contains { match($0.text) } }
+    }
+}

@@ -208,6 +208,9 @@ public final class ShippedHelpline: @unchecked Sendable {
     public let process = Process()
     public let output: OutputCollector
     public let configFile: URL
+    /// The health endpoint's port, and the data directory (for `entraide` commands beside the server).
+    public let healthPort: Int
+    public let dataDirectory: URL
 
     /// The built executable, beside the test bundle in the build products directory.
     public static var executable: URL {
@@ -217,21 +220,26 @@ public final class ShippedHelpline: @unchecked Sendable {
         return repositoryRoot.appendingPathComponent(".build/debug/entraide")
     }
 
-    public init(server: ShippedIRCServer) throws {
+    public let intents: URL
+
+    public init(server: ShippedIRCServer, intents: URL = repositoryRoot.appendingPathComponent("intents"), channelKey: String? = nil) throws {
+        self.intents = intents
         let file = "entraide.yaml"
         var text = try ShippedConfig.text(file)
         text = try ShippedConfig.replacingOnce(text, "  port: 6697\n", "  port: \(server.tlsPort)\n", in: file)
         text = try ShippedConfig.replacingOnce(text, "ca_file: /etc/ngircd/helpline.pem", "ca_file: \(server.certificate.path)", in: file)
-        text = try ShippedConfig.replacingOnce(text, "listen: 127.0.0.1:8089", "listen: 127.0.0.1:\(freeLoopbackPort())", in: file)
+        healthPort = freeLoopbackPort()
+        dataDirectory = server.directory.appendingPathComponent("data")
+        text = try ShippedConfig.replacingOnce(text, "listen: 127.0.0.1:8089", "listen: 127.0.0.1:\(healthPort)", in: file)
         configFile = server.directory.appendingPathComponent("entraide.yaml")
         try text.write(to: configFile, atomically: true, encoding: .utf8)
         process.executableURL = Self.executable
         process.arguments = [
-            "serve", "--config", configFile.path, "--data", server.directory.appendingPathComponent("data").path,
-            "--intents", repositoryRoot.appendingPathComponent("intents").path,
+            "serve", "--config", configFile.path, "--data", dataDirectory.path,
+            "--intents", intents.path,
         ]
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ENTRAIDE_") }
-            .merging(["ENTRAIDE_IRC_CHANNEL_KEY": server.channelKey]) { $1 }
+            .merging(["ENTRAIDE_IRC_CHANNEL_KEY": channelKey ?? server.channelKey]) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -244,6 +252,39 @@ public final class ShippedHelpline: @unchecked Sendable {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+    }
+
+    /// Runs `entraide ARGUMENTS` as an operator would on the same host: the same configuration and data.
+    public func command(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let run = Process()
+        run.executableURL = Self.executable
+        run.arguments = arguments + [
+            "--config", configFile.path, "--data", dataDirectory.path, "--intents", intents.path,
+        ]
+        run.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ENTRAIDE_") }
+        let pipe = Pipe()
+        run.standardOutput = pipe
+        run.standardError = pipe
+        run.standardInput = FileHandle.nullDevice
+        try run.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run.waitUntilExit()
+        return (run.terminationStatus, output)
+    }
+
+    /// GET /health: the status code and the body.
+    public func health() -> (status: Int, body: String) {
+        let run = Process()
+        run.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        run.arguments = ["-s", "-m", "5", "-w", "\n%{http_code}", "http://127.0.0.1:\(healthPort)/health"]
+        let pipe = Pipe()
+        run.standardOutput = pipe
+        run.standardError = FileHandle.nullDevice
+        guard (try? run.run()) != nil else { return (0, "") }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run.waitUntilExit()
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
     }
 
     deinit { stop() }
