@@ -167,3 +167,125 @@ import Testing
         }
     }
 }
+
+/// Hand-overs on a real store: offers that lapse, refusals that protect the worker, a revoked
+/// volunteer's cases, the operator's override. Each leaves the worker a message and an audit record.
+@Suite struct HandoverTests {
+    let helpline: Helpline
+    let desk: VolunteerDesk
+    static let routing = VolunteerRouting(channel: "irc", target: "#volunteers")
+
+    init() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-handover-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try CaseStore(path: directory.appendingPathComponent("s.sqlite").path, durability: .normal)
+        let logger = Logger(label: "test")
+        helpline = Helpline(
+            store: store, library: try AnswerLibrary(directory: HelplineEngineTests.intents, logger: logger),
+            pseudonymizer: Pseudonymizer(key: Array(repeating: 5, count: 32)), defaultLanguage: .en, logger: logger,
+            policy: CasePolicy(transferAcceptWithin: 600), volunteers: Self.routing)
+        desk = VolunteerDesk(helpline: helpline)
+        for (alias, languages) in [("amina", ["en"]), ("bruno", ["en", "es"]), ("chen", ["zh"])] {
+            try store.addVolunteer(alias: alias, languages: languages, ircAccount: nil, tokenHash: nil)
+        }
+    }
+
+    func volunteer(_ alias: String) throws -> Volunteer? { try helpline.store.volunteer(alias: alias) }
+
+    func heldCase(by alias: String, language: String = "en") throws -> HelplineCase {
+        let found = try helpline.store.openCase(
+            pseudonym: "w-\(UUID().uuidString.prefix(6))", channel: "irc", language: language, topic: "pay-missing", urgent: false,
+            reopenWithin: 0) { _, _ in [] }.0
+        _ = try helpline.store.claim(found.id, by: alias)
+        return found
+    }
+
+    /// What the helpline said to the case's worker (the transcript's bot lines: the outbox, by pseudonym).
+    func workerMessages(_ found: HelplineCase) throws -> [String] {
+        try helpline.store.transcript(of: found.id, limit: 100).filter { $0.speaker == .bot }.map(\.text)
+    }
+
+    @Test func anOfferNobodyAcceptsGoesBackToTheQueueAndEveryoneIsTold() throws {
+        let found = try heldCase(by: "amina")
+        helpline.presence.bind(alias: "bruno", to: "bruno_irc", languages: ["en"])
+        let offered = desk.perform(.transfer(found.id, to: "bruno", force: false), as: try volunteer("amina"), via: "irc", sender: "a")
+        #expect(offered.first?.hasPrefix("Case #\(found.id) offered to bruno") == true, "\(offered)")
+        #expect(try helpline.store.helplineCase(found.id)?.claimedBy == "amina")
+        let toBruno = try helpline.store.pendingAnnouncements(channel: "irc").filter { $0.target == VolunteerRouting.target(forVolunteer: "bruno") }
+        #expect(toBruno.contains { $0.text.hasPrefix("amina offers you case #\(found.id)") })
+
+        let reminders = ReminderService(helpline: helpline)
+        #expect(try reminders.expireTransferOffers(now: Date().addingTimeInterval(300)).isEmpty)
+        #expect(try reminders.expireTransferOffers(now: Date().addingTimeInterval(601)) == [found.id])
+        let after = try #require(try helpline.store.helplineCase(found.id))
+        #expect(after.status == .open && after.claimedBy == nil && after.offeredTo == nil)
+        #expect(try workerMessages(found).contains { $0.contains("waiting for another volunteer") })
+        let notices = try helpline.store.pendingAnnouncements(channel: "irc").map(\.text)
+        #expect(notices.contains { $0.contains("bruno did not accept case #\(found.id) in time") })
+        #expect(notices.contains { $0.contains("#\(found.id) [en] topic pay-missing is back in the queue") })
+        // Too late to accept.
+        #expect(desk.perform(.accept(found.id), as: try volunteer("bruno"), via: "irc", sender: "b").first?.hasPrefix("Refused") == true)
+        #expect(try helpline.store.auditRecords().contains { $0.action == "transfer.expired" })
+    }
+
+    @Test func anOfferIsRefusedToSomeoneOfflineOrWithoutTheLanguageUnlessForced() throws {
+        let found = try heldCase(by: "amina")
+        let amina = try volunteer("amina")
+        let offline = desk.perform(.transfer(found.id, to: "bruno", force: false), as: amina, via: "irc", sender: "a")
+        #expect(offline.first?.hasPrefix("Refused: bruno is not logged in") == true, "\(offline)")
+        helpline.presence.bind(alias: "chen", to: "chen_irc", languages: ["zh"])
+        let language = desk.perform(.transfer(found.id, to: "chen", force: false), as: amina, via: "irc", sender: "a")
+        #expect(language.first?.hasPrefix("Refused: chen does not answer in en") == true, "\(language)")
+        let forced = desk.perform(.transfer(found.id, to: "bruno", force: true), as: amina, via: "irc", sender: "a")
+        #expect(forced.first?.hasPrefix("Case #\(found.id) is now held by bruno") == true, "\(forced)")
+        #expect(try workerMessages(found).contains { $0.contains("A new volunteer, bruno, takes over") })
+    }
+
+    @Test func aDeclinedOfferLeavesTheCaseWithItsHolder() throws {
+        let found = try heldCase(by: "amina")
+        helpline.presence.bind(alias: "bruno", to: "bruno_irc", languages: ["en"])
+        _ = desk.perform(.transfer(found.id, to: "bruno", force: false), as: try volunteer("amina"), via: "irc", sender: "a")
+        let declined = desk.perform(.decline(found.id), as: try volunteer("bruno"), via: "irc", sender: "b")
+        #expect(declined.first == "Declined: case #\(found.id) stays with amina.")
+        #expect(try helpline.store.helplineCase(found.id)?.claimedBy == "amina")
+        #expect(try helpline.store.pendingAnnouncements(channel: "irc").contains { $0.text.contains("bruno declined case #\(found.id)") })
+    }
+
+    @Test func revokingAVolunteerReleasesTheirCasesAndTheOperatorCanTakeAnyCaseBack() throws {
+        let first = try heldCase(by: "amina")
+        let second = try heldCase(by: "amina")
+        helpline.presence.bind(alias: "amina", to: "amina_irc", languages: ["en"])
+        #expect(Set(try desk.revoke("amina")) == [first.id, second.id])
+        #expect(helpline.presence.nick(of: "amina") == nil)
+        for found in [first, second] {
+            #expect(try helpline.store.helplineCase(found.id)?.status == .open)
+            #expect(try workerMessages(found).contains { $0.contains("waiting for another volunteer") })
+        }
+        #expect(try helpline.store.auditRecords().filter { $0.action == "release" && $0.detail == "amina revoked" }.count == 2)
+        #expect(throws: CaseActionRefused.self) { try desk.revoke("nobody") }
+
+        _ = try helpline.store.claim(first.id, by: "bruno")
+        let refused = desk.perform(.release(first.id), as: nil, via: "cli", sender: "operator", asOperator: false)
+        #expect(refused.first?.hasPrefix("Refused") == true)
+        let released = desk.perform(.release(first.id), as: nil, via: "cli", sender: "operator", asOperator: true)
+        #expect(released.first?.hasPrefix("Case #\(first.id) is back in the queue") == true, "\(released)")
+        #expect(try helpline.store.auditRecords().contains { $0.actor == "operator" && $0.action == "release" && $0.detail.contains("was held by bruno") })
+        let reply = desk.perform(.reply(first.id, "hi"), as: nil, via: "cli", sender: "operator", asOperator: true)
+        #expect(reply.first?.hasPrefix("Refused: with --operator") == true)
+    }
+
+    @Test func theWorkersYesAfterACloseIsTheOutcome() throws {
+        let found = try heldCase(by: "amina")
+        _ = desk.perform(.close(found.id, outcome: "ok"), as: try volunteer("amina"), via: "irc", sender: "a")
+        // The worker answers through the helpline as any message.
+        let pseudonym = found.pseudonym
+        _ = try helpline.store.receive(InboundMessage(channel: "irc", messageID: "m1", address: "maria", text: "Oui, merci !"), pseudonym: pseudonym)
+        try helpline.processPending()
+        #expect(try helpline.store.helplineCase(found.id)?.feedback == "yes")
+        #expect(try workerMessages(found).contains { $0.hasPrefix("Thank you for telling us") || $0.hasPrefix("Merci de nous l'avoir dit") })
+        // A later "no" is a new message, not a second verdict.
+        _ = try helpline.store.receive(InboundMessage(channel: "irc", messageID: "m2", address: "maria", text: "no"), pseudonym: pseudonym)
+        try helpline.processPending()
+        #expect(try helpline.store.helplineCase(found.id)?.feedback == "yes")
+    }
+}
