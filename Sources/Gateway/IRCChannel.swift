@@ -298,6 +298,11 @@ actor IRCSession {
         if let first = notice.target.first, "#&".contains(first) {
             return client.joinedChannels.contains(notice.target.lowercased()) ? notice.target : nil
         }
+        // A bare nick (stored by an older version): only while a volunteer is logged in on it.
+        guard helpline.presence.login(ofNick: notice.target) != nil else {
+            try helpline.store.failAnnouncement(notice.id, reason: "nobody logged in on that nick")
+            return nil
+        }
         return notice.target
     }
 
