@@ -150,8 +150,11 @@ public func inspircdPath() -> String? {
 /// A private InspIRCd 3 on a free loopback port, with the IRCv3 modules the helpline uses
 /// (message-tags, server-time, account-tag, account-notify, echo-message, labeled-response,
 /// batch). It refuses to run as root, so as root it runs as the `irc` user (Debian's package
-/// creates it). `relaxedFlood` raises its connect class's limits for load tests.
-public func startInspircd(relaxedFlood: Bool = false) throws -> ServerProcess {
+/// creates it). `relaxedFlood` raises its connect class's limits for load tests. With
+/// `servicesLinkPort`, it also listens there for a U-lined services server named `services.test`
+/// (link password `x`, both ways) and loads what accounts need (extended-join, account-notify):
+/// `startFakeServices` links one.
+public func startInspircd(relaxedFlood: Bool = false, servicesLinkPort: Int? = nil) throws -> ServerProcess {
     guard let executable = inspircdPath() else {
         throw TestServerError(description: "inspircd is not installed: run scripts/bootstrap")
     }
@@ -163,6 +166,14 @@ public func startInspircd(relaxedFlood: Bool = false) throws -> ServerProcess {
         : #"threshold="10" recvq="8192" softsendq="8192""#
     let modules = ["cap", "ircv3", "ircv3_accounttag", "ircv3_servertime", "ircv3_echomessage", "ircv3_msgid",
                    "ircv3_labeledresponse", "ircv3_batch", "ircv3_ctctags", "services_account"]
+        + (servicesLinkPort == nil ? [] : ["spanningtree"])
+    let servicesLink = servicesLinkPort.map { linkPort in
+        """
+        <bind address="127.0.0.1" port="\(linkPort)" type="servers">
+        <link name="services.test" ipaddr="127.0.0.1" port="\(linkPort)" allowmask="127.0.0.1" sendpass="x" recvpass="x">
+        <uline server="services.test" silent="yes">
+        """
+    } ?? ""
     let config = """
         <server name="irc.insp.test" description="Entraide test server" network="EntraideTest">
         <admin name="Entraide tests" nick="admin" email="tests@helpline.test">
@@ -174,6 +185,7 @@ public func startInspircd(relaxedFlood: Bool = false) throws -> ServerProcess {
         <security hidesplits="yes">
         <performance softlimit="256" somaxconn="128">
         <limits maxnick="30" maxline="512">
+        \(servicesLink)
         \(modules.map { "<module name=\"\($0)\">" }.joined(separator: "\n"))
         """
     let configFile = directory.appendingPathComponent("inspircd.conf")
@@ -196,4 +208,57 @@ public func startInspircd(relaxedFlood: Bool = false) throws -> ServerProcess {
             arguments: ["--reuid=irc", "--regid=irc", "--clear-groups", "--", executable] + arguments, port: port)
     }
     return try ServerProcess(name: "inspircd", executable: executable, arguments: arguments, port: port)
+}
+
+
+/// A scripted services server (`Tests/Support/fake_services.py`) linked to an InspIRCd started with
+/// `servicesLinkPort`: ready once the link is up. `login`/`logout` set and clear a user's
+/// services account, as Anope or Atheme would after IDENTIFY or LOGOUT.
+public final class FakeServices: Sendable {
+    public let process: ServerProcess
+
+    public init(linkPort: Int) throws {
+        let control = freeLoopbackPort()
+        let script = repositoryRoot.appendingPathComponent("Tests/Support/fake_services.py").path
+        process = try ServerProcess(
+            name: "fake-services", executable: "/usr/bin/env", arguments: ["python3", "-u", script, "\(linkPort)", "\(control)"],
+            port: control)
+    }
+
+    /// Logs `nick` in to `account`; returns the script's answer ("ok" once the server processed it).
+    @discardableResult
+    public func login(_ nick: String, as account: String) throws -> String { try command("login \(nick) \(account)") }
+
+    @discardableResult
+    public func logout(_ nick: String) throws -> String { try command("logout \(nick)") }
+
+    public func stop() { process.stop() }
+
+    /// One line to the control port, one line back.
+    public func command(_ line: String) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestServerError(description: "socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(process.port).bigEndian)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard connected else { throw TestServerError(description: "fake services: no control port") }
+        let bytes = Array((line + "\n").utf8)
+        guard bytes.withUnsafeBytes({ Glibc.send(fd, $0.baseAddress, $0.count, 0) }) == bytes.count else {
+            throw TestServerError(description: "fake services: send failed")
+        }
+        var answer: [UInt8] = []
+        var byte: UInt8 = 0
+        while answer.count < 4096 {
+            let got = recv(fd, &byte, 1, 0)
+            guard got == 1 else { break }
+            if byte == UInt8(ascii: "\n") { break }
+            answer.append(byte)
+        }
+        return String(decoding: answer, as: UTF8.self)
+    }
 }
