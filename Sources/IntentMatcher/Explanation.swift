@@ -21,6 +21,9 @@ public struct Explanation: Sendable, CustomStringConvertible {
         public var trigramSimilarity: Double
         /// Similarity to all the intent's examples together.
         public var centroidSimilarity: Double
+        /// The lexical scorer's score, of which the terms, trigrams and centroid above are the parts; the rest
+        /// of `score` is the learned model's probability.
+        public var lexicalScore: Double
     }
 
     public var text: String
@@ -32,8 +35,11 @@ public struct Explanation: Sendable, CustomStringConvertible {
     /// The best intents, best first (at most five).
     public var candidates: [Candidate]
     public var match: Match
+    /// The operating point in force (calibrated on the answer set).
+    public var calibration: Calibration
 
-    init(analysis: Matcher.Analysis, match: Match, index: MatcherIndex, text: String) {
+    init(analysis: Matcher.Analysis, match: Match, index: MatcherIndex, calibration: Calibration, text: String) {
+        self.calibration = calibration
         self.text = text
         self.match = match
         language = analysis.language
@@ -55,7 +61,8 @@ public struct Explanation: Sendable, CustomStringConvertible {
             return Candidate(
                 intent: index.intentIDs[intent], score: analysis.scores[intent], example: example.text,
                 exampleLanguage: example.language, termSimilarity: parts.term, trigramSimilarity: parts.gram,
-                centroidSimilarity: parts.centroid)
+                centroidSimilarity: parts.centroid,
+                lexicalScore: intent < analysis.lexical.count ? analysis.lexical[intent] : analysis.scores[intent])
         }
     }
 
@@ -76,12 +83,13 @@ public struct Explanation: Sendable, CustomStringConvertible {
             lines.append("  \(Self.format(candidate.score)) \(candidate.intent): \"\(candidate.example)\" "
                 + "[\(candidate.exampleLanguage.rawValue)] terms \(Self.format(candidate.termSimilarity)) "
                 + "trigrams \(Self.format(candidate.trigramSimilarity)) "
-                + "centroid \(Self.format(candidate.centroidSimilarity))")
+                + "centroid \(Self.format(candidate.centroidSimilarity)) lexical \(Self.format(candidate.lexicalScore))")
         }
         if !match.alternatives.isEmpty {
             lines.append("alternatives: " + match.alternatives.map { "\($0.intent) \(Self.format($0.score))" }
                 .joined(separator: ", "))
         }
+        lines.append(calibration.description)
         return lines.joined(separator: "\n")
     }
 

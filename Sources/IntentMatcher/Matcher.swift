@@ -1,3 +1,5 @@
+import Foundation
+
 /// Matches a worker's message against the curated intents and decides what the helpline does: answer, ask to
 /// choose, fall back honestly, or hand over to a volunteer. Built once per answer set (everything is computed
 /// in `init`), then immutable and safe to share between tasks.
@@ -5,12 +7,75 @@ public struct Matcher: Sendable {
     public let answers: AnswerSet
     public let configuration: MatcherConfiguration
     let index: MatcherIndex
+    let model: IntentModel
+    /// The operating point found in the answer set (see `Calibration`); the configuration may override parts.
+    public let calibration: Calibration
 
     public init(answers: AnswerSet, configuration: MatcherConfiguration = .default) {
+        let index = MatcherIndex(answers: answers, configuration: configuration)
+        let documents = IntentModel.documents(index)
+        let model = IntentModel(index: index, documents: documents, options: configuration.training)
+        let provisional = Matcher(answers: answers, configuration: configuration, index: index, model: model,
+                                  calibration: .fallback)
+        self = Matcher(answers: answers, configuration: configuration, index: index, model: model,
+                       calibration: provisional.calibrate(documents))
+    }
+
+    private init(answers: AnswerSet, configuration: MatcherConfiguration, index: MatcherIndex, model: IntentModel,
+                 calibration: Calibration) {
         self.answers = answers
         self.configuration = configuration
-        index = MatcherIndex(answers: answers, configuration: configuration)
+        self.index = index
+        self.model = model
+        self.calibration = calibration
     }
+
+    /// Cross-validation (see `Calibration`): examples dealt into `calibrationFolds` folds, intent by intent, so
+    /// that each fold holds a share of every intent; each example matched as a message by the model trained
+    /// without its fold and by the lexical scorer without the example.
+    private func calibrate(_ documents: [IntentModel.Document]) -> Calibration {
+        let folds = configuration.calibrationFolds
+        let exampleCount = index.examples.count
+        guard folds >= 2, index.intentIDs.count >= 2, exampleCount >= 2 * folds else { return .fallback }
+        var fold = [Int](repeating: 0, count: exampleCount)
+        var dealt = [Int](repeating: 0, count: index.intentIDs.count)
+        for (position, example) in index.examples.enumerated() {
+            fold[position] = dealt[example.intent] % folds
+            dealt[example.intent] += 1
+        }
+        var options = configuration.training
+        options.maximumIterations = configuration.calibrationIterations
+        var records: [Calibration.Record] = []
+        records.reserveCapacity(exampleCount)
+        for current in 0..<folds {
+            // Documents past the examples are the intents' ids: always trained on.
+            let training = documents.indices.filter { $0 >= exampleCount || fold[$0] != current }.map { documents[$0] }
+            let foldModel = model.retrained(on: training, options: options)
+            for position in 0..<exampleCount where fold[position] == current {
+                let example = index.examples[position]
+                let analysis = analyse(example.text, hint: example.language, excluding: position, model: foldModel)
+                var best = 0
+                var second = -1
+                for intent in analysis.scores.indices where intent != best {
+                    if analysis.scores[intent] > analysis.scores[best] {
+                        second = best
+                        best = intent
+                    } else if second < 0 || analysis.scores[intent] > analysis.scores[second] {
+                        second = intent
+                    }
+                }
+                let rank: Int? = best == example.intent ? 0 : second == example.intent ? 1 : nil
+                records.append(Calibration.Record(
+                    best: analysis.scores[best], second: second >= 0 ? analysis.scores[second] : 0, rank: rank))
+            }
+        }
+        return Calibration(records: records, folds: folds)
+    }
+
+    /// The thresholds in force: the configuration's where it sets them, else the calibrated ones.
+    var answerThreshold: Double { configuration.answerThreshold ?? calibration.answerThreshold }
+    var clarifyMargin: Double { configuration.clarifyMargin ?? calibration.clarifyMargin }
+    var clarifyFloor: Double { configuration.clarifyFloor ?? calibration.clarifyFloor }
 
     /// What to do with `text`. `hint` is the conversation's language: it breaks ties in language detection
     /// (`menu`, `ok`) and stems the words when the text gives no clue. Only the first
@@ -25,7 +90,8 @@ public struct Matcher: Sendable {
     /// example each came closest to.
     public func explain(_ text: String, language hint: Language? = nil) -> Explanation {
         let analysis = analyse(text, hint: hint, details: true)
-        return Explanation(analysis: analysis, match: decide(analysis), index: index, text: text)
+        return Explanation(analysis: analysis, match: decide(analysis), index: index, calibration: calibration,
+                           text: text)
     }
 
     /// The language the message seems to be in, or nil when it gives no clue (emoji, digits, unknown words).
@@ -46,6 +112,10 @@ public struct Matcher: Sendable {
         var hasLetters: Bool
         /// Per intent (index order): score, best example, and for explanations the parts of the score.
         var scores: [Double]
+        /// The lexical scorer's part of `scores`, which urgent intents are judged on (see `decide`).
+        var lexical: [Double] = []
+        /// What the message's unknown and off-topic words leave of every non-urgent score (1: none of either).
+        var penalty = 1.0
         var bestExample: [Int]
         /// The urgent intents the message has a telling word of, with the smallest share of the best score
         /// those words ask of it (see `MatcherIndex.urgentTerms`).
@@ -53,7 +123,8 @@ public struct Matcher: Sendable {
         var parts: [(term: Double, gram: Double, centroid: Double)] = []
     }
 
-    func analyse(_ text: String, hint: Language?, details: Bool = false) -> Analysis {
+    func analyse(_ text: String, hint: Language?, details: Bool = false, excluding: Int = -1,
+                 model: IntentModel? = nil) -> Analysis {
         let tokens = TextNormalizer.tokens(text, limit: configuration.maximumScalars)
         let features = features(of: tokens)
         let language = LanguageDetector.detect(tokens, features: features, hint: hint)
@@ -61,8 +132,28 @@ public struct Matcher: Sendable {
         var analysis = Analysis(
             tokens: tokens, features: features, language: language, stemmingLanguage: stemming,
             hasLetters: tokens.contains { $0.script != .digits }, scores: [], bestExample: [])
-        score(&analysis, details: details)
+        score(&analysis, details: details, excluding: excluding)
+        blend(&analysis, model: model ?? self.model)
         return analysis
+    }
+
+    /// Final scores: the learned model's probability blended with the lexical score, which brings what the
+    /// model cannot learn from a few examples (synonym groups, answers' words, unknown and off-topic words
+    /// lowering every score). Both lie in 0...1, and so does the blend.
+    private func blend(_ analysis: inout Analysis, model: IntentModel) {
+        analysis.lexical = analysis.scores
+        guard analysis.hasLetters, !analysis.scores.isEmpty else { return }
+        var probabilities = [Float](repeating: 0, count: analysis.scores.count)
+        model.probabilities(tokens: analysis.tokens, words: analysis.features, language: analysis.stemmingLanguage,
+                            into: &probabilities)
+        let lexicalWeight = configuration.lexicalWeight
+        // The model only sees the words it has learned: unknown and off-topic words lower its probability as they
+        // lower the lexical score ("minimum wage for a football player" is not a question about pay).
+        let penalty = analysis.penalty
+        for intent in analysis.scores.indices {
+            let learned = Double(probabilities[intent]) * penalty
+            analysis.scores[intent] = (learned + lexicalWeight * analysis.lexical[intent]) / (1 + lexicalWeight)
+        }
     }
 
     /// A loop rather than `tokens.map(index.features(of:))`: a partially applied method copies the index.
@@ -92,7 +183,7 @@ public struct Matcher: Sendable {
     /// trigram weights can be scaled by their share and summed into one similarity per example as the posting
     /// lists are walked; repeated words need no merging for that (a dot product is linear), only for the norms,
     /// which a small open-addressing table adds up. Everything lives in one temporary allocation.
-    private func score(_ analysis: inout Analysis, details: Bool) {
+    private func score(_ analysis: inout Analysis, details: Bool, excluding: Int) {
         let languageIndex = analysis.stemmingLanguage.index
         let features = analysis.features
         var gramCount = 0
@@ -171,6 +262,7 @@ public struct Matcher: Sendable {
             // Urgent intents are lowered by unknown words only, never by off-topic ones (see `OffTopicWords`).
             let urgentPenalty = max(0, 1 - configuration.unknownWordPenalty * unknownShare)
             let penalty = max(0, 1 - configuration.unknownWordPenalty * offTopicShare)
+            analysis.penalty = penalty
 
             // Per example: the blended similarity; per intent: best example, centroid and answer similarities.
             // With `details`, the term and trigram parts per example too.
@@ -204,6 +296,8 @@ public struct Matcher: Sendable {
                     index.exampleIntents.withUnsafeBufferPointer { exampleIntents in
                         for position in 0..<touchedCount {
                             let example = Int(touched[position])
+                            // Calibration matches an example against the others, not against itself.
+                            if example == excluding { continue }
                             let similarity = dots[example]
                             let intent = Int(exampleIntents[example])
                             if similarity > best[intent] || (similarity == best[intent] && example < bestExample[intent]) {
@@ -306,7 +400,7 @@ public struct Matcher: Sendable {
             if order.count > keep { order.removeLast() }
         }
         let ranked = order.map { ScoredIntent(intent: index.intentIDs[$0], score: scores[$0]) }
-        let offerable = ranked.filter { $0.score >= configuration.clarifyFloor }
+        let offerable = ranked.filter { $0.score >= clarifyFloor }
         func alternatives(without chosen: String?) -> [ScoredIntent] {
             Array(offerable.filter { $0.intent != chosen }.prefix(configuration.maximumAlternatives))
         }
@@ -316,12 +410,15 @@ public struct Matcher: Sendable {
         // asks (none for "die", three quarters for "live" or "hurt", which have everyday senses too; see
         // `MatcherIndex.urgentTerms`). Without one, an urgent intent must come first on its own score like any
         // other ("I want a volunteer" shares "want" with "I want to die").
+        // Judged on the lexical scores, whose telling words and threshold were set for recall (the crisis
+        // examples are few, and a learned probability spread over many intents would miss some).
         var urgentIndex: Int?
-        if let first = order.first {
+        let lexical = analysis.lexical.isEmpty ? scores : analysis.lexical
+        if let first = lexical.indices.max(by: { lexical[$0] < lexical[$1] }), lexical[first] > 0 {
             for intent in index.urgentIntents {
-                guard scores[intent] >= configuration.urgentThreshold, let share = analysis.urgentEvidence[intent],
-                      scores[intent] >= share * scores[first] else { continue }
-                if urgentIndex.map({ scores[intent] > scores[$0] }) ?? true { urgentIndex = intent }
+                guard lexical[intent] >= configuration.urgentThreshold, let share = analysis.urgentEvidence[intent],
+                      lexical[intent] >= share * lexical[first] else { continue }
+                if urgentIndex.map({ lexical[intent] > lexical[$0] }) ?? true { urgentIndex = intent }
             }
         }
         if let urgentIndex {
@@ -329,18 +426,21 @@ public struct Matcher: Sendable {
             return Match(decision: .escalate, intent: urgent, score: analysis.scores[urgentIndex],
                          language: language, alternatives: alternatives(without: urgent))
         }
-        guard let best = ranked.first, best.score >= configuration.clarifyFloor else {
+        // A fallback's alternatives are the best guesses however low (for `intents match`, gaps and benchmarks:
+        // what the matcher would have said); the helpline offers none of them to the worker.
+        let guesses = Array(ranked.prefix(configuration.maximumAlternatives))
+        guard let best = ranked.first, best.score >= clarifyFloor else {
             return Match(decision: .fallback, intent: nil, score: ranked.first?.score ?? 0, language: language,
-                         alternatives: [])
+                         alternatives: guesses)
         }
-        let close = offerable.filter { best.score - $0.score <= configuration.clarifyMargin }
-        if close.count >= 2 && best.score >= configuration.answerThreshold {
+        let close = offerable.filter { best.score - $0.score <= clarifyMargin }
+        if close.count >= 2 && best.score >= answerThreshold {
             return Match(decision: .clarify, intent: nil, score: best.score, language: language,
                          alternatives: Array(close.prefix(configuration.maximumAlternatives)))
         }
-        guard best.score >= configuration.answerThreshold else {
+        guard best.score >= answerThreshold else {
             return Match(decision: .fallback, intent: nil, score: best.score, language: language,
-                         alternatives: alternatives(without: nil))
+                         alternatives: guesses)
         }
         let escalation = order.first.map { index.escalations[$0] } ?? .never
         let decision: Decision = escalation == .always || escalation == .urgent ? .escalate : .answer

@@ -36,14 +36,16 @@
 /// scope top-1 96.8%, out of scope to fallback 92.2%, asked to choose 2.6%; crisis 40/40 (8 per language). Held
 /// out, measured once at the end (`intents/heldout`, 342 phrases): in scope top-1 92.9%, out of scope to
 /// fallback 86.7% (26 of 30), crisis 18/18, all 92.4% (first pass: 90.4% and 70.0%).
+import Foundation
 public struct MatcherConfiguration: Sendable, Equatable {
     /// The best intent must score at least this (0...1) to be answered; below, the helpline falls back.
-    public var answerThreshold: Double
+    /// Nil (the default): found in the answer set by cross-validation (`Calibration`).
+    public var answerThreshold: Double?
     /// When the second intent scores within this of the first (and above `clarifyFloor`), the worker is asked
-    /// to choose.
-    public var clarifyMargin: Double
-    /// Intents under this score are never offered as choices.
-    public var clarifyFloor: Double
+    /// to choose. Nil: calibrated.
+    public var clarifyMargin: Double?
+    /// Intents under this score are never offered as choices. Nil: calibrated.
+    public var clarifyFloor: Double?
     /// Intents that escalate `urgent` (crisis) win over every other intent from this score on: lower than
     /// `answerThreshold`, because missing a crisis costs far more than a volunteer reading a false alarm.
     public var urgentThreshold: Double
@@ -68,6 +70,16 @@ public struct MatcherConfiguration: Sendable, Equatable {
     /// share that lowers every non-urgent score (the share is capped at 1). Urgent intents are lowered by unknown
     /// words only.
     public var offTopicWordWeight: Double
+    /// The lexical score's weight beside the learned model's probability (weight 1) in the final score.
+    /// 0.25: measured on HWU64 and BANKING77-OOS (10-shot, 3 seeds) and the shipped phrases, 2026-12-05
+    /// (docs/benchmarks.md); 0 loses the synonym groups and the off-topic words, 1 the learned weights' gain.
+    public var lexicalWeight: Double
+    /// How the learned model is trained (regularisation, iterations).
+    public var training: SoftmaxRegression.Options
+    /// Folds of the cross-validation that calibrates the thresholds, and the iterations each fold's model gets
+    /// (it starts from the full model, so it needs far fewer).
+    public var calibrationFolds: Int
+    public var calibrationIterations: Int
     /// At most this many alternatives are returned.
     public var maximumAlternatives: Int
     /// Only the first this many Unicode scalars of a message are matched: a chat message is short, and a
@@ -75,11 +87,16 @@ public struct MatcherConfiguration: Sendable, Equatable {
     public var maximumScalars: Int
 
     public init(
-        answerThreshold: Double, clarifyMargin: Double, clarifyFloor: Double, urgentThreshold: Double,
+        answerThreshold: Double? = nil, clarifyMargin: Double? = nil, clarifyFloor: Double? = nil,
+        urgentThreshold: Double,
         termWeight: Double = 0.7, centroidWeight: Double = 0.5, answerWeight: Double = 0.3,
         stopwordWeight: Double = 0.5,
         digitWeight: Double = 0.5, unknownWordWeight: Double = 0.5, unknownWordPenalty: Double = 0.8,
         offTopicWordWeight: Double = 3,
+        lexicalWeight: Double = 0.25,
+        training: SoftmaxRegression.Options = SoftmaxRegression.Options(),
+        calibrationFolds: Int = 3,
+        calibrationIterations: Int = 15,
         maximumAlternatives: Int = 3,
         maximumScalars: Int = 2_000
     ) {
@@ -95,10 +112,13 @@ public struct MatcherConfiguration: Sendable, Equatable {
         self.unknownWordWeight = unknownWordWeight
         self.unknownWordPenalty = unknownWordPenalty
         self.offTopicWordWeight = offTopicWordWeight
+        self.lexicalWeight = lexicalWeight
+        self.training = training
+        self.calibrationFolds = calibrationFolds
+        self.calibrationIterations = calibrationIterations
         self.maximumAlternatives = maximumAlternatives
         self.maximumScalars = maximumScalars
     }
 
-    public static let `default` = MatcherConfiguration(
-        answerThreshold: 0.17, clarifyMargin: 0.03, clarifyFloor: 0.1, urgentThreshold: 0.08)
+    public static let `default` = MatcherConfiguration(urgentThreshold: 0.08)
 }

@@ -1,0 +1,155 @@
+import Foundation
+
+/// A message as the learned model reads it: a sparse TF-IDF vector over words (terms after synonyms and
+/// Snowball stems), pairs of neighbouring words, and character n-grams (2 to 5) of each word as written with
+/// a space before and after. Words carry the meaning; pairs tell near-twin intents apart ("not paid" against
+/// "paid"); n-grams catch typos, inflections the stemmer leaves and words written in another script's habits.
+///
+/// Features are hashed to 64-bit keys, so a word or n-gram costs an integer hash and one dictionary lookup, not
+/// a string. Only features seen in the examples get an id: a message's unseen features carry no weight (as in
+/// the standard TF-IDF pipelines the matcher is measured against), and do not dilute the ones that are known.
+struct TextFeatures: Sendable {
+    /// A sparse, L2-normalised vector: feature ids ascending, no repeats.
+    struct Vector: Sendable {
+        var ids: [Int32] = []
+        var values: [Float] = []
+    }
+
+    let ids: [UInt64: Int32]
+    /// Per feature id: smoothed inverse document frequency, ln((1 + n) / (1 + df)) + 1.
+    let idf: [Float]
+    /// Ids below this are word features, the rest character n-grams: the two blocks are normalised apart, so
+    /// that a long word (many n-grams) does not drown the words.
+    let wordFeatureCount: Int32
+
+    static let gramLengths = 3...5
+
+    /// The vocabulary and IDF of `documents` (each a list of raw keys with repeats, word keys first).
+    init(documents: [[Key]]) {
+        var wordDF: [UInt64: Int32] = [:]
+        var gramDF: [UInt64: Int32] = [:]
+        for document in documents {
+            for key in Set(document) {
+                if key.isWord { wordDF[key.hash, default: 0] += 1 } else { gramDF[key.hash, default: 0] += 1 }
+            }
+        }
+        var ids: [UInt64: Int32] = [:]
+        ids.reserveCapacity(wordDF.count + gramDF.count)
+        var idf: [Float] = []
+        idf.reserveCapacity(wordDF.count + gramDF.count)
+        let n = Double(documents.count)
+        // Sorted, so that ids (and thus training, which visits features in id order) do not depend on hashing.
+        for (hash, df) in wordDF.sorted(by: { $0.key < $1.key }) {
+            ids[hash] = Int32(idf.count)
+            idf.append(Float(log((1 + n) / (1 + Double(df))) + 1))
+        }
+        wordFeatureCount = Int32(idf.count)
+        for (hash, df) in gramDF.sorted(by: { $0.key < $1.key }) {
+            ids[hash] = Int32(idf.count)
+            idf.append(Float(log((1 + n) / (1 + Double(df))) + 1))
+        }
+        self.ids = ids
+        self.idf = idf
+    }
+
+    var count: Int { idf.count }
+
+    /// The vector of a document given its raw keys: sublinear term frequency (1 + ln tf) × IDF, each block
+    /// normalised, then the whole.
+    func vector(_ keys: [Key]) -> Vector {
+        var known: [Int32] = []
+        known.reserveCapacity(keys.count)
+        for key in keys {
+            if let id = ids[key.hash] { known.append(id) }
+        }
+        guard !known.isEmpty else { return Vector() }
+        known.sort()
+        var vector = Vector()
+        vector.ids.reserveCapacity(known.count)
+        vector.values.reserveCapacity(known.count)
+        var position = 0
+        var wordNorm: Float = 0
+        var gramNorm: Float = 0
+        while position < known.count {
+            let id = known[position]
+            var end = position + 1
+            while end < known.count && known[end] == id { end += 1 }
+            let value = (1 + Float(log(Double(end - position)))) * idf[Int(id)]
+            vector.ids.append(id)
+            vector.values.append(value)
+            if id < wordFeatureCount { wordNorm += value * value } else { gramNorm += value * value }
+            position = end
+        }
+        let wordScale: Float = wordNorm > 0 ? 1 / wordNorm.squareRoot() : 0
+        let gramScale: Float = gramNorm > 0 ? 1 / gramNorm.squareRoot() : 0
+        let blocks: Float = (wordNorm > 0 ? 1 : 0) + (gramNorm > 0 ? 1 : 0)
+        let overall = 1 / blocks.squareRoot()
+        for index in vector.ids.indices {
+            let scale = vector.ids[index] < wordFeatureCount ? wordScale : gramScale
+            vector.values[index] *= scale * overall
+        }
+        return vector
+    }
+
+    // MARK: - Raw keys
+
+    /// A hashed feature before the vocabulary gives it an id.
+    struct Key: Hashable, Sendable {
+        var hash: UInt64
+        var isWord: Bool
+    }
+
+    /// The raw keys of a text whose words are `tokens` and whose terms (in the language the text is read in)
+    /// are `terms`: every term, every pair of neighbouring terms, every character n-gram of every word.
+    static func keys(tokens: [Token], terms: [String]) -> [Key] {
+        var keys: [Key] = []
+        keys.reserveCapacity(tokens.count * 16)
+        var previous: UInt64?
+        for term in terms {
+            let hash = Self.hash(term, seed: Self.wordSeed)
+            keys.append(Key(hash: hash, isWord: true))
+            if let previous { keys.append(Key(hash: Self.mix(previous, hash), isWord: true)) }
+            previous = hash
+        }
+        for token in tokens { appendGrams(of: token.text, to: &keys) }
+        return keys
+    }
+
+    static let wordSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let gramSeed: UInt64 = 0x8422_2325_cbf2_9ce4
+
+    /// FNV-1a over the UTF-8 bytes.
+    static func hash(_ text: String, seed: UInt64) -> UInt64 {
+        var hash = seed
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+
+    /// An ordered pair of hashes as one (a bigram is not the same as its reverse).
+    static func mix(_ first: UInt64, _ second: UInt64) -> UInt64 {
+        var hash = first &* 0x9e37_79b9_7f4a_7c15
+        hash ^= second &+ 0x632b_e59b_d9b4_e019 &+ (hash << 6) &+ (hash >> 2)
+        return hash
+    }
+
+    /// Character n-grams of " word " for each length in `gramLengths` (as scikit-learn's `char_wb`).
+    static func appendGrams(of word: String, to keys: inout [Key]) {
+        var points: [UInt32] = [0x20]
+        points.reserveCapacity(word.unicodeScalars.count + 2)
+        for scalar in word.unicodeScalars { points.append(scalar.value) }
+        points.append(0x20)
+        for length in gramLengths where length <= points.count {
+            for start in 0...(points.count - length) {
+                var hash = gramSeed ^ UInt64(length)
+                for offset in 0..<length {
+                    hash ^= UInt64(points[start + offset])
+                    hash &*= 0x0000_0100_0000_01b3
+                }
+                keys.append(Key(hash: hash, isWord: false))
+            }
+        }
+    }
+}
