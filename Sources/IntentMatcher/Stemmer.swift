@@ -1,7 +1,8 @@
 import CStemmer
 import Synchronization
 
-/// Stems through Snowball (Debian's libstemmer): the standard algorithms for the helpline's five languages,
+/// Stems through Snowball (Debian's libstemmer): the standard algorithms for English, French, Spanish and
+/// Portuguese (Arabic keeps `ArabicStemmer`, see there why),
 /// written and tested by linguists, rather than a suffix stripper of our own (which cut `apply` to `app` and
 /// `family` to `fami`). Words arrive normalised (lowercase, no accents); Snowball still brings their forms
 /// together (`rejected`/`rejection`, `pagaron`/`pagar`), and the character n-grams compare words as written.
@@ -12,6 +13,7 @@ import Synchronization
 enum Stemmer {
     static func stem(_ word: String, language: Language) -> String {
         guard !word.isEmpty else { return word }
+        if language == .ar { return ArabicStemmer.stem(word) }
         return stemmers[language.index].handle.withLock { handle in
             guard let handle = handle.pointer else { return word }
             var bytes = Array(word.utf8)

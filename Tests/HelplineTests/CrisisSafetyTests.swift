@@ -63,7 +63,7 @@ import Testing
         case .new:
             break
         case .clarifyMenu:
-            try say(worker, "what counts as fair pay for surveys")
+            try say(worker, "nda and joining a union, allowed?")
             try #require(!(try store.conversation(of: pseudonym).pendingChoices.isEmpty), "the phrase no longer gets a menu")
         case .caseWaiting:
             try say(worker, "human")

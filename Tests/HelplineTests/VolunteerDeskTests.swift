@@ -94,7 +94,7 @@ import Testing
         let snapshot = helpline.library.snapshot
         let engine = HelplineEngine(answers: snapshot.answers, matcher: snapshot.matcher, safety: snapshot.safety)
         // A phrase the shipped matcher hesitates on (it asks which of two topics is meant).
-        let unsure = "what counts as fair pay for surveys"
+        let unsure = "nda and joining a union, allowed?"
         try #require(snapshot.matcher.match(unsure).decision == .clarify, "pick another hesitant phrase")
         var state = ConversationState(language: "en")
         let first = engine.respond(to: unsure, state: state)
