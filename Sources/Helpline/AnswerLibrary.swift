@@ -10,7 +10,8 @@ public final class AnswerLibrary: Sendable {
     public struct Snapshot: Sendable {
         public let answers: AnswerSet
         public let matcher: Matcher
-        /// The crisis cues and lines, from `intents/safety/`: swapped with the answers, refused with them.
+        /// The crisis cues and lines, from `intents/safety/` (or built in when that folder does not exist):
+        /// swapped with the answers, refused with them.
         public let safety: SafetyNet
     }
 
@@ -45,6 +46,18 @@ public final class AnswerLibrary: Sendable {
         current = Mutex(try Self.load(directory: directory))
         self.directory = directory
         self.logger = logger
+        logWarnings(snapshot.safety)
+    }
+
+    /// The safety net's warnings, at start and on every reload: the built-in cues and lines serving (the
+    /// operator may believe their own are), and crisis lines not checked for six months.
+    private func logWarnings(_ safety: SafetyNet) {
+        if safety.isBuiltIn {
+            logger.warning("crisis.built_in", metadata: ["crisis.warning": "\(SafetyNet.builtInWarning)"])
+        }
+        for warning in safety.staleLines(at: Date()) {
+            logger.warning("crisis.lines_stale", metadata: ["crisis.warning": "\(warning)"])
+        }
     }
 
     public var snapshot: Snapshot { current.withLock { $0 } }
@@ -71,7 +84,7 @@ public final class AnswerLibrary: Sendable {
                     "crisis.cues": "\(loaded.safety.detector.cues.count)",
                     "crisis.countries": "\(loaded.safety.directory.countries.count)",
                 ])
-            for warning in loaded.safety.warnings(at: Date()) { logger.warning("crisis.lines_stale", metadata: ["crisis.warning": "\(warning)"]) }
+            logWarnings(loaded.safety)
             return []
         } catch {
             for problem in error.problems {

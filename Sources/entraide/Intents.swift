@@ -40,7 +40,8 @@ struct Intents: AsyncParsableCommand {
             for warning in net.warnings(at: Date()) { print("warning: \(warning)") }
             print("ok: \(answers.intents.count) intents in \(url.path) (languages: \(languages.joined(separator: ", ")))")
             print("ok: \(net.detector.cues.count) crisis cues (" + Language.allCases.map { "\($0.rawValue) \(net.detector.cues.count(in: $0))" }
-                .joined(separator: ", ") + "), crisis lines for \(net.directory.countries.count) countries")
+                .joined(separator: ", ") + "), crisis lines for \(net.directory.countries.count) countries"
+                + (net.isBuiltIn ? " (built into entraide \(BuiltInSafety.release))" : ""))
         }
     }
 

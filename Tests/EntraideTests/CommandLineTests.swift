@@ -150,6 +150,32 @@ import Testing
         #expect(result.output.contains("greeting.yaml:3"), "got: \(result.output)")
     }
 
+    /// A folder of answer files only (as a generated benchmark set): checked with the built-in crisis cues and
+    /// lines, a warning, and exit 0; with a `safety/` folder begun but incomplete, refused as before.
+    @Test func intentsCheckServesTheBuiltInSafetyNetOnlyWhenThereIsNoSafetyFolder() throws {
+        let folder = data.appendingPathComponent("answers-only")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let shipped = repositoryRoot.appendingPathComponent("intents")
+        for name in try FileManager.default.contentsOfDirectory(atPath: shipped.path) where name.hasSuffix(".yaml") {
+            try FileManager.default.copyItem(at: shipped.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        let served = try run(["intents", "check", folder.path])
+        #expect(served.status == 0, "\(served.output)\(served.errors)")
+        let warning = "warning: safety/: no folder here; serving the crisis cues and lines built into entraide"
+        #expect(served.output.contains(warning), "got: \(served.output)")
+        #expect(served.output.contains("(built into entraide "), "got: \(served.output)")
+        let alarm = try run(["crisis", "explain", "--intents", folder.path, "I want to kill myself"])
+        #expect(alarm.output.hasPrefix("ALARM [en]"), "got: \(alarm.output)\(alarm.errors)")
+
+        let safety = folder.appendingPathComponent("safety")
+        try FileManager.default.copyItem(at: shipped.appendingPathComponent("safety"), to: safety)
+        try FileManager.default.removeItem(at: safety.appendingPathComponent("cues/pt.yaml"))
+        let refused = try run(["intents", "check", folder.path])
+        #expect(refused.status == 1)
+        #expect(refused.output.contains("safety/cues/pt.yaml:0: missing"), "got: \(refused.output)")
+        #expect(!refused.output.contains("built into"))
+    }
+
     @Test func aBrokenAnswerSetStopsTheStartWithTheProblems() throws {
         let broken = data.appendingPathComponent("broken-intents")
         try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)

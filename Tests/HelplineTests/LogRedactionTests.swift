@@ -32,7 +32,7 @@ import Testing
     }
 }
 
-/// Keeps what it is given, to check what a real handler would have written.
+/// Keeps what it is given ("level message key=value ..."), to check what a real handler would have written.
 struct RecordingHandler: LogHandler {
     final class Box: Sendable { let lines = Mutex<[String]>([]) }
     let box = Box()
@@ -45,7 +45,7 @@ struct RecordingHandler: LogHandler {
 
     func log(event: LogEvent) {
         let values = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        box.lines.withLock { $0.append("\(event.message) \(values)") }
+        box.lines.withLock { $0.append("\(event.level) \(event.message) \(values)") }
     }
 }
 

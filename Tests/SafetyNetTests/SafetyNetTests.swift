@@ -130,3 +130,78 @@ import Testing
         #expect(try SafetyNet.load(intents: folder).warnings(at: Date(timeIntervalSince1970: 1_780_000_000)).isEmpty)
     }
 }
+
+/// The crisis cues and lines built into the binary: the same files as `intents/safety/`, served through the same
+/// checks when an answers' folder has no `safety/` folder, and never in place of a `safety/` folder left half done.
+@Suite struct BuiltInSafetyTests {
+    static let repository = SafetyNetTests.intents.deletingLastPathComponent()
+
+    /// A fresh folder with the shipped answer files and nothing else, as a generated answer set comes.
+    func answersOnly() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-builtin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let shipped = SafetyNetTests.intents
+        for name in try FileManager.default.contentsOfDirectory(atPath: shipped.path) where name.hasSuffix(".yaml") {
+            try FileManager.default.copyItem(at: shipped.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        return folder
+    }
+
+    @Test func theEmbeddedCopyIsTheFilesInIntentsSafety() throws {
+        let expected = Set(Language.allCases.map { "cues/\($0.rawValue).yaml" } + [SafetyNet.directoryFile])
+        #expect(Set(BuiltInSafety.files.keys) == expected, "run scripts/embed-safety: the embedded files are not the loader's")
+        for name in expected.sorted() {
+            let url = SafetyNetTests.intents.appendingPathComponent(SafetyNet.folder).appendingPathComponent(name)
+            let file = try String(contentsOf: url, encoding: .utf8)
+            // A Bool, so that a failure prints the instruction and not two copies of a 50 KB file.
+            let same = BuiltInSafety.files[name] == file
+            #expect(same, "run scripts/embed-safety: intents/safety/\(name) changed since it was embedded")
+        }
+        let versionFile = Self.repository.appendingPathComponent("Sources/entraide/Version.swift")
+        let version = try String(contentsOf: versionFile, encoding: .utf8)
+        #expect(version.contains("static let release = \"\(BuiltInSafety.release)\""),
+            "run scripts/embed-safety: the release in Sources/entraide/Version.swift changed since the cues were embedded")
+    }
+
+    @Test func aFolderWithoutSafetyIsServedTheBuiltInSetWithAWarning() throws {
+        let folder = try answersOnly()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let net = try SafetyNet.load(intents: folder)
+        #expect(net.isBuiltIn)
+        #expect(net.warnings(at: Date()).first == SafetyNet.builtInWarning)
+        #expect(SafetyNet.builtInWarning.contains("safety/: no folder here"))
+        #expect(net.detector.assess("I want to kill myself") != nil)
+        #expect(net.detector.assess("how do I kill the script") == nil)
+        #expect(net.directory.country(namedIn: "kenya")?.code == "KE")
+        let shipped = try SafetyNet.load(intents: SafetyNetTests.intents)
+        #expect(!shipped.isBuiltIn)
+        #expect(net.detector.cues.count == shipped.detector.cues.count)
+        #expect(net.directory.countries == shipped.directory.countries)
+    }
+
+    @Test func aSafetyFolderMissingACueFileIsStillRefused() throws {
+        let folder = try answersOnly()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let safety = folder.appendingPathComponent(SafetyNet.folder)
+        try FileManager.default.copyItem(at: SafetyNetTests.intents.appendingPathComponent(SafetyNet.folder), to: safety)
+        try FileManager.default.removeItem(at: safety.appendingPathComponent("cues/pt.yaml"))
+        do {
+            _ = try SafetyNet.load(intents: folder)
+            Issue.record("a safety folder without cues/pt.yaml was served")
+        } catch {
+            #expect(error.problems.map(\.description) == [
+                "safety/cues/pt.yaml:0: missing: every language needs its crisis cues (docs/operators.md, 'Crisis cues')",
+            ])
+        }
+        // An empty safety folder is an edit begun, not "no folder": every file is asked for.
+        try FileManager.default.removeItem(at: safety)
+        try FileManager.default.createDirectory(at: safety, withIntermediateDirectories: true)
+        do {
+            _ = try SafetyNet.load(intents: folder)
+            Issue.record("an empty safety folder was served")
+        } catch {
+            #expect(error.problems.count == Language.allCases.count + 1)
+            #expect(error.problems.contains { $0.file == "safety/crisis-lines.yaml" })
+        }
+    }
+}
