@@ -38,7 +38,7 @@ import Testing
             case .new:
                 break
             case .clarifyMenu:
-                let run = try entraide(data, ["chat", "--worker", worker], input: "what counts as fair pay for surveys\n")
+                let run = try entraide(data, ["chat", "--worker", worker], input: "nda and joining a union, allowed?\n")
                 try #require(run.output.contains("Reply with the number"), "no longer a menu: \(run.output)")
             case .caseWaiting:
                 _ = try entraide(data, ["chat", "--worker", worker], input: "human\n")
