@@ -35,17 +35,37 @@ public final class CaseStore: Sendable {
         // Another process (an operator's command) may hold the write lock for a moment.
         configuration.busyMode = .timeout(5)
         do {
-            database = try DatabasePool(path: path, configuration: configuration)
-            // After the pool is open: GRDB sets `synchronous = NORMAL` on the writer when it turns
-            // WAL on, after `prepareDatabase`, so a setting made there would not hold.
-            try database.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
-            }
-            try Migrations.migrator.migrate(database)
+            database = try Self.openMigrated(path: path, configuration: configuration, durability: durability)
         } catch {
             throw StoreError("cannot open the case store at \(path): \(error). Check that the data directory exists and is writable.")
         }
         self.logger = logger
+    }
+
+    /// Opens the pool and migrates, again when another process got there first: `serve` and an operator's
+    /// `entraide volunteers add` started together on a new data directory both see an empty store. GRDB
+    /// checks which migrations are applied before it takes the write lock, and its barrier holds within one
+    /// process only, so the second failed on "table … already exists"; turning WAL on, the first may also
+    /// find the file locked ("database is locked", which the busy timeout does not cover). Each migration is
+    /// one transaction, so a retry sees the other's work and applies only what is left.
+    static func openMigrated(path: String, configuration: Configuration, durability: Durability, attempts: Int = 8) throws
+        -> DatabasePool {
+        for attempt in 1... {
+            do {
+                let database = try DatabasePool(path: path, configuration: configuration)
+                // After the pool is open: GRDB sets `synchronous = NORMAL` on the writer when it turns
+                // WAL on, after `prepareDatabase`, so a setting made there would not hold.
+                try database.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+                }
+                try Migrations.migrator.migrate(database)
+                return database
+            } catch let error as DatabaseError
+                where attempt < attempts && (error.resultCode == .SQLITE_ERROR || error.resultCode == .SQLITE_BUSY) {
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+            }
+        }
+        fatalError("unreachable: the last attempt returns or throws")
     }
 
     // MARK: Inbox

@@ -1,0 +1,68 @@
+import Testing
+@testable import IntentMatcher
+
+/// The learned half of the matcher and its calibration, on small sets whose right answer is known.
+@Suite("Learned model and calibration")
+struct LearnedModelTests {
+    private static func document(_ text: String, _ intent: Int) -> IntentModel.Document {
+        let tokens = TextNormalizer.tokens(text)
+        return IntentModel.Document(keys: TextFeatures.keys(tokens: tokens, terms: tokens.map(\.text)), intent: intent)
+    }
+
+    @Test func aSeparableSetIsLearnedAndNewPhrasingsFollowTheirWords() {
+        let documents = [
+            Self.document("my payment is late", 0), Self.document("payment never arrived", 0),
+            Self.document("where is my payment", 0), Self.document("they rejected my work", 1),
+            Self.document("rejected without a reason", 1), Self.document("why was my task rejected", 1),
+        ]
+        let features = TextFeatures(documents: documents.map(\.keys))
+        var regression = SoftmaxRegression(classes: 2, features: features.count)
+        regression.train(documents.map { (features.vector($0.keys), $0.intent) })
+        var probabilities = [Float](repeating: 0, count: 2)
+        for document in documents {
+            regression.probabilities(features.vector(document.keys), into: &probabilities)
+            #expect(probabilities[document.intent] > 0.5, "a training example goes to its own intent")
+        }
+        regression.probabilities(features.vector(Self.document("the payment is still late", 0).keys), into: &probabilities)
+        #expect(probabilities[0] > probabilities[1])
+        #expect(abs(probabilities[0] + probabilities[1] - 1) < 1e-4)
+        // Nothing known: the intercepts alone, close to even for a balanced set.
+        regression.probabilities(features.vector(Self.document("zzzz qqqq", 0).keys), into: &probabilities)
+        #expect(abs(probabilities[0] - probabilities[1]) < 0.2)
+    }
+
+    @Test func vectorsAreUnitLengthAndIgnoreUnseenFeatures() {
+        let documents = [Self.document("payment late", 0), Self.document("work rejected", 1)]
+        let features = TextFeatures(documents: documents.map(\.keys))
+        let vector = features.vector(Self.document("payment late xylophone", 0).keys)
+        let norm = vector.values.reduce(0) { $0 + $1 * $1 }
+        #expect(abs(norm - 1) < 1e-4)
+        #expect(vector.ids == vector.ids.sorted() && Set(vector.ids).count == vector.ids.count)
+        #expect(features.vector(Self.document("xylophone", 0).keys).ids.isEmpty)
+    }
+
+    @Test func theAnswerThresholdKeepsTheSetShareOfRightAnswers() {
+        // 100 right answers scoring 0.01 … 1.00, 20 wrong ones: 85% of the right ones stay above the threshold.
+        var records = (1...100).map { Calibration.Record(best: Double($0) / 100, second: 0, rank: 0) }
+        records += (1...20).map { _ in Calibration.Record(best: 0.3, second: 0.29, rank: 1) }
+        let calibration = Calibration(records: records, folds: 3)
+        #expect(abs(calibration.answerThreshold - 0.16) < 0.011)
+        #expect(calibration.clarifyFloor == calibration.answerThreshold / 2)
+        // The wrong first guesses were second-right by a hair: asking pays there.
+        #expect(calibration.clarifyMargin >= 0.01)
+        #expect(abs(calibration.heldOutTop1 - 100.0 / 120.0) < 1e-9)
+    }
+
+    @Test func tooFewExamplesKeepAFixedOperatingPoint() {
+        let calibration = Calibration(records: [Calibration.Record(best: 0.9, second: 0.1, rank: 0)], folds: 3)
+        #expect(calibration == .fallback)
+    }
+
+    @Test func theShippedSetIsCalibratedFromItsOwnExamples() throws {
+        let matcher = Matcher(answers: try #require(Shipped.answers))
+        #expect(matcher.calibration.heldOut == matcher.index.examples.count)
+        #expect(matcher.calibration.folds == 3)
+        #expect(matcher.calibration.answerThreshold > 0 && matcher.calibration.answerThreshold < 1)
+        #expect(matcher.explain("my payment is late").description.contains("calibration (3-fold"))
+    }
+}
