@@ -39,21 +39,29 @@ struct IntentModel: Sendable {
         self.regression = regression
     }
 
-    /// Trains on every document of `index`.
-    init(index: MatcherIndex, documents: [Document], options: SoftmaxRegression.Options) {
-        let features = TextFeatures(documents: documents.map(\.keys))
-        var regression = SoftmaxRegression(classes: index.intentIDs.count, features: features.count)
-        regression.train(documents.map { (features.vector($0.keys), $0.intent) }, options: options)
-        self.init(features: features, regression: regression)
+    /// The training set as vectors of one vocabulary: built once, then used for the model and for every
+    /// cross-validation fold (the raw keys, several times larger, are let go).
+    struct TrainingSet {
+        let features: TextFeatures
+        let examples: [(vector: TextFeatures.Vector, label: Int)]
+        let classes: Int
+
+        init(_ documents: consuming [Document], classes: Int) {
+            let features = TextFeatures(documents: documents.lazy.map(\.keys))
+            examples = documents.map { (features.vector($0.keys), $0.intent) }
+            self.features = features
+            self.classes = classes
+        }
     }
 
-    /// The same model retrained without `excluded` documents (same vocabulary and IDF: the held-out examples'
-    /// words stay known, a small optimism the calibration accepts for a tenfold saving), from the current
-    /// weights: the objective is convex, so the warm start changes how fast, not where, it converges.
-    func retrained(on documents: [Document], options: SoftmaxRegression.Options) -> IntentModel {
-        var regression = regression
-        regression.train(documents.map { (features.vector($0.keys), $0.intent) }, options: options)
-        return IntentModel(features: features, regression: regression)
+    /// A model trained on `set`, or on the documents at `positions` only (a cross-validation fold: the
+    /// held-out examples' words stay in the vocabulary, a small optimism the calibration accepts, since
+    /// re-indexing per fold would cost more than the training; the weights start from zero, so nothing else
+    /// of the held-out examples is in them).
+    init(_ set: TrainingSet, positions: [Int]? = nil, options: SoftmaxRegression.Options) {
+        var regression = SoftmaxRegression(classes: set.classes, features: set.features.count)
+        regression.train(positions.map { $0.map { set.examples[$0] } } ?? set.examples, options: options)
+        self.init(features: set.features, regression: regression)
     }
 
     /// The probability of every intent for a message whose words are `tokens` with `words` their analyses,
@@ -64,8 +72,9 @@ struct IntentModel: Sendable {
         terms.reserveCapacity(words.count)
         for word in words {
             var term = word.terms[language.index]
-            if features.ids[TextFeatures.hash(term, seed: TextFeatures.wordSeed)] == nil {
-                for other in word.terms where features.ids[TextFeatures.hash(other, seed: TextFeatures.wordSeed)] != nil {
+            if features.ids[TextFeatures.Key(word: TextFeatures.hash(term, seed: TextFeatures.wordSeed)).hash] == nil {
+                for other in word.terms
+                where features.ids[TextFeatures.Key(word: TextFeatures.hash(other, seed: TextFeatures.wordSeed)).hash] != nil {
                     term = other
                     break
                 }

@@ -13,12 +13,12 @@ public struct Matcher: Sendable {
 
     public init(answers: AnswerSet, configuration: MatcherConfiguration = .default) {
         let index = MatcherIndex(answers: answers, configuration: configuration)
-        let documents = IntentModel.documents(index)
-        let model = IntentModel(index: index, documents: documents, options: configuration.training)
+        let set = IntentModel.TrainingSet(IntentModel.documents(index), classes: index.intentIDs.count)
+        let model = IntentModel(set, options: configuration.training)
         let provisional = Matcher(answers: answers, configuration: configuration, index: index, model: model,
                                   calibration: .fallback)
         self = Matcher(answers: answers, configuration: configuration, index: index, model: model,
-                       calibration: provisional.calibrate(documents))
+                       calibration: provisional.calibrate(set))
     }
 
     private init(answers: AnswerSet, configuration: MatcherConfiguration, index: MatcherIndex, model: IntentModel,
@@ -33,7 +33,7 @@ public struct Matcher: Sendable {
     /// Cross-validation (see `Calibration`): examples dealt into `calibrationFolds` folds, intent by intent, so
     /// that each fold holds a share of every intent; each example matched as a message by the model trained
     /// without its fold and by the lexical scorer without the example.
-    private func calibrate(_ documents: [IntentModel.Document]) -> Calibration {
+    private func calibrate(_ set: IntentModel.TrainingSet) -> Calibration {
         let folds = configuration.calibrationFolds
         let exampleCount = index.examples.count
         guard folds >= 2, index.intentIDs.count >= 2, exampleCount >= 2 * folds else { return .fallback }
@@ -43,14 +43,14 @@ public struct Matcher: Sendable {
             fold[position] = dealt[example.intent] % folds
             dealt[example.intent] += 1
         }
-        var options = configuration.training
-        options.maximumIterations = configuration.calibrationIterations
         var records: [Calibration.Record] = []
         records.reserveCapacity(exampleCount)
-        for current in 0..<folds {
+        // Enough held-out examples make a stable operating point: a large set stops after the first folds
+        // (150 intents × 100 examples: one fold, 5,000 examples), which keeps its load under a second.
+        for current in 0..<folds where records.count < configuration.calibrationExamples {
             // Documents past the examples are the intents' ids: always trained on.
-            let training = documents.indices.filter { $0 >= exampleCount || fold[$0] != current }.map { documents[$0] }
-            let foldModel = model.retrained(on: training, options: options)
+            let training = set.examples.indices.filter { $0 >= exampleCount || fold[$0] != current }
+            let foldModel = IntentModel(set, positions: training, options: configuration.training)
             for position in 0..<exampleCount where fold[position] == current {
                 let example = index.examples[position]
                 let analysis = analyse(example.text, hint: example.language, excluding: position, model: foldModel)

@@ -76,10 +76,10 @@ public struct MatcherConfiguration: Sendable, Equatable {
     public var lexicalWeight: Double
     /// How the learned model is trained (regularisation, iterations).
     public var training: SoftmaxRegression.Options
-    /// Folds of the cross-validation that calibrates the thresholds, and the iterations each fold's model gets
-    /// (it starts from the full model, so it needs far fewer).
+    /// Folds of the cross-validation that calibrates the thresholds, and how many held-out examples are
+    /// enough: folds are held out in turn until that many are.
     public var calibrationFolds: Int
-    public var calibrationIterations: Int
+    public var calibrationExamples: Int
     /// At most this many alternatives are returned.
     public var maximumAlternatives: Int
     /// Only the first this many Unicode scalars of a message are matched: a chat message is short, and a
@@ -96,7 +96,7 @@ public struct MatcherConfiguration: Sendable, Equatable {
         lexicalWeight: Double = 0.25,
         training: SoftmaxRegression.Options = SoftmaxRegression.Options(),
         calibrationFolds: Int = 3,
-        calibrationIterations: Int = 15,
+        calibrationExamples: Int = 1_500,
         maximumAlternatives: Int = 3,
         maximumScalars: Int = 2_000
     ) {
@@ -115,7 +115,7 @@ public struct MatcherConfiguration: Sendable, Equatable {
         self.lexicalWeight = lexicalWeight
         self.training = training
         self.calibrationFolds = calibrationFolds
-        self.calibrationIterations = calibrationIterations
+        self.calibrationExamples = calibrationExamples
         self.maximumAlternatives = maximumAlternatives
         self.maximumScalars = maximumScalars
     }

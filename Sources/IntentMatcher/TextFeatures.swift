@@ -15,41 +15,42 @@ struct TextFeatures: Sendable {
         var values: [Float] = []
     }
 
-    let ids: [UInt64: Int32]
+    let ids: FeatureTable
     /// Per feature id: smoothed inverse document frequency, ln((1 + n) / (1 + df)) + 1.
     let idf: [Float]
-    /// Ids below this are word features, the rest character n-grams: the two blocks are normalised apart, so
+    /// Per feature id: a word feature (else a character n-gram). The two blocks are normalised apart, so
     /// that a long word (many n-grams) does not drown the words.
-    let wordFeatureCount: Int32
+    let isWordFeature: [Bool]
 
     static let gramLengths = 3...5
 
-    /// The vocabulary and IDF of `documents` (each a list of raw keys with repeats, word keys first).
-    init(documents: [[Key]]) {
-        var wordDF: [UInt64: Int32] = [:]
-        var gramDF: [UInt64: Int32] = [:]
+    /// The vocabulary and IDF of `documents` (each a list of raw keys with repeats). Ids follow the order the
+    /// features first appear in, which the answer set fixes: the same set always gives the same model.
+    init<Documents: Sequence>(documents: Documents) where Documents.Element == [Key] {
+        var ids = FeatureTable(capacity: 4_096)
+        var df: [Int32] = []
+        var lastDocument: [Int32] = []
+        var isWordFeature: [Bool] = []
+        var count: Int32 = 0
         for document in documents {
-            for key in Set(document) {
-                if key.isWord { wordDF[key.hash, default: 0] += 1 } else { gramDF[key.hash, default: 0] += 1 }
+            for key in document {
+                let (id, inserted) = ids.id(inserting: key.hash)
+                if inserted {
+                    df.append(0)
+                    lastDocument.append(-1)
+                    isWordFeature.append(key.isWord)
+                }
+                if lastDocument[Int(id)] != count {
+                    lastDocument[Int(id)] = count
+                    df[Int(id)] += 1
+                }
             }
+            count += 1
         }
-        var ids: [UInt64: Int32] = [:]
-        ids.reserveCapacity(wordDF.count + gramDF.count)
-        var idf: [Float] = []
-        idf.reserveCapacity(wordDF.count + gramDF.count)
-        let n = Double(documents.count)
-        // Sorted, so that ids (and thus training, which visits features in id order) do not depend on hashing.
-        for (hash, df) in wordDF.sorted(by: { $0.key < $1.key }) {
-            ids[hash] = Int32(idf.count)
-            idf.append(Float(log((1 + n) / (1 + Double(df))) + 1))
-        }
-        wordFeatureCount = Int32(idf.count)
-        for (hash, df) in gramDF.sorted(by: { $0.key < $1.key }) {
-            ids[hash] = Int32(idf.count)
-            idf.append(Float(log((1 + n) / (1 + Double(df))) + 1))
-        }
+        let n = Double(count)
+        idf = df.map { Float(log((1 + n) / (1 + Double($0))) + 1) }
         self.ids = ids
-        self.idf = idf
+        self.isWordFeature = isWordFeature
     }
 
     var count: Int { idf.count }
@@ -77,7 +78,7 @@ struct TextFeatures: Sendable {
             let value = (1 + Float(log(Double(end - position)))) * idf[Int(id)]
             vector.ids.append(id)
             vector.values.append(value)
-            if id < wordFeatureCount { wordNorm += value * value } else { gramNorm += value * value }
+            if isWordFeature[Int(id)] { wordNorm += value * value } else { gramNorm += value * value }
             position = end
         }
         let wordScale: Float = wordNorm > 0 ? 1 / wordNorm.squareRoot() : 0
@@ -85,7 +86,7 @@ struct TextFeatures: Sendable {
         let blocks: Float = (wordNorm > 0 ? 1 : 0) + (gramNorm > 0 ? 1 : 0)
         let overall = 1 / blocks.squareRoot()
         for index in vector.ids.indices {
-            let scale = vector.ids[index] < wordFeatureCount ? wordScale : gramScale
+            let scale = isWordFeature[Int(vector.ids[index])] ? wordScale : gramScale
             vector.values[index] *= scale * overall
         }
         return vector
@@ -93,10 +94,13 @@ struct TextFeatures: Sendable {
 
     // MARK: - Raw keys
 
-    /// A hashed feature before the vocabulary gives it an id.
+    /// A hashed feature before the vocabulary gives it an id: 64 bits whose lowest says whether it is a word
+    /// feature (1) or a character n-gram (0), so that a training set's keys take 8 bytes each.
     struct Key: Hashable, Sendable {
         var hash: UInt64
-        var isWord: Bool
+        init(word hash: UInt64) { self.hash = hash | 1 }
+        init(gram hash: UInt64) { self.hash = hash & ~1 == 0 ? 2 : hash & ~1 }  // 0 marks an empty slot
+        var isWord: Bool { hash & 1 == 1 }
     }
 
     /// The raw keys of a text whose words are `tokens` and whose terms (in the language the text is read in)
@@ -107,8 +111,8 @@ struct TextFeatures: Sendable {
         var previous: UInt64?
         for term in terms {
             let hash = Self.hash(term, seed: Self.wordSeed)
-            keys.append(Key(hash: hash, isWord: true))
-            if let previous { keys.append(Key(hash: Self.mix(previous, hash), isWord: true)) }
+            keys.append(Key(word: hash))
+            if let previous { keys.append(Key(word: Self.mix(previous, hash))) }
             previous = hash
         }
         for token in tokens { appendGrams(of: token.text, to: &keys) }
@@ -148,7 +152,7 @@ struct TextFeatures: Sendable {
                     hash ^= UInt64(points[start + offset])
                     hash &*= 0x0000_0100_0000_01b3
                 }
-                keys.append(Key(hash: hash, isWord: false))
+                keys.append(Key(gram: hash))
             }
         }
     }
