@@ -121,17 +121,59 @@ public struct Matcher: Sendable {
         /// those words ask of it (see `MatcherIndex.urgentTerms`).
         var urgentEvidence: [Int: Double] = [:]
         var parts: [(term: Double, gram: Double, centroid: Double)] = []
+        /// Where each sentence ends (token positions), for long messages (see `longMessageWords`).
+        var sentenceEnds: [Int] = []
     }
+
+    /// The message's tokens, read sentence by sentence (split after `.` or `;` and a space, `!`, `?`, `؟` and
+    /// line breaks: places where the normaliser cuts words anyway, so the tokens are those of the whole text),
+    /// and where each sentence ends.
+    static func tokens(_ text: String, limit: Int) -> (tokens: [Token], sentenceEnds: [Int]) {
+        var tokens: [Token] = []
+        var ends: [Int] = []
+        var budget = limit
+        var start = text.startIndex
+        var previous: Character = " "
+        func flush(_ end: String.Index) {
+            guard budget > 0, start < end else { return }
+            let sentence = text[start..<end]
+            tokens += TextNormalizer.tokens(String(sentence), limit: budget)
+            budget -= sentence.unicodeScalars.count
+            if tokens.count > (ends.last ?? 0) { ends.append(tokens.count) }
+        }
+        var position = text.startIndex
+        while position < text.endIndex {
+            let character = text[position]
+            let next = text.index(after: position)
+            let ends = "!?؟\n".contains(character) || ((previous == "." || previous == ";") && character == " ")
+            if ends {
+                flush(next)
+                start = next
+            }
+            previous = character
+            position = next
+        }
+        flush(text.endIndex)
+        return (tokens, ends)
+    }
+
+    /// A message of at least this many content words over two sentences or more is a story, and its unknown
+    /// words (names, places, the platform's jargon) lower its scores only as much as those of its most
+    /// helpline-like sentence do (of `minimumSentenceWords` content words or more). Which intent it is about
+    /// still comes from all its words, so one stray word of a long story does not pick one.
+    static let longMessageWords = 12
+    static let minimumSentenceWords = 3
 
     func analyse(_ text: String, hint: Language?, details: Bool = false, excluding: Int = -1,
                  model: IntentModel? = nil) -> Analysis {
-        let tokens = TextNormalizer.tokens(text, limit: configuration.maximumScalars)
+        let (tokens, sentenceEnds) = Self.tokens(text, limit: configuration.maximumScalars)
         let features = features(of: tokens)
         let language = LanguageDetector.detect(tokens, features: features, hint: hint)
         let stemming = language ?? hint ?? .en
         var analysis = Analysis(
             tokens: tokens, features: features, language: language, stemmingLanguage: stemming,
             hasLetters: tokens.contains { $0.script != .digits }, scores: [], bestExample: [])
+        analysis.sentenceEnds = sentenceEnds
         score(&analysis, details: details, excluding: excluding)
         blend(&analysis, model: model ?? self.model)
         return analysis
@@ -206,6 +248,10 @@ public struct Matcher: Sendable {
             var termEnd = 0
             var gramEnd = termCapacity
             var answerEnd = termCapacity + gramCount
+            let ends = analysis.sentenceEnds.isEmpty ? [features.count] : analysis.sentenceEnds
+            var sentenceCounts = [(content: Int, unknown: Int, offTopic: Int)](repeating: (0, 0, 0), count: max(ends.count, 1))
+            var sentence = 0
+            var position = 0
             for feature in features {
                 let factor = MatcherIndex.factor(feature, stopword: index.stopwordFactor, digit: index.digitFactor)
                 let termID = feature.termID(preferring: languageIndex).id
@@ -213,7 +259,12 @@ public struct Matcher: Sendable {
                     contentWords += 1
                     if termID < 0 { unknownWords += 1 }
                     if feature.isOffTopic { offTopicWords += 1 }
+                    sentenceCounts[sentence].content += 1
+                    if termID < 0 { sentenceCounts[sentence].unknown += 1 }
+                    if feature.isOffTopic { sentenceCounts[sentence].offTopic += 1 }
                 }
+                position += 1
+                if sentence < ends.count - 1 && position >= ends[sentence] { sentence += 1 }
                 if termID >= 0 {
                     query[termEnd] = QueryEntry(id: termID, weight: index.termIDF[Int(termID)] * factor)
                     termEnd += 1
@@ -260,8 +311,17 @@ public struct Matcher: Sendable {
                 ? min(1, (Double(unknownWords) + configuration.offTopicWordWeight * Double(offTopicWords))
                     / Double(contentWords)) : 0
             // Urgent intents are lowered by unknown words only, never by off-topic ones (see `OffTopicWords`).
-            let urgentPenalty = max(0, 1 - configuration.unknownWordPenalty * unknownShare)
-            let penalty = max(0, 1 - configuration.unknownWordPenalty * offTopicShare)
+            var urgentPenalty = max(0, 1 - configuration.unknownWordPenalty * unknownShare)
+            var penalty = max(0, 1 - configuration.unknownWordPenalty * offTopicShare)
+            if contentWords >= Self.longMessageWords && sentenceCounts.count >= 2 {
+                for counts in sentenceCounts where counts.content >= Self.minimumSentenceWords {
+                    let content = Double(counts.content)
+                    let offTopic = min(1, (Double(counts.unknown) + configuration.offTopicWordWeight
+                        * Double(counts.offTopic)) / content)
+                    penalty = max(penalty, 1 - configuration.unknownWordPenalty * offTopic)
+                    urgentPenalty = max(urgentPenalty, 1 - configuration.unknownWordPenalty * Double(counts.unknown) / content)
+                }
+            }
             analysis.penalty = penalty
 
             // Per example: the blended similarity; per intent: best example, centroid and answer similarities.

@@ -38,7 +38,10 @@ import Testing
             case .new:
                 break
             case .clarifyMenu:
-                let run = try entraide(data, ["chat", "--worker", worker], input: "nda and joining a union, allowed?\n")
+                let unsure = try #require(try HesitantPhrases.english.first {
+                    try entraide(data, ["intents", "match", "--json", $0]).output.contains(#""decision":"clarify""#)
+                }, "add a phrase the matcher hesitates on to HesitantPhrases")
+                let run = try entraide(data, ["chat", "--worker", worker], input: "\(unsure)\n")
                 try #require(run.output.contains("Reply with the number"), "no longer a menu: \(run.output)")
             case .caseWaiting:
                 _ = try entraide(data, ["chat", "--worker", worker], input: "human\n")

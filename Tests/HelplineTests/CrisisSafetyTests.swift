@@ -4,6 +4,7 @@ import Helpline
 import IntentMatcher
 import Logging
 import SafetyNet
+import TestSupport
 import Testing
 
 /// The crisis safety net through the real engine and a real SQLite file: every crisis phrasing of the
@@ -63,7 +64,10 @@ import Testing
         case .new:
             break
         case .clarifyMenu:
-            try say(worker, "nda and joining a union, allowed?")
+            let matcher = helpline.library.snapshot.matcher
+            let unsure = try #require(HesitantPhrases.english.first { matcher.match($0).decision == .clarify },
+                                      "add a phrase the matcher hesitates on to HesitantPhrases")
+            try say(worker, unsure)
             try #require(!(try store.conversation(of: pseudonym).pendingChoices.isEmpty), "the phrase no longer gets a menu")
         case .caseWaiting:
             try say(worker, "human")

@@ -3,6 +3,7 @@ import Foundation
 import Helpline
 import IntentMatcher
 import Logging
+import TestSupport
 import Testing
 
 @Suite struct VolunteerDeskTests {
@@ -94,8 +95,8 @@ import Testing
         let snapshot = helpline.library.snapshot
         let engine = HelplineEngine(answers: snapshot.answers, matcher: snapshot.matcher, safety: snapshot.safety)
         // A phrase the shipped matcher hesitates on (it asks which of two topics is meant).
-        let unsure = "nda and joining a union, allowed?"
-        try #require(snapshot.matcher.match(unsure).decision == .clarify, "pick another hesitant phrase")
+        let unsure = try #require(HesitantPhrases.english.first { snapshot.matcher.match($0).decision == .clarify },
+                                  "add a phrase the matcher hesitates on to HesitantPhrases")
         var state = ConversationState(language: "en")
         let first = engine.respond(to: unsure, state: state)
         #expect(first.escalation == nil && first.state.pendingChoices.count >= 2)

@@ -66,3 +66,35 @@ struct LearnedModelTests {
         #expect(matcher.explain("my payment is late").description.contains("calibration (3-fold"))
     }
 }
+
+/// Forum-style messages: several sentences, names and places the answer files never use.
+@Suite("Long messages")
+struct LongMessageTests {
+    @Test func aStoryIsMatchedOnWhatItAsks() throws {
+        let matcher = Matcher(answers: try #require(Shipped.answers))
+        let story = "So I have been doing surveys on Prolific for about 8 months now, mostly from Nairobi in the "
+            + "evenings after my day job. Last week a researcher rejected 14 of my submissions saying I failed "
+            + "attention checks, which I did not. My approval rating dropped from 99 to 96 and now I cannot see "
+            + "half the studies. What can I do?"
+        let match = matcher.match(story)
+        #expect(match.decision == .answer, "\(matcher.explain(story))")
+        #expect(match.intent?.hasPrefix("rejection-") == true)
+    }
+
+    @Test func aStoryAboutSomethingElseStillFallsBack() throws {
+        let matcher = Matcher(answers: try #require(Shipped.answers))
+        let story = "Yesterday my cousin visited and we cooked ugali and watched the football match in Kisumu. "
+            + "Then we went to the market to buy tomatoes and onions for the week. By the way what time is it."
+        #expect(matcher.match(story).decision == .fallback, "\(matcher.explain(story))")
+    }
+
+    @Test func sentencesGiveTheSameWordsAsTheWholeText() {
+        let text = "Hola a todos. Me deben 2.5 semanas!\nEl soporte no contesta; que hago? وين فلوسي؟ ok"
+        let (tokens, ends) = Matcher.tokens(text, limit: 2_000)
+        #expect(tokens == TextNormalizer.tokens(text, limit: 2_000))
+        // "Hola a todos" | "Me deben 2.5 semanas" (the newline after "!" makes no empty sentence) | "El soporte no
+        // contesta" | "que hago" | "وين فلوسي" | "ok"; "2.5" is not a sentence end.
+        #expect(ends.count == 6)
+        #expect(ends.last == tokens.count)
+    }
+}
