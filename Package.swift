@@ -56,9 +56,15 @@ let package = Package(
             name: "CStemmer",
             providers: [.apt(["libstemmer-dev"])]
         ),
+        // English word vectors distilled from a sentence model (scripts/distil-word-vectors), linked in as data.
+        .target(
+            name: "CWordVectors",
+            exclude: ["word-vectors.bin", "NOTICE"],
+            cSettings: [.headerSearchPath(".")]
+        ),
         .target(
             name: "IntentMatcher",
-            dependencies: ["Yams", "CStemmer"],
+            dependencies: ["Yams", "CStemmer", "CWordVectors"],
             // Optimised in debug builds too: every test that loads answers trains the learned model, which
             // takes 0.6 s optimised and 25 s unoptimised.
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]

@@ -37,9 +37,12 @@ public struct Explanation: Sendable, CustomStringConvertible {
     public var match: Match
     /// The operating point in force (calibrated on the answer set).
     public var calibration: Calibration
+    /// Whether the message had an English word vector (`WordVectors`) in its scores.
+    public var usedWordVectors: Bool
 
     init(analysis: Matcher.Analysis, match: Match, index: MatcherIndex, calibration: Calibration, text: String) {
         self.calibration = calibration
+        usedWordVectors = analysis.hasWordVector
         self.text = text
         self.match = match
         language = analysis.language
@@ -89,6 +92,8 @@ public struct Explanation: Sendable, CustomStringConvertible {
             lines.append("alternatives: " + match.alternatives.map { "\($0.intent) \(Self.format($0.score))" }
                 .joined(separator: ", "))
         }
+        lines.append(usedWordVectors ? "word vectors: used (read in English)"
+            : "word vectors: not used (only a message read in English has one)")
         lines.append(calibration.description)
         return lines.joined(separator: "\n")
     }

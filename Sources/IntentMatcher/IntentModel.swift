@@ -14,22 +14,29 @@ struct IntentModel: Sendable {
     struct Document {
         var keys: [TextFeatures.Key]
         var intent: Int
+        /// Its English word vector, if it is in English and has one.
+        var wordVector: [Float]?
     }
 
-    /// The documents of `index`: every example in its own language, and every intent id.
-    static func documents(_ index: MatcherIndex) -> [Document] {
+    /// The documents of `index`: every example in its own language (with its word vector from
+    /// `exampleVectors`, in example order), and every intent id, read as English.
+    static func documents(_ index: MatcherIndex, exampleVectors: [[Float]?] = [], vectors: WordVectors? = nil)
+        -> [Document] {
         var documents: [Document] = []
         documents.reserveCapacity(index.examples.count + index.intentIDs.count)
         for example in index.examples {
             let tokens = TextNormalizer.tokens(example.text)
             let terms = tokens.map { index.features(of: $0).terms[example.language.index] }
-            documents.append(Document(keys: TextFeatures.keys(tokens: tokens, terms: terms), intent: example.intent))
+            let wordVector = documents.count < exampleVectors.count ? exampleVectors[documents.count] : nil
+            documents.append(Document(keys: TextFeatures.keys(tokens: tokens, terms: terms), intent: example.intent,
+                                      wordVector: wordVector))
         }
         for (intent, id) in index.intentIDs.enumerated() {
             let tokens = TextNormalizer.tokens(id.replacingOccurrences(of: "-", with: " ")
                 .replacingOccurrences(of: "_", with: " "))
             let terms = tokens.map { index.features(of: $0).terms[Language.en.index] }
-            documents.append(Document(keys: TextFeatures.keys(tokens: tokens, terms: terms), intent: intent))
+            documents.append(Document(keys: TextFeatures.keys(tokens: tokens, terms: terms), intent: intent,
+                                      wordVector: vectors?.vector(of: tokens.lazy.map(\.text))))
         }
         return documents
     }
@@ -46,9 +53,10 @@ struct IntentModel: Sendable {
         let examples: [(vector: TextFeatures.Vector, label: Int)]
         let classes: Int
 
-        init(_ documents: consuming [Document], classes: Int) {
-            let features = TextFeatures(documents: documents.lazy.map(\.keys))
-            examples = documents.map { (features.vector($0.keys), $0.intent) }
+        init(_ documents: consuming [Document], classes: Int, vectorDimensions: Int = 0, vectorWeight: Float = 0) {
+            let features = TextFeatures(documents: documents.lazy.map(\.keys), vectorDimensions: vectorDimensions,
+                                        vectorWeight: vectorWeight)
+            examples = documents.map { (features.vector($0.keys, wordVector: $0.wordVector), $0.intent) }
             self.features = features
             self.classes = classes
         }
@@ -59,7 +67,7 @@ struct IntentModel: Sendable {
     /// re-indexing per fold would cost more than the training; the weights start from zero, so nothing else
     /// of the held-out examples is in them).
     init(_ set: TrainingSet, positions: [Int]? = nil, options: SoftmaxRegression.Options) {
-        var regression = SoftmaxRegression(classes: set.classes, features: set.features.count)
+        var regression = SoftmaxRegression(classes: set.classes, features: set.features.dimensions)
         regression.train(positions.map { $0.map { set.examples[$0] } } ?? set.examples, options: options)
         self.init(features: set.features, regression: regression)
     }
@@ -67,7 +75,8 @@ struct IntentModel: Sendable {
     /// The probability of every intent for a message whose words are `tokens` with `words` their analyses,
     /// read in `language`. A word whose term no example has in that language uses its term in the first
     /// language that has one (as the lexical scorer does: `merci` in an English sentence).
-    func probabilities(tokens: [Token], words: [WordFeatures], language: Language, into output: inout [Float]) {
+    func probabilities(tokens: [Token], words: [WordFeatures], language: Language, wordVector: [Float]?,
+                       into output: inout [Float]) {
         var terms: [String] = []
         terms.reserveCapacity(words.count)
         for word in words {
@@ -81,6 +90,7 @@ struct IntentModel: Sendable {
             }
             terms.append(term)
         }
-        regression.probabilities(features.vector(TextFeatures.keys(tokens: tokens, terms: terms)), into: &output)
+        regression.probabilities(features.vector(TextFeatures.keys(tokens: tokens, terms: terms), wordVector: wordVector),
+                                 into: &output)
     }
 }

@@ -8,25 +8,34 @@ public struct Matcher: Sendable {
     public let configuration: MatcherConfiguration
     let index: MatcherIndex
     let model: IntentModel
+    /// The English examples' word vectors, for the similarity to an intent's nearest example (see `blend`).
+    let exampleVectors: ExampleVectors
     /// The operating point found in the answer set (see `Calibration`); the configuration may override parts.
     public let calibration: Calibration
 
     public init(answers: AnswerSet, configuration: MatcherConfiguration = .default) {
         let index = MatcherIndex(answers: answers, configuration: configuration)
-        let set = IntentModel.TrainingSet(IntentModel.documents(index), classes: index.intentIDs.count)
+        let vectors = configuration.wordVectorWeight > 0 || configuration.similarityWeight > 0
+            ? WordVectors.shipped : nil
+        let exampleVectors = ExampleVectors(index, vectors: vectors)
+        let set = IntentModel.TrainingSet(
+            IntentModel.documents(index, exampleVectors: exampleVectors.vectors, vectors: vectors),
+            classes: index.intentIDs.count, vectorDimensions: vectors?.dimensions ?? 0,
+            vectorWeight: Float(configuration.wordVectorWeight))
         let model = IntentModel(set, options: configuration.training)
         let provisional = Matcher(answers: answers, configuration: configuration, index: index, model: model,
-                                  calibration: .fallback)
+                                  exampleVectors: exampleVectors, calibration: .fallback)
         self = Matcher(answers: answers, configuration: configuration, index: index, model: model,
-                       calibration: provisional.calibrate(set))
+                       exampleVectors: exampleVectors, calibration: provisional.calibrate(set))
     }
 
     private init(answers: AnswerSet, configuration: MatcherConfiguration, index: MatcherIndex, model: IntentModel,
-                 calibration: Calibration) {
+                 exampleVectors: ExampleVectors, calibration: Calibration) {
         self.answers = answers
         self.configuration = configuration
         self.index = index
         self.model = model
+        self.exampleVectors = exampleVectors
         self.calibration = calibration
     }
 
@@ -123,6 +132,8 @@ public struct Matcher: Sendable {
         var parts: [(term: Double, gram: Double, centroid: Double)] = []
         /// Where each sentence ends (token positions), for long messages (see `longMessageWords`).
         var sentenceEnds: [Int] = []
+        /// Whether the message was given a word vector (read in English, see `blend`).
+        var hasWordVector = false
     }
 
     /// The message's tokens, read sentence by sentence (split after `.` or `;` and a space, `!`, `?`, `؟` and
@@ -175,19 +186,31 @@ public struct Matcher: Sendable {
             hasLetters: tokens.contains { $0.script != .digits }, scores: [], bestExample: [])
         analysis.sentenceEnds = sentenceEnds
         score(&analysis, details: details, excluding: excluding)
-        blend(&analysis, model: model ?? self.model)
+        blend(&analysis, model: model ?? self.model, excluding: excluding)
         return analysis
     }
 
     /// Final scores: the learned model's probability blended with the lexical score, which brings what the
     /// model cannot learn from a few examples (synonym groups, answers' words, unknown and off-topic words
     /// lowering every score). Both lie in 0...1, and so does the blend.
-    private func blend(_ analysis: inout Analysis, model: IntentModel) {
+    ///
+    /// A message read in English, when the English examples have word vectors, adds a third part: its cosine
+    /// with the nearest example of the intent. It weighs most for telling a question the helpline knows from one
+    /// it does not (on BANKING77-OOS it lifted the AUROC from 87 to 89). Only the best intents get it (it costs
+    /// a pass over their examples); the others' scores are only scaled down, so that they stay below.
+    private func blend(_ analysis: inout Analysis, model: IntentModel, excluding: Int) {
         analysis.lexical = analysis.scores
         guard analysis.hasLetters, !analysis.scores.isEmpty else { return }
+        var wordVector: [Float]?
+        if analysis.stemmingLanguage == .en {
+            var words = analysis.tokens.map(\.text)
+            for (position, canonical) in acronyms(in: analysis.tokens) { words[position] = canonical }
+            wordVector = exampleVectors.vector(of: words)
+        }
+        analysis.hasWordVector = wordVector != nil
         var probabilities = [Float](repeating: 0, count: analysis.scores.count)
         model.probabilities(tokens: analysis.tokens, words: analysis.features, language: analysis.stemmingLanguage,
-                            into: &probabilities)
+                            wordVector: wordVector, into: &probabilities)
         let lexicalWeight = configuration.lexicalWeight
         // The model only sees the words it has learned: unknown and off-topic words lower its probability as they
         // lower the lexical score ("minimum wage for a football player" is not a question about pay).
@@ -196,26 +219,54 @@ public struct Matcher: Sendable {
             let learned = Double(probabilities[intent]) * penalty
             analysis.scores[intent] = (learned + lexicalWeight * analysis.lexical[intent]) / (1 + lexicalWeight)
         }
+        let similarityWeight = configuration.similarityWeight
+        guard let wordVector, similarityWeight > 0, exampleVectors.hasVectors else { return }
+        var best = [Int]()
+        for intent in analysis.scores.indices {
+            if best.count < Self.similarIntents {
+                best.append(intent)
+            } else if let last = best.last, analysis.scores[intent] > analysis.scores[last] {
+                best[best.count - 1] = intent
+            } else {
+                continue
+            }
+            best.sort { analysis.scores[$0] > analysis.scores[$1] }
+        }
+        let total = 1 + lexicalWeight + similarityWeight
+        let shrink = (1 + lexicalWeight) / total
+        for intent in analysis.scores.indices { analysis.scores[intent] *= shrink }
+        for intent in best {
+            let similarity = exampleVectors.nearest(wordVector, intent: intent, excluding: excluding)
+            analysis.scores[intent] += similarityWeight * Double(max(similarity, 0)) * penalty / total
+        }
     }
+
+    /// How many of the best intents get the similarity part: the best two decide (answer, or ask between them),
+    /// the third may overtake one of them.
+    static let similarIntents = 3
 
     /// A loop rather than `tokens.map(index.features(of:))`: a partially applied method copies the index.
     private func features(of tokens: [Token]) -> [WordFeatures] {
         var features: [WordFeatures] = []
         features.reserveCapacity(tokens.count)
         for token in tokens { features.append(index.features(of: token)) }
-        // Acronyms typed in capitals (`whats TO`), unless the whole message is shouted (`I WANT TO DIE`).
-        if !index.acronyms.isEmpty, tokens.contains(where: \.isCapitals) {
-            let capitals = tokens.count(where: \.isCapitals)
-            let words = tokens.count(where: { $0.script == .latin && $0.text.utf8.count >= 2 })
-            if capitals == 1 || 2 * capitals <= words {
-                for (position, token) in tokens.enumerated() where token.isCapitals {
-                    if let canonical = index.acronyms[token.text], let known = index.words[canonical] {
-                        features[position] = known
-                    }
-                }
-            }
+        for (position, canonical) in acronyms(in: tokens) {
+            if let known = index.words[canonical] { features[position] = known }
         }
         return features
+    }
+
+    /// Acronyms typed in capitals (`whats TO`), unless the whole message is shouted (`I WANT TO DIE`): the
+    /// positions of those the answer set defines, with the word each stands for.
+    private func acronyms(in tokens: [Token]) -> [(position: Int, canonical: String)] {
+        guard !index.acronyms.isEmpty, tokens.contains(where: \.isCapitals) else { return [] }
+        let capitals = tokens.count(where: \.isCapitals)
+        let words = tokens.count(where: { $0.script == .latin && $0.text.utf8.count >= 2 })
+        guard capitals == 1 || 2 * capitals <= words else { return [] }
+        return tokens.indices.compactMap { position in
+            guard tokens[position].isCapitals, let canonical = index.acronyms[tokens[position].text] else { return nil }
+            return (position, canonical)
+        }
     }
 
     /// TF-IDF cosine of the message with every example (terms and trigrams blended), an intent taking its best

@@ -74,6 +74,12 @@ public struct MatcherConfiguration: Sendable, Equatable {
     /// 0.25: measured on HWU64 and BANKING77-OOS (10-shot, 3 seeds) and the shipped phrases, 2026-12-05
     /// (docs/benchmarks.md); 0 loses the synonym groups and the off-topic words, 1 the learned weights' gain.
     public var lexicalWeight: Double
+    /// English word vectors (`WordVectors`): the weight of the vector block among the learned model's features
+    /// (each other block weighs 1), and the weight in the final score of the similarity to the intent's nearest
+    /// example, which tells a question the helpline knows from one it does not better than the model's
+    /// probability alone. 0 turns either off. Measured as `lexicalWeight` was (docs/benchmarks.md).
+    public var wordVectorWeight: Double
+    public var similarityWeight: Double
     /// How the learned model is trained (regularisation, iterations).
     public var training: SoftmaxRegression.Options
     /// Folds of the cross-validation that calibrates the thresholds, and how many held-out examples are
@@ -94,6 +100,7 @@ public struct MatcherConfiguration: Sendable, Equatable {
         digitWeight: Double = 0.5, unknownWordWeight: Double = 0.5, unknownWordPenalty: Double = 0.8,
         offTopicWordWeight: Double = 3,
         lexicalWeight: Double = 0.25,
+        wordVectorWeight: Double = 2, similarityWeight: Double = 1,
         training: SoftmaxRegression.Options = SoftmaxRegression.Options(),
         calibrationFolds: Int = 3,
         calibrationExamples: Int = 1_500,
@@ -113,6 +120,8 @@ public struct MatcherConfiguration: Sendable, Equatable {
         self.unknownWordPenalty = unknownWordPenalty
         self.offTopicWordWeight = offTopicWordWeight
         self.lexicalWeight = lexicalWeight
+        self.wordVectorWeight = wordVectorWeight
+        self.similarityWeight = similarityWeight
         self.training = training
         self.calibrationFolds = calibrationFolds
         self.calibrationExamples = calibrationExamples

@@ -21,12 +21,17 @@ struct TextFeatures: Sendable {
     /// Per feature id: a word feature (else a character n-gram). The two blocks are normalised apart, so
     /// that a long word (many n-grams) does not drown the words.
     let isWordFeature: [Bool]
+    /// Features past the vocabulary: a message's word vector (`WordVectors`), one feature per dimension, as a
+    /// block of its own weighing `vectorWeight` against each of the others. 0 without vectors.
+    let vectorDimensions: Int
+    let vectorWeight: Float
 
     static let gramLengths = 3...5
 
     /// The vocabulary and IDF of `documents` (each a list of raw keys with repeats). Ids follow the order the
     /// features first appear in, which the answer set fixes: the same set always gives the same model.
-    init<Documents: Sequence>(documents: Documents) where Documents.Element == [Key] {
+    init<Documents: Sequence>(documents: Documents, vectorDimensions: Int = 0, vectorWeight: Float = 0)
+    where Documents.Element == [Key] {
         var ids = FeatureTable(capacity: 4_096)
         var df: [Int32] = []
         var lastDocument: [Int32] = []
@@ -51,23 +56,29 @@ struct TextFeatures: Sendable {
         idf = df.map { Float(log((1 + n) / (1 + Double($0))) + 1) }
         self.ids = ids
         self.isWordFeature = isWordFeature
+        self.vectorDimensions = vectorWeight > 0 ? vectorDimensions : 0
+        self.vectorWeight = vectorWeight
     }
 
+    /// The vocabulary's features.
     var count: Int { idf.count }
+    /// Every feature a vector may have: the vocabulary's, then the word vector's.
+    var dimensions: Int { idf.count + vectorDimensions }
 
-    /// The vector of a document given its raw keys: sublinear term frequency (1 + ln tf) × IDF, each block
-    /// normalised, then the whole.
-    func vector(_ keys: [Key]) -> Vector {
+    /// The vector of a document given its raw keys and its word vector if it has one: sublinear term frequency
+    /// (1 + ln tf) × IDF, each block normalised, then the whole.
+    func vector(_ keys: [Key], wordVector: [Float]? = nil) -> Vector {
         var known: [Int32] = []
         known.reserveCapacity(keys.count)
         for key in keys {
             if let id = ids[key.hash] { known.append(id) }
         }
-        guard !known.isEmpty else { return Vector() }
+        let dense = vectorDimensions > 0 ? wordVector.flatMap { $0.count == vectorDimensions ? $0 : nil } : nil
+        guard !known.isEmpty || dense != nil else { return Vector() }
         known.sort()
         var vector = Vector()
-        vector.ids.reserveCapacity(known.count)
-        vector.values.reserveCapacity(known.count)
+        vector.ids.reserveCapacity(known.count + (dense?.count ?? 0))
+        vector.values.reserveCapacity(known.count + (dense?.count ?? 0))
         var position = 0
         var wordNorm: Float = 0
         var gramNorm: Float = 0
@@ -83,11 +94,18 @@ struct TextFeatures: Sendable {
         }
         let wordScale: Float = wordNorm > 0 ? 1 / wordNorm.squareRoot() : 0
         let gramScale: Float = gramNorm > 0 ? 1 / gramNorm.squareRoot() : 0
-        let blocks: Float = (wordNorm > 0 ? 1 : 0) + (gramNorm > 0 ? 1 : 0)
+        let blocks: Float = (wordNorm > 0 ? 1 : 0) + (gramNorm > 0 ? 1 : 0) + (dense != nil ? vectorWeight * vectorWeight : 0)
         let overall = 1 / blocks.squareRoot()
         for index in vector.ids.indices {
             let scale = isWordFeature[Int(vector.ids[index])] ? wordScale : gramScale
             vector.values[index] *= scale * overall
+        }
+        if let dense {  // already of unit length
+            let first = Int32(count)
+            for (dimension, value) in dense.enumerated() {
+                vector.ids.append(first + Int32(dimension))
+                vector.values.append(value * vectorWeight * overall)
+            }
         }
         return vector
     }
