@@ -37,8 +37,10 @@ public struct Explanation: Sendable, CustomStringConvertible {
     public var match: Match
     /// The operating point in force (calibrated on the answer set).
     public var calibration: Calibration
-    /// Whether the message had an English word vector (`WordVectors`) in its scores.
+    /// Whether the message had an English word vector (`WordVectors`) in its scores, and whether the matcher
+    /// uses them at all (they are off by default, see `MatcherConfiguration.wordVectorWeight`).
     public var usedWordVectors: Bool
+    public var wordVectorsEnabled = false
 
     init(analysis: Matcher.Analysis, match: Match, index: MatcherIndex, calibration: Calibration, text: String) {
         self.calibration = calibration
@@ -92,7 +94,8 @@ public struct Explanation: Sendable, CustomStringConvertible {
             lines.append("alternatives: " + match.alternatives.map { "\($0.intent) \(Self.format($0.score))" }
                 .joined(separator: ", "))
         }
-        lines.append(usedWordVectors ? "word vectors: used (read in English)"
+        lines.append(!wordVectorsEnabled ? "word vectors: off"
+            : usedWordVectors ? "word vectors: used (read in English)"
             : "word vectors: not used (only a message read in English has one)")
         lines.append(calibration.description)
         return lines.joined(separator: "\n")

@@ -99,8 +99,10 @@ public struct Matcher: Sendable {
     /// example each came closest to.
     public func explain(_ text: String, language hint: Language? = nil) -> Explanation {
         let analysis = analyse(text, hint: hint, details: true)
-        return Explanation(analysis: analysis, match: decide(analysis), index: index, calibration: calibration,
-                           text: text)
+        var explanation = Explanation(analysis: analysis, match: decide(analysis), index: index,
+                                      calibration: calibration, text: text)
+        explanation.wordVectorsEnabled = exampleVectors.wordVectors != nil
+        return explanation
     }
 
     /// The language the message seems to be in, or nil when it gives no clue (emoji, digits, unknown words).

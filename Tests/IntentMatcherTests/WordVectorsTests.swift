@@ -47,18 +47,26 @@ struct WordVectorsTests {
         #expect(huge.withUnsafeBytes { WordVectors($0) } == nil)
     }
 
+    /// The weights measured in docs/benchmarks.md, with which the vectors are turned on.
+    private static var withVectors: MatcherConfiguration {
+        var configuration = MatcherConfiguration.default
+        configuration.wordVectorWeight = 2
+        configuration.similarityWeight = 1
+        return configuration
+    }
+
     @Test func onlyAMessageReadInEnglishUsesThem() throws {
-        let matcher = Matcher(answers: try #require(Shipped.answers))
+        let matcher = Matcher(answers: try #require(Shipped.answers), configuration: Self.withVectors)
         #expect(matcher.explain("my payment never arrived").usedWordVectors)
+        #expect(matcher.match("my payment never arrived").intent == "pay-missing")
         #expect(!matcher.explain("no me han pagado el trabajo de la semana pasada").usedWordVectors)
         #expect(!matcher.explain("ما وصلني الدفع").usedWordVectors)
     }
 
-    @Test func turnedOffTheMatcherWorksWithoutThem() throws {
-        var configuration = MatcherConfiguration.default
-        configuration.wordVectorWeight = 0
-        configuration.similarityWeight = 0
-        let matcher = Matcher(answers: try #require(Shipped.answers), configuration: configuration)
+    @Test func theDefaultLeavesThemOff() throws {
+        // Off until they are fast enough and the clarify margin they lead to is understood (see
+        // MatcherConfiguration.wordVectorWeight).
+        let matcher = Matcher(answers: try #require(Shipped.answers))
         #expect(!matcher.explain("my payment never arrived").usedWordVectors)
         #expect(matcher.match("my payment never arrived").intent == "pay-missing")
     }
