@@ -13,6 +13,9 @@ struct Token: Sendable, Equatable {
     var script: Script
     /// Typed in capital letters (two or more, ASCII): `TO` may be an acronym where `to` is a function word.
     var isCapitals = false
+    /// Written against the previous token with nothing between them (`ta3ban` is `ta` `3` `ban`, the last two
+    /// joined): Arabizi writes Arabic sounds as digits inside words, which the language detector looks for.
+    var isJoined = false
 }
 
 /// Turns what workers type into what the matcher compares, and what the helpline may show back.
@@ -109,13 +112,14 @@ private struct TokenBuilder {
     private var runLength = 0
     private var hasLongRun = false
     private var allCapitals = true
+    private var joined = false
 
     init() {
         bytes.reserveCapacity(64)
     }
 
     mutating func append(_ scalar: Unicode.Scalar, _ kind: Script, capital: Bool = false) {
-        if scalarCount > 0 && kind != script { flush() }
+        if scalarCount > 0 && kind != script { flush(joiningNext: true) }
         script = kind
         if !capital { allCapitals = false }
         let value = scalar.value
@@ -134,12 +138,14 @@ private struct TokenBuilder {
         }
     }
 
-    mutating func flush() {
+    /// Ends the current word. `joiningNext`: the next word starts right here (the script changed).
+    mutating func flush(joiningNext: Bool = false) {
+        defer { joined = joiningNext }
         guard scalarCount > 0 else { return }
         let word = String(decoding: bytes, as: UTF8.self)
         let text = hasLongRun ? Self.collapsingRuns(word.unicodeScalars) : word
         tokens.append(Token(text: text, script: script, isCapitals: allCapitals && script == .latin
-            && scalarCount >= 2))
+            && scalarCount >= 2, isJoined: joined))
         bytes.removeAll(keepingCapacity: true)
         scalarCount = 0
         last = 0

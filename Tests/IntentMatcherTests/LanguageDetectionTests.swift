@@ -33,4 +33,28 @@ struct LanguageDetectionTests {
         // but a clearly Spanish message stays Spanish.
         #expect(matcher.match("no me pagaron nada", language: .en).language == .es)
     }
+
+    /// Arabizi is read as Arabic (and so answered in Arabic), never as the Latin-script language it resembles.
+    @Test(arguments: [
+        "ana ta3ban, el requester rafad kol shoghli",
+        "el sho8l da mesh madfou3 leh",
+        "3ayez a3raf leh el account et2afal",
+        "wallah ma wasalni el 7esab mn prolific",
+        "chno ndir, el compte dyali tbloka",
+    ])
+    func arabiziIsArabic(_ text: String) throws {
+        let matcher = try #require(matcher)
+        #expect(matcher.detectLanguage(text) == .ar)
+        #expect(matcher.match(text, language: .es).language == .ar)
+    }
+
+    /// Digits glued to letters in English, French, Spanish and Portuguese are not Arabizi.
+    @Test(arguments: [
+        ("my 3rd hit got rejected at 2pm", Language.en), ("i earned 5k on mturk in 2024", .en),
+        ("mon 2e paiement est bloqué", .fr), ("el 3er pago no llegó", .es), ("não recebi o 2o pagamento da plataforma", .pt),
+    ])
+    func gluedDigitsInOtherLanguagesAreNotArabizi(_ text: String, _ language: Language) throws {
+        let matcher = try #require(matcher)
+        #expect(matcher.detectLanguage(text) == language)
+    }
 }
