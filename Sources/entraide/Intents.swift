@@ -37,7 +37,7 @@ struct Intents: AsyncParsableCommand {
             let (answers, url) = try Intents.loadAnswers(directory, common)
             let (net, _) = try Crisis.loadSafetyNet(url.path, common)
             let languages = Set(answers.intents.values.flatMap(\.answers.keys)).sorted().map(\.rawValue)
-            for warning in net.warnings(at: Date()) { print("warning: \(warning)") }
+            for warning in answers.warnings(at: Date()) + net.warnings(at: Date()) { print("warning: \(warning)") }
             print("ok: \(answers.intents.count) intents in \(url.path) (languages: \(languages.joined(separator: ", ")))")
             print("ok: \(net.detector.cues.count) crisis cues (" + Language.allCases.map { "\($0.rawValue) \(net.detector.cues.count(in: $0))" }
                 .joined(separator: ", ") + "), crisis lines for \(net.directory.countries.count) countries"

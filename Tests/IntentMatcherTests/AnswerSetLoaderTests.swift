@@ -32,6 +32,24 @@ struct AnswerSetLoaderTests {
         #expect(thanks.file == "intents/thanks.yaml")
     }
 
+    /// Coverage and age are warnings, not errors: the set still serves, and `intents check` names what to fix.
+    @Test func missingLanguagesAndOldReviewsAreWarned() throws {
+        let folder = try fixtureFolder([
+            "greeting.yaml": intentFile(id: "greeting"),
+            "thanks.yaml": intentFile(id: "thanks", replacing: [3: "reviewed: 2026-01-15"]),
+        ])
+        let answers = try AnswerSetLoader.load(directory: folder)
+        let day = try #require(AnswerSet.day("2026-12-06"))
+        let warnings = answers.warnings(at: day)
+        #expect(warnings.filter { $0.contains("no answer in pt, ar") }.count == 2)
+        #expect(warnings.filter { $0.contains("no examples in pt, ar") }.count == 2)
+        #expect(warnings.filter { $0.contains("more than 6 months ago") }
+            == ["intents/thanks.yaml: reviewed 2026-01-15, more than 6 months ago; check its facts against its "
+                + "sources and update 'reviewed'"])
+        // Five months on, nothing is old yet.
+        #expect(!answers.warnings(at: try #require(AnswerSet.day("2026-06-10"))).contains { $0.contains("6 months") })
+    }
+
     @Test func otherFilesAndFoldersAreNotIntents() throws {
         let folder = try fixtureFolder([
             "greeting.yaml": intentFile(id: "greeting"),
