@@ -8,6 +8,9 @@ public struct RegressionReport: Sendable, CustomStringConvertible {
         public var phrase: RegressionPhrase
         public var match: Match
         public var isCorrect: Bool
+        public var isWrongAnswer: Bool {
+            (match.decision == .answer || match.decision == .escalate) && match.intent != phrase.expected
+        }
     }
 
     public var outcomes: [Outcome]
@@ -38,6 +41,13 @@ public struct RegressionReport: Sendable, CustomStringConvertible {
     public var inScopeAccuracy: Double { Self.share(outcomes.filter { $0.phrase.expected != nil }) }
     /// Share of out-of-scope phrases that fell back.
     public var outOfScopeFallbackRate: Double { Self.share(outcomes.filter { $0.phrase.expected == nil }) }
+    /// Share of all phrases given an answer that is not theirs (answered or escalated with another intent, or an
+    /// out-of-scope phrase answered at all): what a worker reads as the helpline not listening. A fallback or a
+    /// question is not a wrong answer.
+    public var wrongAnswerRate: Double {
+        guard !outcomes.isEmpty else { return 0 }
+        return Double(outcomes.filter(\.isWrongAnswer).count) / Double(outcomes.count)
+    }
     /// Share of in-scope phrases answered with a question rather than an answer.
     public var clarifyRate: Double {
         let inScope = outcomes.filter { $0.phrase.expected != nil }

@@ -9,18 +9,23 @@ public struct RegressionPhrase: Sendable, Equatable {
     public var expected: String?
     public var file: String
     public var line: Int
+    /// Where a real message was published (real-message files only).
+    public var source: String?
 
-    public init(text: String, language: Language, expected: String?, file: String, line: Int) {
+    public init(text: String, language: Language, expected: String?, file: String, line: Int, source: String? = nil) {
         self.text = text
         self.language = language
         self.expected = expected
         self.file = file
         self.line = line
+        self.source = source
     }
 }
 
 /// A folder of phrase files such as `intents/tests` (regression) or `intents/heldout` (measure only):
-/// `intent: <id>|none` and `phrases: {en: [...], fr: [...]}` per file.
+/// `intent: <id>|none` and `phrases: {en: [...], fr: [...]}` per file. A folder of real messages
+/// (`intents/real`) holds lists instead, one item per message with where it was published:
+/// `- {url: https://…, language: es, intent: <id>|out-of-scope, text: …}`.
 public enum RegressionSuite {
     public static func load(directory: URL) throws(AnswerSetError) -> [RegressionPhrase] {
         var problems: [AnswerFileProblem] = []
@@ -46,8 +51,10 @@ public enum RegressionSuite {
     }
 
     private static func parse(_ root: Node, list: inout ProblemList) -> [RegressionPhrase] {
+        if let items = root.items { return parseMessages(items, list: &list) }
         guard let pairs = root.pairs else {
-            list.add(root, "a phrase file must be a mapping with 'intent' and 'phrases', found \(root.kindName)")
+            list.add(root, "a phrase file must be a mapping with 'intent' and 'phrases' (or a list of real "
+                + "messages), found \(root.kindName)")
             return []
         }
         let values = list.values(of: pairs, allowed: ["intent", "phrases"], in: "a phrase file")
@@ -74,6 +81,38 @@ public enum RegressionSuite {
                     text: text, language: language, expected: intent == "none" ? nil : intent, file: list.file,
                     line: node.line))
             }
+        }
+        return result
+    }
+
+    /// Real messages: each names the page it comes from, so that anyone can check it was written by a worker.
+    private static func parseMessages(_ items: [Node], list: inout ProblemList) -> [RegressionPhrase] {
+        var result: [RegressionPhrase] = []
+        for item in items {
+            guard let pairs = item.pairs else {
+                list.add(item, "a real message must be a mapping with url, language, intent and text, found \(item.kindName)")
+                continue
+            }
+            let values = list.values(of: pairs, allowed: ["url", "language", "intent", "text"], in: "a real message")
+            guard let urlNode = values["url"]?.value, let url = list.text(urlNode, named: "url"),
+                let languageNode = values["language"]?.value, let code = list.text(languageNode, named: "language"),
+                let intentNode = values["intent"]?.value, let intent = list.text(intentNode, named: "intent"),
+                let textNode = values["text"]?.value, let text = list.text(textNode, named: "text")
+            else {
+                list.add(item, "a real message needs url, language, intent and text")
+                continue
+            }
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                list.add(urlNode, "url '\(url)' is not a web link; say where the message was published")
+                continue
+            }
+            guard let language = Language(rawValue: code) else {
+                list.add(languageNode, "unknown language '\(code)' (use en, fr, es, pt, ar)")
+                continue
+            }
+            let outOfScope = intent == "none" || intent == "out-of-scope"
+            result.append(RegressionPhrase(text: text, language: language, expected: outOfScope ? nil : intent,
+                                           file: list.file, line: textNode.line, source: url))
         }
         return result
     }

@@ -52,7 +52,7 @@ struct Intents: AsyncParsableCommand {
         @Argument(help: "The answer files' directory (default: intents_dir, or ./intents).")
         var directory: String?
 
-        @Option(help: "The phrases to run (default: <directory>/tests). intents/heldout measures unseen phrasings.")
+        @Option(help: "The phrases to run (default: <directory>/tests). intents/heldout measures unseen phrasings, intents/real messages workers posted on public forums.")
         var phrases: String?
 
         @Option(help: "Exit 1 when the share of correct phrases is below this.")
@@ -89,7 +89,8 @@ struct Intents: AsyncParsableCommand {
                 "phrases: \(report.outcomes.count)  correct: \(percent(report.accuracy))  "
                     + "in scope top-1: \(percent(report.inScopeAccuracy))  "
                     + "out of scope to fallback: \(percent(report.outOfScopeFallbackRate))  "
-                    + "asked to choose: \(percent(report.clarifyRate))",
+                    + "asked to choose: \(percent(report.clarifyRate))  "
+                    + "wrong answers: \(percent(report.wrongAnswerRate))",
                 "",
                 "intent                      " + Language.allCases.map { $0.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0) }.joined(),
             ]

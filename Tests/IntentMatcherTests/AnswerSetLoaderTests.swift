@@ -213,6 +213,30 @@ struct AnswerSetLoaderTests {
         #expect(phrases.first { $0.text == "receta de arepas" }?.expected == nil)
     }
 
+    @Test func realMessagesLoadWithTheirSource() throws {
+        let folder = try fixtureFolder([
+            "forum.yaml": """
+                - url: https://example.org/t/1
+                  language: es
+                  intent: pay-missing
+                  text: >-
+                    llevo 3 semanas sin cobrar
+                - url: https://example.org/t/2
+                  language: en
+                  intent: out-of-scope
+                  text: best laptop for gaming?
+                """,
+        ])
+        let phrases = try RegressionSuite.load(directory: folder)
+        #expect(phrases.map(\.text) == ["llevo 3 semanas sin cobrar", "best laptop for gaming?"])
+        #expect(phrases[0].expected == "pay-missing" && phrases[0].language == .es)
+        #expect(phrases[0].source == "https://example.org/t/1" && phrases[0].line == 4)
+        #expect(phrases[1].expected == nil)
+
+        let bad = try fixtureFolder(["forum.yaml": "- url: forum thread\n  language: sw\n  intent: x\n  text: hi\n"])
+        #expect(throws: AnswerSetError.self) { try RegressionSuite.load(directory: bad) }
+    }
+
     /// Nine anchors of nine aliases ("billion laughs"): Yams would hash the 9⁹-value key in full (found by the
     /// answer-file fuzz target). Refused at the alias that passes the budget, before Yams composes the file.
     @Test func aliasBombsAreRefusedAndAFewAliasesAreNot() throws {
