@@ -66,6 +66,11 @@ public struct ConversationState: Sendable, Equatable, Codable {
     public var country: String?
     /// True right after the helpline asked which country the worker is in.
     public var awaitingCountry: Bool?
+    /// The intent whose answer just asked for the worker's country or platform (`Intent.asks`): the next
+    /// message is read as the reply when it names one, and as a new question otherwise.
+    public var followUp: String?
+    /// The platform the worker named (`Platform.id`), for answers' platform-specific parts.
+    public var platform: String?
 
     public init(
         language: String? = nil, languageChosen: Bool = false, lastIntent: String? = nil,

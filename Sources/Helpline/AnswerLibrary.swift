@@ -13,6 +13,22 @@ public final class AnswerLibrary: Sendable {
         /// The crisis cues and lines, from `intents/safety/` (or built in when that folder does not exist):
         /// swapped with the answers, refused with them.
         public let safety: SafetyNet
+        /// The groups a follow-up points to (`intents/referrals/`), checked against the answers and the
+        /// crisis directory's countries: refused with them.
+        public let referrals: ReferralDirectory
+
+        public init(answers: AnswerSet, matcher: Matcher, safety: SafetyNet, referrals: ReferralDirectory = ReferralDirectory()) {
+            self.answers = answers
+            self.matcher = matcher
+            self.safety = safety
+            self.referrals = referrals
+        }
+
+        /// The engine that answers with this set.
+        public func engine(defaultLanguage: Language = .en) -> HelplineEngine {
+            HelplineEngine(answers: answers, matcher: matcher, safety: safety, defaultLanguage: defaultLanguage,
+                           referrals: referrals)
+        }
     }
 
     /// The answers and the safety net of `directory`, checked together: a set is served whole or not at all.
@@ -22,8 +38,17 @@ public final class AnswerLibrary: Sendable {
         var safety: SafetyNet?
         do { answers = try AnswerSetLoader.load(directory: directory) } catch { problems += error.problems }
         do { safety = try SafetyNet.load(intents: directory) } catch { problems += error.problems }
-        guard let answers, let safety else { throw AnswerSetError(problems: problems) }
-        return Snapshot(answers: answers, matcher: Matcher(answers: answers), safety: safety)
+        var referrals = ReferralDirectory()
+        if let answers, let safety {
+            do {
+                referrals = try ReferralDirectory.load(
+                    intents: directory, countries: safety.directory, topics: Set(answers.intents.keys))
+            } catch {
+                problems += error.problems
+            }
+        }
+        guard let answers, let safety, problems.isEmpty else { throw AnswerSetError(problems: problems) }
+        return Snapshot(answers: answers, matcher: Matcher(answers: answers), safety: safety, referrals: referrals)
     }
 
     private let current: Mutex<Snapshot>

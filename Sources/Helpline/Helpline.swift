@@ -110,8 +110,7 @@ public final class Helpline: Sendable {
                 return handled
             }
             let snapshot = library.snapshot
-            let engine = HelplineEngine(
-                answers: snapshot.answers, matcher: snapshot.matcher, safety: snapshot.safety, defaultLanguage: defaultLanguage)
+            let engine = snapshot.engine(defaultLanguage: defaultLanguage)
             for item in batch {
                 let active = try store.activeCase(of: item.pseudonym)
                 let alarm = engine.risk(item.text)

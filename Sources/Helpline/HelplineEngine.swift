@@ -40,16 +40,20 @@ public struct HelplineEngine: Sendable {
     public let safety: SafetyNet
     /// The language used before anything is known about the worker.
     public let defaultLanguage: Language
+    /// The groups to point to when a worker answers "which country?".
+    public let referrals: ReferralDirectory
     /// Longer messages are matched on their beginning only (the matcher's work stays bounded).
     public static let matchedPrefixCharacters = 2_000
     /// The intent whose answer the crisis path gives; only the safety net opens it.
     public static let crisisIntent = "crisis"
 
-    public init(answers: AnswerSet, matcher: Matcher, safety: SafetyNet, defaultLanguage: Language = .en) {
+    public init(answers: AnswerSet, matcher: Matcher, safety: SafetyNet, defaultLanguage: Language = .en,
+                referrals: ReferralDirectory = ReferralDirectory()) {
         self.answers = answers
         self.matcher = matcher
         self.safety = safety
         self.defaultLanguage = defaultLanguage
+        self.referrals = referrals
     }
 
     public func respond(to rawText: String, state previous: ConversationState) -> EngineOutcome {
@@ -75,12 +79,17 @@ public struct HelplineEngine: Sendable {
                 return EngineOutcome(replies: [CrisisMessage.lines(of: country, in: language())], state: state, intent: "crisis")
             }
         }
+        let followUp = state.followUp
+        state.followUp = nil
         if let command = WorkerCommand.parse(text, choices: state.pendingChoices.count) {
             return perform(command, state: state)
         }
 
         let truncated = text.count > Self.matchedPrefixCharacters
         var match = matcher.match(String(text.prefix(Self.matchedPrefixCharacters)), language: chosenLanguage(state))
+        if let followUp, let outcome = self.followUp(followUp, reply: text, match: match, state: state) {
+            return outcome
+        }
         // The crisis rule lives in one place, the safety net's cues: a message they did not flag is not
         // answered as a crisis because its words resemble the crisis examples ("kill the script").
         // Such a message is a gap to look at in the cues, not an urgent case.
@@ -200,12 +209,71 @@ public struct HelplineEngine: Sendable {
         state.lastIntent = id
         state.pendingChoices = []
         state.failedClarifications = 0
+        if let question = followUpQuestion(intent, state: state, language: language) {
+            replies.append(question)
+            state.followUp = id
+        }
         var escalation: EngineOutcome.Escalation?
         if intent.escalate == .always || intent.escalate == .urgent {
             state.awaitingVolunteer = true
             escalation = .init(topic: Self.caseTopic(id, previous: previous.lastIntent), urgent: intent.escalate == .urgent)
         }
         return EngineOutcome(replies: replies, state: state, decision: .answer, intent: id, escalation: escalation)
+    }
+
+    // MARK: - Follow-ups
+
+    /// The question an answer asks next (`asks:` in its file), skipping what the worker already told.
+    /// Nil when there is nothing to ask: then the next message is a new question.
+    private func followUpQuestion(_ intent: Intent, state: ConversationState, language: Language) -> String? {
+        let country = intent.asks.contains(.country) && state.country == nil
+        let platform = intent.asks.contains(.platform) && state.platform == nil
+        switch (country, platform) {
+        case (true, true): return FollowUpMessage.askCountryAndPlatform.text(in: language)
+        case (true, false): return FollowUpMessage.askCountry.text(in: language)
+        case (false, true): return FollowUpMessage.askPlatform.text(in: language)
+        case (false, false): return nil
+        }
+    }
+
+    /// The worker's reply to a follow-up question, when it is one: it names a country or a platform the
+    /// question was about, and the matcher does not read it as a clear question on another topic ("my
+    /// Prolific study was rejected" after "which platform?" is a new question). Leads to the groups in that
+    /// country (referral directory) and the answer's part about that platform, or to a volunteer.
+    func followUp(_ id: String, reply text: String, match: Match, state previous: ConversationState) -> EngineOutcome? {
+        guard let intent = answers[id] else { return nil }
+        let asksCountry = intent.asks.contains(.country)
+        let asksPlatform = intent.asks.contains(.platform)
+        let country = asksCountry ? safety.directory.country(namedIn: text) : nil
+        let platform = asksPlatform ? Platform.mentioned(in: text) : nil
+        guard country != nil || platform != nil else { return nil }
+        let newQuestion = (match.decision == .answer || match.decision == .escalate)
+            && match.intent != nil && match.intent != id && !intent.related.contains(match.intent!)
+            && !HelplineEngine.conversational.contains(match.intent!)
+        if newQuestion { return nil }
+
+        var state = previous
+        let language = Language(rawValue: state.language ?? "") ?? defaultLanguage
+        if let country { state.country = country.code }
+        if let platform { state.platform = platform.id }
+        var replies: [String] = []
+        if let platform {
+            let parts = intent.answer(in: language).map { $0.answer.paragraphs(about: platform) } ?? []
+            if parts.isEmpty {
+                if !asksCountry || country == nil {
+                    replies.append(FollowUpMessage.nothingForPlatform(platform.name).text(in: language))
+                }
+            } else {
+                replies.append(parts.joined(separator: "\n"))
+            }
+        }
+        if asksCountry, let code = state.country {
+            let name = country?.displayName ?? code
+            let groups = referrals.referrals(country: code, platform: state.platform, topic: id)
+            replies.append(FollowUpMessage.referrals(groups, countryCode: code, countryName: name).text(in: language))
+        }
+        replies.append(FollowUpMessage.orVolunteer.text(in: language))
+        return EngineOutcome(replies: replies, state: state, decision: .answer, intent: id)
     }
 
     /// Intents that are the conversation itself, not what it is about.

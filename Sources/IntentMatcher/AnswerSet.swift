@@ -35,6 +35,11 @@ public struct Answer: Sendable, Equatable {
     }
 }
 
+/// What an answer may ask the worker next.
+public enum FollowUp: String, Sendable, CaseIterable, Codable {
+    case country, platform
+}
+
 /// One curated intent, as read from `intents/<id>.yaml`.
 public struct Intent: Sendable, Equatable, Identifiable {
     public var id: String
@@ -47,11 +52,15 @@ public struct Intent: Sendable, Equatable, Identifiable {
     public var answers: [Language: Answer]
     /// The file it came from, for messages to operators.
     public var file: String
+    /// What the helpline asks after this answer, so that the worker's reply leads somewhere: their country
+    /// (groups there, from the referral directory) or their platform (the answer's part about it).
+    public var asks: [FollowUp]
 
     public init(
         id: String, escalate: Escalation, reviewed: String, sources: [String], related: [String],
-        examples: [Language: [String]], answers: [Language: Answer], file: String
+        examples: [Language: [String]], answers: [Language: Answer], file: String, asks: [FollowUp] = []
     ) {
+        self.asks = asks
         self.id = id
         self.escalate = escalate
         self.reviewed = reviewed

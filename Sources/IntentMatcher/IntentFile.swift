@@ -19,7 +19,7 @@ struct IntentFile {
 }
 
 enum IntentFileParser {
-    static let keys = ["id", "escalate", "reviewed", "sources", "related", "examples", "answers"]
+    static let keys = ["id", "escalate", "reviewed", "sources", "related", "asks", "examples", "answers"]
     static let answerKeys = ["short", "more"]
     /// The prefixes of intents that state facts about pay and rights: they must say where the facts come from.
     static let sourcedPrefixes = ["rejection-", "pay-", "rights-", "union-"]
@@ -103,6 +103,18 @@ enum IntentFileParser {
             }
         }
 
+        var asks: [FollowUp] = []
+        if let node = values["asks"]?.value {
+            for (text, item) in list.texts(node, named: "asks") {
+                if let slot = FollowUp(rawValue: text) {
+                    asks.append(slot)
+                } else {
+                    list.add(item, "asks '\(text)': the helpline can ask for "
+                        + FollowUp.allCases.map(\.rawValue).joined(separator: " or "))
+                }
+            }
+        }
+
         var examples: [Language: [String]] = [:]
         var exampleLines: [Language: Int] = [:]
         let examplesNode = required("examples")
@@ -127,7 +139,7 @@ enum IntentFileParser {
         if let escalation {
             result.intent = Intent(
                 id: id, escalate: escalation, reviewed: reviewed, sources: sources,
-                related: result.related.map(\.id), examples: examples, answers: answers, file: file)
+                related: result.related.map(\.id), examples: examples, answers: answers, file: file, asks: asks)
         }
         return result
     }

@@ -36,12 +36,27 @@ struct Intents: AsyncParsableCommand {
         func run() async throws {
             let (answers, url) = try Intents.loadAnswers(directory, common)
             let (net, _) = try Crisis.loadSafetyNet(url.path, common)
+            let referrals: ReferralDirectory
+            do {
+                referrals = try ReferralDirectory.load(intents: url, countries: net.directory, topics: Set(answers.intents.keys))
+            } catch {
+                for problem in error.problems { print(problem) }
+                print("\(error.problems.count) problem(s): the helpline will refuse this set and keep serving the last good one.")
+                throw ExitCode(1)
+            }
             let languages = Set(answers.intents.values.flatMap(\.answers.keys)).sorted().map(\.rawValue)
-            for warning in answers.warnings(at: Date()) + net.warnings(at: Date()) { print("warning: \(warning)") }
+            let staleReferrals = referrals.stale(at: Date()).map {
+                "\(ReferralDirectory.folder)/\(ReferralDirectory.file): \($0.name) was last verified \($0.verified), more "
+                    + "than 6 months ago; check it at \($0.source) and update 'verified'"
+            }
+            for warning in answers.warnings(at: Date()) + net.warnings(at: Date()) + staleReferrals {
+                print("warning: \(warning)")
+            }
             print("ok: \(answers.intents.count) intents in \(url.path) (languages: \(languages.joined(separator: ", ")))")
             print("ok: \(net.detector.cues.count) crisis cues (" + Language.allCases.map { "\($0.rawValue) \(net.detector.cues.count(in: $0))" }
                 .joined(separator: ", ") + "), crisis lines for \(net.directory.countries.count) countries"
                 + (net.isBuiltIn ? " (built into entraide \(BuiltInSafety.release))" : ""))
+            print("ok: \(referrals.referrals.count) groups in the referral directory")
         }
     }
 
