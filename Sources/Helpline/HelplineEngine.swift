@@ -99,6 +99,8 @@ public struct HelplineEngine: Sendable {
             match.decision = .fallback
         }
         if !state.languageChosen, let detected = match.language { state.language = detected.rawValue }
+        // A question that names its platform ("Prolific rejected my study") gets that platform's part at once.
+        if let platform = Platform.mentioned(in: text) { state.platform = platform.id }
         var outcome: EngineOutcome
         switch match.decision {
         case .answer, .escalate:
@@ -201,6 +203,7 @@ public struct HelplineEngine: Sendable {
         var replies: [String] = []
         if answered != language { replies.append(SystemMessage.englishOnly.text(in: language)) }
         replies.append(answer.more == nil ? answer.short : answer.short + " " + SystemMessage.moreHint.text(in: language))
+        replies += knownParts(of: intent, state: state, language: language)
         // Once per conversation, when the worker starts describing their work: no names needed.
         if Self.describesWork(id), state.ndaReminded != true {
             replies.append(SystemMessage.ndaReminder.text(in: language))
@@ -247,34 +250,44 @@ public struct HelplineEngine: Sendable {
         let country = asksCountry ? safety.directory.country(namedIn: text) : nil
         let platform = asksPlatform ? Platform.mentioned(in: text) : nil
         guard country != nil || platform != nil else { return nil }
-        let newQuestion = (match.decision == .answer || match.decision == .escalate)
-            && match.intent != nil && match.intent != id && !intent.related.contains(match.intent!)
-            && !HelplineEngine.conversational.contains(match.intent!)
+        // A bare name ("mturk", "Kenya", "je suis au Kenya") is the reply, whatever else it resembles.
+        let words = text.split { $0.isWhitespace || $0.isPunctuation }.count
+        let newQuestion = words > Self.followUpReplyWords && (match.decision == .answer || match.decision == .escalate)
+            && match.intent.map { $0 != id && !intent.related.contains($0) && !Self.conversational.contains($0) } == true
         if newQuestion { return nil }
 
         var state = previous
         let language = Language(rawValue: state.language ?? "") ?? defaultLanguage
         if let country { state.country = country.code }
         if let platform { state.platform = platform.id }
-        var replies: [String] = []
-        if let platform {
-            let parts = intent.answer(in: language).map { $0.answer.paragraphs(about: platform) } ?? []
-            if parts.isEmpty {
-                if !asksCountry || country == nil {
-                    replies.append(FollowUpMessage.nothingForPlatform(platform.name).text(in: language))
-                }
-            } else {
-                replies.append(parts.joined(separator: "\n"))
-            }
-        }
-        if asksCountry, let code = state.country {
-            let name = country?.displayName ?? code
-            let groups = referrals.referrals(country: code, platform: state.platform, topic: id)
-            replies.append(FollowUpMessage.referrals(groups, countryCode: code, countryName: name).text(in: language))
+        var replies = knownParts(of: intent, state: state, language: language)
+        if let platform, replies.isEmpty || (asksCountry && state.country == nil) {
+            replies.insert(FollowUpMessage.nothingForPlatform(platform.name).text(in: language), at: 0)
         }
         replies.append(FollowUpMessage.orVolunteer.text(in: language))
         return EngineOutcome(replies: replies, state: state, decision: .answer, intent: id)
     }
+
+    /// What the worker already told makes of an answer that asks: its part about their platform (the `more`
+    /// paragraphs that start with the platform's name), and the groups for their country and platform.
+    private func knownParts(of intent: Intent, state: ConversationState, language: Language) -> [String] {
+        var parts: [String] = []
+        if intent.asks.contains(.platform), let platform = state.platform.flatMap(Platform.named),
+            let paragraphs = intent.answer(in: language)?.answer.paragraphs(about: platform), !paragraphs.isEmpty
+        {
+            parts.append(paragraphs.joined(separator: "\n"))
+        }
+        if intent.asks.contains(.country), let code = state.country {
+            let name = safety.directory.countries.first { $0.code == code }?.displayName ?? code
+            let groups = referrals.referrals(country: code, platform: state.platform, topic: intent.id)
+            parts.append(FollowUpMessage.referrals(groups, countryCode: code, countryName: name).text(in: language))
+        }
+        return parts
+    }
+
+    /// A reply this short that names a country or platform answers the follow-up question even when the matcher
+    /// reads it as a topic of its own ("mturk" alone looks like a question about Turkopticon).
+    static let followUpReplyWords = 5
 
     /// Intents that are the conversation itself, not what it is about.
     static let conversational: Set<String> = ["greeting", "goodbye", "help", "human", "thanks"]

@@ -1,0 +1,116 @@
+import CaseTracker
+import Foundation
+import Helpline
+import IntentMatcher
+import SafetyNet
+import Testing
+
+/// Conversations where an answer asks something (`asks:` in its file) and the worker's reply leads somewhere:
+/// the shipped answers, crisis directory and referral directory, through the engine as `serve` builds it.
+@Suite struct FollowUpTests {
+    let engine: HelplineEngine
+
+    init() throws {
+        engine = try AnswerLibrary.load(directory: HelplineEngineTests.intents).engine()
+    }
+
+    /// Plays a conversation and returns each turn's outcome.
+    private func talk(_ messages: [String], from start: ConversationState = ConversationState()) -> [EngineOutcome] {
+        var state = start
+        return messages.map { message in
+            let outcome = engine.respond(to: message, state: state)
+            state = outcome.state
+            return outcome
+        }
+    }
+
+    @Test func countryAfterTheUnionAnswerLeadsToGroupsThere() throws {
+        let turns = talk(["how do I join a union as a data worker", "I'm in Kenya"])
+        #expect(turns[0].intent == "union-join")
+        #expect(turns[0].replies.last == FollowUpMessage.askCountryAndPlatform.text(in: .en))
+        #expect(turns[0].state.followUp == "union-join")
+        let reply = turns[1].replies.joined(separator: "\n")
+        #expect(turns[1].intent == "union-join" && turns[1].state.country == "KE")
+        #expect(reply.contains("Groups that may help in Kenya:"))
+        #expect(reply.contains("Data Labelers Association"))
+        #expect(reply.contains("contact not confirmed"))
+        #expect(turns[1].replies.last == FollowUpMessage.orVolunteer.text(in: .en))
+        #expect(turns[1].state.followUp == nil)
+    }
+
+    /// The reply the issue reported getting a menu of unrelated topics.
+    @Test func countryAndPlatformInOneFrenchReply() throws {
+        let turns = talk(["comment rejoindre un syndicat ?", "je suis en France, je bosse sur Clickworker"])
+        #expect(turns[0].intent == "union-join" && turns[0].state.language == "fr")
+        #expect(turns[1].decision == .answer && turns[1].intent == "union-join")
+        #expect(turns[1].state.country == "FR" && turns[1].state.platform == "clickworker")
+        let reply = turns[1].replies.joined(separator: "\n")
+        // No group in France is known: said honestly, with the ones that work across countries and a volunteer.
+        #expect(reply.contains("Je ne connais pas encore de groupe pour ce pays"))
+        #expect(reply.contains("Tech Workers Coalition"))
+        #expect(turns[1].replies.last == FollowUpMessage.orVolunteer.text(in: .fr))
+    }
+
+    @Test func platformAfterARejectionLeadsToThatPlatformsPart() throws {
+        let turns = talk(["my work was rejected and I was not paid", "mturk"])
+        #expect(turns[0].intent == "rejection-unpaid")
+        #expect(turns[0].replies.last == FollowUpMessage.askPlatform.text(in: .en))
+        let more = try #require(engine.answers["rejection-unpaid"]?.answers[.en]?.more)
+        let mturkPart = try #require(more.split(separator: "\n").first { $0.hasPrefix("MTurk:") })
+        // "mturk" alone looks like a question about Turkopticon; after "which platform?" it is the reply.
+        #expect(turns[1].intent == "rejection-unpaid")
+        #expect(turns[1].replies.first == String(mturkPart))
+        #expect(turns[1].state.platform == "mturk")
+    }
+
+    @Test(arguments: [Language.es, .pt, .ar])
+    func platformFollowUpInOtherLanguages(_ language: Language) throws {
+        let question = [Language.es: "me rechazaron el trabajo y no me pagaron", .pt: "rejeitaram meu trabalho e não me pagaram",
+                        .ar: "رفضوا عملي ولم يدفعوا لي"][language]!
+        let turns = talk([question, "Prolific"])
+        #expect(turns[0].intent == "rejection-unpaid")
+        #expect(turns[0].replies.last == FollowUpMessage.askPlatform.text(in: language))
+        #expect(turns[1].intent == "rejection-unpaid" && turns[1].state.platform == "prolific")
+        let part = try #require(engine.answers["rejection-unpaid"]?.answers[language]?.answer(about: "prolific"))
+        #expect(turns[1].replies.first == part)
+    }
+
+    /// A question that names its platform gets that platform's part at once, and is not asked which one.
+    @Test func aQuestionThatNamesItsPlatformIsNotAskedAgain() {
+        let turn = talk(["prolific rejected my study, what can I do?"])[0]
+        #expect(turn.intent == "rejection-unpaid")
+        #expect(turn.replies.contains { $0.hasPrefix("Prolific:") })
+        #expect(!turn.replies.contains(FollowUpMessage.askPlatform.text(in: .en)))
+        #expect(turn.state.followUp == nil)
+    }
+
+    /// A new question after a follow-up question is answered as a question, not read as the reply.
+    @Test func aNewQuestionIsNotTakenForTheReply() {
+        let turns = talk(["how do I join a union", "my payment from Clickworker still hasn't arrived after three weeks"])
+        #expect(turns[1].intent == "pay-missing")
+        #expect(turns[1].state.followUp != "union-join")
+    }
+
+    /// A reply that names nothing is a new message; the question is not repeated forever.
+    @Test func aReplyThatNamesNothingIsMatchedAsUsual() {
+        let turns = talk(["how do I join a union", "thanks"])
+        #expect(turns[1].intent == "thanks")
+        #expect(turns[1].state.followUp == nil)
+    }
+
+    /// Safety first, in every state: a crisis message after a follow-up question is a crisis.
+    @Test func aCrisisAfterTheQuestionIsACrisis() {
+        let turns = talk(["how do I join a union", "i'm in kenya and i want to kill myself"])
+        #expect(turns[1].intent == "crisis")
+        #expect(turns[1].escalation?.urgent == true)
+    }
+}
+
+extension Answer {
+    /// The test's own reading of a platform's part: the `more` lines that start with its name.
+    func answer(about platform: String) -> String? {
+        guard let more, let name = Platform.named(platform)?.name else { return nil }
+        let lines = more.split(separator: "\n").filter { $0.hasPrefix(name) }
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
+    }
+}
