@@ -242,6 +242,20 @@ public final class CaseStore: Sendable {
         }
     }
 
+    /// Forgets the unanswered questions with these texts once an operator has dealt with them
+    /// (`entraide intents learn`); returns how many rows went.
+    @discardableResult
+    public func removeUnansweredQuestions(_ texts: [String]) throws -> Int {
+        try database.write { db in
+            var removed = 0
+            for text in Set(texts) {
+                try db.execute(sql: "DELETE FROM unanswered WHERE text = ?", arguments: [text])
+                removed += db.changesCount
+            }
+            return removed
+        }
+    }
+
     // MARK: Cursors
 
     public func cursor(of channel: String) throws -> String? {

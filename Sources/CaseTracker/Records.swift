@@ -71,6 +71,10 @@ public struct ConversationState: Sendable, Equatable, Codable {
     public var followUp: String?
     /// The platform the worker named (`Platform.id`), for answers' platform-specific parts.
     public var platform: String?
+    /// The question the bot just answered on a topic (its first 300 characters), until the next message:
+    /// when that message asks for a person, the answer did not help, and the question goes to the operators'
+    /// gap report as "unhelpful". Erased with the conversation.
+    public var answeredQuestion: String?
 
     public init(
         language: String? = nil, languageChosen: Bool = false, lastIntent: String? = nil,
@@ -89,8 +93,10 @@ public struct ConversationState: Sendable, Equatable, Codable {
 public struct UnansweredQuestion: Sendable, Equatable {
     public var text: String
     public var language: String?
-    /// `fallback` or `clarify`.
+    /// `fallback` or `clarify`, or `unhelpful` for a question the bot answered when the worker then asked
+    /// for a person.
     public var decision: String
+    public static let unhelpful = "unhelpful"
 
     public init(text: String, language: String?, decision: String) {
         self.text = text

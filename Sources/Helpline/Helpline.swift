@@ -160,6 +160,8 @@ public final class Helpline: Sendable {
                     decision == .fallback || decision == .clarify
                         ? UnansweredQuestion(text: item.text, language: outcome.state.language, decision: decision.rawValue)
                         : nil
+                } ?? outcome.unhelpful.map {
+                    UnansweredQuestion(text: $0, language: outcome.state.language, decision: UnansweredQuestion.unhelpful)
                 }
                 try store.complete(
                     item, state: outcome.state, replies: outcome.replies, eraseWorker: outcome.eraseWorker,

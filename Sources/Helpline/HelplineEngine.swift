@@ -13,6 +13,9 @@ public struct EngineOutcome: Sendable, Equatable {
     public var intent: String?
     /// A person should take over: the topic for the volunteers, and whether it is urgent.
     public var escalation: Escalation?
+    /// The question whose answer did not help (the worker asked for a person right after it), for the
+    /// operators' gap report and `intents learn`.
+    public var unhelpful: String?
 
     public struct Escalation: Sendable, Equatable {
         public var topic: String
@@ -42,6 +45,8 @@ public struct HelplineEngine: Sendable {
     public let defaultLanguage: Language
     /// The groups to point to when a worker answers "which country?".
     public let referrals: ReferralDirectory
+    /// How much of an answered question is remembered until the next message (see `answeredQuestion`).
+    static let rememberedQuestionCharacters = 300
     /// Longer messages are matched on their beginning only (the matcher's work stays bounded).
     public static let matchedPrefixCharacters = 2_000
     /// The intent whose answer the crisis path gives; only the safety net opens it.
@@ -81,8 +86,12 @@ public struct HelplineEngine: Sendable {
         }
         let followUp = state.followUp
         state.followUp = nil
+        let answeredQuestion = state.answeredQuestion
+        state.answeredQuestion = nil
         if let command = WorkerCommand.parse(text, choices: state.pendingChoices.count) {
-            return perform(command, state: state)
+            var outcome = perform(command, state: state)
+            if command == .human { outcome.unhelpful = answeredQuestion }
+            return outcome
         }
 
         let truncated = text.count > Self.matchedPrefixCharacters
@@ -115,6 +124,11 @@ public struct HelplineEngine: Sendable {
         if truncated { outcome.replies.insert(SystemMessage.tooLong.text(in: language()), at: 0) }
         outcome.decision = match.decision
         if outcome.intent == nil { outcome.intent = match.intent }
+        if Self.answeredTopic(outcome) {
+            outcome.state.answeredQuestion = String(text.prefix(Self.rememberedQuestionCharacters))
+        } else if outcome.intent == "human" {
+            outcome.unhelpful = answeredQuestion
+        }
         return outcome
     }
 
@@ -250,10 +264,12 @@ public struct HelplineEngine: Sendable {
         let country = asksCountry ? safety.directory.country(namedIn: text) : nil
         let platform = asksPlatform ? Platform.mentioned(in: text) : nil
         guard country != nil || platform != nil else { return nil }
-        // A bare name ("mturk", "Kenya", "je suis au Kenya") is the reply, whatever else it resembles.
-        let words = text.split { $0.isWhitespace || $0.isPunctuation }.count
-        let newQuestion = words > Self.followUpReplyWords && (match.decision == .answer || match.decision == .escalate)
-            && match.intent.map { $0 != id && !intent.related.contains($0) && !Self.conversational.contains($0) } == true
+        // Without the names it gave, does the reply still ask something else? "je suis en France, je bosse sur
+        // Clickworker" leaves nothing; "my payment from Clickworker never arrived" leaves a question on pay.
+        let rest = Self.removing(names: (country?.names ?? []) + (platform?.aliases ?? []), from: text)
+        let remainder = matcher.match(rest, language: match.language)
+        let newQuestion = (remainder.decision == .answer || remainder.decision == .escalate)
+            && remainder.intent.map { $0 != id && $0 != Self.crisisIntent && !intent.related.contains($0) && !Self.conversational.contains($0) } == true
         if newQuestion { return nil }
 
         var state = previous
@@ -285,9 +301,22 @@ public struct HelplineEngine: Sendable {
         return parts
     }
 
-    /// A reply this short that names a country or platform answers the follow-up question even when the matcher
-    /// reads it as a topic of its own ("mturk" alone looks like a question about Turkopticon).
-    static let followUpReplyWords = 5
+    /// The normalised text without these names (whole words, normalised the same way).
+    static func removing(names: [String], from text: String) -> String {
+        var words = TextNormalizer.normalize(text).split(separator: " ").map(String.init)
+        for name in names.map(TextNormalizer.normalize).filter({ !$0.isEmpty }).sorted(by: { $0.count > $1.count }) {
+            let parts = name.split(separator: " ").map(String.init)
+            var index = 0
+            while index + parts.count <= words.count {
+                if Array(words[index..<(index + parts.count)]) == parts {
+                    words.removeSubrange(index..<(index + parts.count))
+                } else {
+                    index += 1
+                }
+            }
+        }
+        return words.joined(separator: " ")
+    }
 
     /// Intents that are the conversation itself, not what it is about.
     static let conversational: Set<String> = ["greeting", "goodbye", "help", "human", "thanks"]

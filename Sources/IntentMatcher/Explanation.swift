@@ -101,7 +101,7 @@ public struct Explanation: Sendable, CustomStringConvertible {
         return lines.joined(separator: "\n")
     }
 
-    static func format(_ value: Double) -> String {
+    public static func format(_ value: Double) -> String {
         let rounded = (value * 1000).rounded() / 1000
         return String(rounded)
     }

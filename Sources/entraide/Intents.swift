@@ -8,7 +8,7 @@ import SafetyNet
 struct Intents: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check, test and try the answer files; see what went unanswered.",
-        subcommands: [Check.self, Test.self, Match.self, Explain.self, Gaps.self, Bench.self]
+        subcommands: [Check.self, Test.self, Match.self, Explain.self, Gaps.self, Learn.self, Bench.self]
     )
 
     /// The answer set at `directory` (or the configured one), or every problem and exit 1.

@@ -114,3 +114,22 @@ extension Answer {
         return lines.isEmpty ? nil : lines.joined(separator: "\n")
     }
 }
+
+/// An answer the worker answers with "human" did not help: the question goes to the gap report.
+@Suite struct UnhelpfulAnswerTests {
+    @Test func askingForAPersonRightAfterAnAnswerMarksItUnhelpful() throws {
+        let engine = try AnswerLibrary.load(directory: HelplineEngineTests.intents).engine()
+        let answered = engine.respond(to: "I want to talk to a human", state: ConversationState())
+        #expect(answered.unhelpful == nil)
+        let question = "how do i join a union"
+        let first = engine.respond(to: question, state: ConversationState())
+        #expect(first.intent == "union-join")
+        #expect(first.state.answeredQuestion == question)
+        let human = engine.respond(to: "human", state: first.state)
+        #expect(human.intent == "human" && human.unhelpful == question)
+        #expect(human.state.answeredQuestion == nil)
+        // One message later it is no longer about that answer.
+        let later = engine.respond(to: "human", state: engine.respond(to: "thanks", state: first.state).state)
+        #expect(later.unhelpful == nil)
+    }
+}
