@@ -112,14 +112,37 @@ def shipped_phrases(path, name):
         lines = f.read().splitlines()
     summary = next((l for l in lines if l.startswith("phrases:")), None)
     m = summary and re.match(r"phrases: (\d+)\s+correct: ([\d.]+%)\s+in scope top-1: ([\d.]+%)\s+"
-                             r"out of scope to fallback: ([\d.]+%)\s+asked to choose: ([\d.]+%)", summary)
+                             r"out of scope to fallback: ([\d.]+%)\s+asked to choose: ([\d.]+%)\s+"
+                             r"wrong answers: ([\d.]+%)", summary)
     if not m:
         sys.exit(f"bench_intents_table: no `phrases:` line in the format expected in {path}; "
                  "`entraide intents test` changed its output: update this parser")
     crisis = next((l for l in lines if l.split()[:1] == ["crisis"]), None)
     cells = re.findall(r"(\d+)/(\d+)", crisis or "")
     escalated = (f"{sum(int(a) for a, _ in cells)}/{sum(int(b) for _, b in cells)}" if cells else "–")
-    return [name, f"{int(m[1]):,}", m[2], m[3], m[4], m[5], escalated]
+    return [name, f"{int(m[1]):,}", m[2], m[3], m[4], m[5], m[6], escalated]
+
+
+LANGUAGES = ["en", "fr", "es", "pt", "ar"]
+
+
+def per_language(path):
+    """Correct / total per language column of `entraide intents test`'s intent × language table."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    start = next(i for i, l in enumerate(lines) if l.startswith("intent "))
+    totals = {language: [0, 0] for language in LANGUAGES}
+    for line in lines[start + 1:]:
+        if not line.strip():
+            break
+        cells = line[28:]
+        for index, language in enumerate(LANGUAGES):
+            cell = cells[index * 9:(index + 1) * 9].strip()
+            if "/" in cell:
+                correct, total = cell.split("/")
+                totals[language][0] += int(correct)
+                totals[language][1] += int(total)
+    return [f"{100 * c / t:.1f}% ({c}/{t})" if t else "–" for c, t in totals.values()]
 
 
 # ----------------------------------------------------------------------------- the section
@@ -188,11 +211,23 @@ def section(work, machine, date, command, build, wall, quick):
         "",
     ]
     lines += markdown_table(
-        ["phrases", "count", "correct", "in-scope top-1", "out of scope to fallback", "asked to choose",
-         "crisis phrases correct"],
+        ["phrases", "count", "correct", "in-scope top-1 (right topic)", "out of scope to fallback",
+         "asked to choose", "wrong answers", "crisis phrases correct"],
         [shipped_phrases(os.path.join(work, "regression.txt"), "regression (`intents/tests`)"),
-         shipped_phrases(os.path.join(work, "heldout.txt"), "held-out (`intents/heldout`)")],
-        ["---"] + ["---:"] * 6)
+         shipped_phrases(os.path.join(work, "heldout.txt"), "held-out (`intents/heldout`)"),
+         shipped_phrases(os.path.join(work, "real-dev.txt"), "real messages, development half (`intents/real-dev`)"),
+         shipped_phrases(os.path.join(work, "real.txt"), "real messages, measured only (`intents/real`)")],
+        ["---"] + ["---:"] * 7)
+    lines += ["", para("*Real messages*: messages workers posted on public forums and issue trackers, with "
+                       "their addresses (docs/operators.md, \"Real messages\"); the development half may be "
+                       "read to write examples, the other is only measured. *Wrong answers*: answered (or "
+                       "escalated) with another topic than the right one, or answered when out of scope."), ""]
+    lines += ["Per language (correct / phrases):", ""]
+    lines += markdown_table(
+        ["phrases"] + LANGUAGES,
+        [["regression"] + per_language(os.path.join(work, "regression.txt")),
+         ["held-out"] + per_language(os.path.join(work, "heldout.txt"))],
+        ["---"] + ["---:"] * len(LANGUAGES))
     lines += ["", para(CITATION)]
     return "\n".join(lines)
 
