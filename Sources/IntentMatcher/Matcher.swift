@@ -557,8 +557,9 @@ public struct Matcher: Sendable {
         // A story (a forum-style message of several sentences) mixes what happened, how it feels and what the
         // worker asks, and its scores are lower and flatter than a question's: measured on real forum messages
         // (intents/real-dev), about as many confident answers were wrong as right. So a story is answered only
-        // when one topic stands out by `storyAnswerFactor` times the threshold; otherwise the worker is offered
-        // the closest topics to choose from, which costs one reply where a wrong answer costs their trust.
+        // when one topic stands out by `storyAnswerFactor` times the threshold, or no other is close enough to
+        // offer; otherwise the worker is offered the closest topics to choose from, which costs one reply where
+        // a wrong answer costs their trust.
         if analysis.isStory && best.score < Self.storyAnswerFactor * answerThreshold && offerable.count >= 2 {
             return Match(decision: .clarify, intent: nil, score: best.score, language: language,
                          alternatives: Array(offerable.prefix(configuration.maximumAlternatives)))

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import IntentMatcher
 
@@ -60,7 +61,9 @@ struct LearnedModelTests {
 
     @Test func theShippedSetIsCalibratedFromItsOwnExamples() throws {
         let matcher = Matcher(answers: try #require(Shipped.answers))
-        #expect(matcher.calibration.heldOut == matcher.index.examples.count)
+        // Folds are held out in turn until `calibrationExamples` are (all of them in a small set).
+        let enough = min(matcher.index.examples.count, MatcherConfiguration.default.calibrationExamples)
+        #expect(matcher.calibration.heldOut >= enough && matcher.calibration.heldOut <= matcher.index.examples.count)
         #expect(matcher.calibration.folds == 3)
         #expect(matcher.calibration.answerThreshold > 0 && matcher.calibration.answerThreshold < 1)
         #expect(matcher.explain("my payment is late").description.contains("calibration (3-fold"))
@@ -76,9 +79,31 @@ struct LongMessageTests {
             + "evenings after my day job. Last week a researcher rejected 14 of my submissions saying I failed "
             + "attention checks, which I did not. My approval rating dropped from 99 to 96 and now I cannot see "
             + "half the studies. What can I do?"
+        // Answered when the topic stands out, otherwise offered first among the closest (see `Matcher.decide`).
         let match = matcher.match(story)
-        #expect(match.decision == .answer, "\(matcher.explain(story))")
-        #expect(match.intent?.hasPrefix("rejection-") == true)
+        let topic = match.decision == .clarify ? match.alternatives.first?.intent : match.intent
+        #expect(match.decision == .answer || match.decision == .clarify, "\(matcher.explain(story))")
+        #expect(topic?.hasPrefix("rejection-") == true, "\(matcher.explain(story))")
+    }
+
+    /// On the real forum messages, a story is answered only well above the threshold or when no other topic is even
+    /// close enough to offer; otherwise the worker chooses.
+    @Test func aStoryIsAnsweredOnlyWhenOneTopicStandsOut() throws {
+        let matcher = Matcher(answers: try #require(Shipped.answers))
+        let messages = try RegressionSuite.load(directory: Repository.intents.appendingPathComponent("real-dev"))
+        var stories = 0
+        for message in messages {
+            let analysis = matcher.analyse(message.text, hint: nil)
+            guard analysis.isStory else { continue }
+            stories += 1
+            let match = matcher.decide(analysis)
+            if match.decision == .answer || match.decision == .escalate, match.intent != "crisis" {
+                let competitors = analysis.scores.filter { $0 >= matcher.clarifyFloor }.count - 1
+                #expect(match.score >= Matcher.storyAnswerFactor * matcher.answerThreshold || competitors == 0,
+                        "\(message.text)")
+            }
+        }
+        #expect(stories >= 50)
     }
 
     @Test func aStoryAboutSomethingElseStillFallsBack() throws {
