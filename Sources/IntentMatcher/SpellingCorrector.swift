@@ -8,7 +8,7 @@
 /// hash lookups instead of a scan of the vocabulary.
 struct SpellingCorrector: Sendable {
     private let known: Set<String>
-    /// A known word minus one letter → the known word (the first in sorted order when several give the same).
+    /// A known word minus one letter → the known word (the first in byte order when several give the same).
     private let deletions: [String: String]
     /// Longer words are left alone: rare, and each costs one lookup per letter.
     static let maximumLength = 24
@@ -16,7 +16,10 @@ struct SpellingCorrector: Sendable {
     init(words: Set<String>) {
         known = words
         var deletions: [String: String] = [:]
-        for word in words.sorted() where word.unicodeScalars.count >= 4 && !Stopwords.all.contains(word) {
+        // Only words of 6 letters or more: a message word is looked up here from 5 letters, one less. Sorted by
+        // bytes, which is as deterministic as the default order and much cheaper for non-ASCII words.
+        let sorted = words.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        for word in sorted where word.unicodeScalars.count >= 6 && !Stopwords.all.contains(word) {
             for variant in Self.deletions(of: word) where deletions[variant] == nil && !words.contains(variant) {
                 deletions[variant] = word
             }
