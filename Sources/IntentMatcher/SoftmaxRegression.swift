@@ -27,8 +27,9 @@ public struct SoftmaxRegression: Sendable {
         public var learningRate = 1.0
         /// How many single-example steps training takes in all, as passes over the examples (at least
         /// `minimumEpochs`, at most `maximumEpochs`): a small set needs several passes, a large one converges
-        /// in fewer, and the time stays bounded.
-        public var steps = 12_000
+        /// in fewer, and the time stays bounded. 26,000: the shipped set (2,600 examples) gets 10 passes; at
+        /// 12,000 it got 5, and its held-out phrases lost 0.6 points, real forum messages 6 (2026-12-06).
+        public var steps = 26_000
         public var minimumEpochs = 3
         public var maximumEpochs = 10
         public init() {}
