@@ -24,11 +24,11 @@ public enum FollowUpMessage: Sendable {
             ][language]!
         case .askPlatform:
             return [
-                .en: "Which platform is it (MTurk, Prolific, Clickworker…)? I can tell you what applies there.",
-                .fr: "Sur quelle plateforme (MTurk, Prolific, Clickworker…) ? Je peux vous dire ce qui s'y applique.",
-                .es: "¿En qué plataforma (MTurk, Prolific, Clickworker…)? Puedo decirte qué se aplica allí.",
-                .pt: "Em qual plataforma (MTurk, Prolific, Clickworker…)? Posso dizer o que vale lá.",
-                .ar: "على أي منصة (MTurk أو Prolific أو Clickworker…)؟ يمكنني أن أخبرك بما ينطبق عليها.",
+                .en: "Which platform is it (Prolific, Clickworker, Appen…)? I can tell you what applies there.",
+                .fr: "Sur quelle plateforme (Prolific, Clickworker, Appen…) ? Je peux vous dire ce qui s'y applique.",
+                .es: "¿En qué plataforma (Prolific, Clickworker, Appen…)? Puedo decirte qué se aplica allí.",
+                .pt: "Em qual plataforma (Prolific, Clickworker, Appen…)? Posso dizer o que vale lá.",
+                .ar: "على أي منصة (Prolific أو Clickworker أو Appen…)؟ يمكنني أن أخبرك بما ينطبق عليها.",
             ][language]!
         case .askCountryAndPlatform:
             return [

@@ -50,6 +50,14 @@ struct AnswerSetLoaderTests {
         #expect(!answers.warnings(at: try #require(AnswerSet.day("2026-06-10"))).contains { $0.contains("6 months") })
     }
 
+    /// Every shipped intent speaks the five languages, and no review is six months older than the newest one
+    /// (measured from the newest, so that the test does not start failing on a calendar date).
+    @Test func theShippedSetHasNoCoverageOrAgeWarning() throws {
+        let answers = try #require(Shipped.answers)
+        let newest = try #require(answers.intents.values.compactMap { AnswerSet.day($0.reviewed) }.max())
+        #expect(answers.warnings(at: newest) == [])
+    }
+
     @Test func otherFilesAndFoldersAreNotIntents() throws {
         let folder = try fixtureFolder([
             "greeting.yaml": intentFile(id: "greeting"),
