@@ -268,7 +268,8 @@ public struct HelplineEngine: Sendable {
         // Clickworker" leaves nothing; "my payment from Clickworker never arrived" leaves a question on pay.
         let rest = Self.removing(names: (country?.names ?? []) + (platform?.aliases ?? []), from: text)
         let remainder = matcher.match(rest, language: match.language)
-        let newQuestion = (remainder.decision == .answer || remainder.decision == .escalate)
+        let newQuestion = matcher.contentWordCount(rest) >= Self.newQuestionWords
+            && (remainder.decision == .answer || remainder.decision == .escalate)
             && remainder.intent.map { $0 != id && $0 != Self.crisisIntent && !intent.related.contains($0) && !Self.conversational.contains($0) } == true
         if newQuestion { return nil }
 
@@ -300,6 +301,11 @@ public struct HelplineEngine: Sendable {
         }
         return parts
     }
+
+    /// What a reply must still say, once the names it gave are taken out, to be read as a new question: "je suis
+    /// en France, je bosse sur Clickworker" leaves one word that means something ("bosse"), "my payment from
+    /// Clickworker never arrived" three.
+    static let newQuestionWords = 3
 
     /// The normalised text without these names (whole words, normalised the same way).
     static func removing(names: [String], from text: String) -> String {

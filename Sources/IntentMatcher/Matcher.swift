@@ -111,6 +111,14 @@ public struct Matcher: Sendable {
         return LanguageDetector.detect(tokens, features: features(of: tokens), hint: nil)
     }
 
+    /// How many of the message's words carry meaning: letters, not a function word of any language
+    /// ("je suis en … je bosse sur" has one).
+    public func contentWordCount(_ text: String) -> Int {
+        TextNormalizer.tokens(text, limit: configuration.maximumScalars).count {
+            $0.script != .digits && $0.text.unicodeScalars.count > 1 && !Stopwords.all.contains($0.text)
+        }
+    }
+
     // MARK: - Scoring
 
     /// A message taken apart and scored against every intent.
