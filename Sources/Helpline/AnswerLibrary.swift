@@ -72,6 +72,7 @@ public final class AnswerLibrary: Sendable {
         self.directory = directory
         self.logger = logger
         logWarnings(snapshot.safety)
+        logWarnings(snapshot.referrals)
     }
 
     /// The safety net's warnings, at start and on every reload: the built-in cues and lines serving (the
@@ -82,6 +83,13 @@ public final class AnswerLibrary: Sendable {
         }
         for warning in safety.staleLines(at: Date()) {
             logger.warning("crisis.lines_stale", metadata: ["crisis.warning": "\(warning)"])
+        }
+    }
+
+    /// Groups a worker is pointed to whose contact was not checked for six months.
+    private func logWarnings(_ referrals: ReferralDirectory) {
+        for warning in referrals.staleWarnings(at: Date()) {
+            logger.warning("referrals.stale", metadata: ["referrals.warning": "\(warning)"])
         }
     }
 
@@ -110,6 +118,7 @@ public final class AnswerLibrary: Sendable {
                     "crisis.countries": "\(loaded.safety.directory.countries.count)",
                 ])
             logWarnings(loaded.safety)
+            logWarnings(loaded.referrals)
             return []
         } catch {
             for problem in error.problems {

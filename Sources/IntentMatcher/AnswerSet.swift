@@ -127,10 +127,6 @@ public struct AnswerSetError: Error, Sendable, CustomStringConvertible {
 }
 
 extension AnswerSet {
-    /// How long an answer may go unreviewed before `intents check` asks for a review: facts about platforms
-    /// and laws change (the crisis lines use the same six months).
-    public static let reviewAge: TimeInterval = 183 * 86_400
-
     /// What an operator should fix that does not stop the set from serving: an intent that a worker in one of
     /// the shipped languages would read in another language, or whose facts were last reviewed more than six
     /// months ago. One line each, naming the file and what to do.
@@ -147,20 +143,11 @@ extension AnswerSet {
                 lines.append("\(intent.file): no examples in " + unexampled.map(\.rawValue).joined(separator: ", ")
                     + "; messages in it are matched only through other languages' words")
             }
-            if let day = Self.day(intent.reviewed), now.timeIntervalSince(day) > Self.reviewAge {
+            if CheckDate.isStale(intent.reviewed, at: now) {
                 lines.append("\(intent.file): reviewed \(intent.reviewed), more than 6 months ago; check its facts "
                     + "against its sources and update 'reviewed'")
             }
             return lines
         }
-    }
-
-    /// `2026-11-29` as midnight UTC; the loader has already refused any other form.
-    static func day(_ text: String) -> Date? {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
     }
 }

@@ -66,12 +66,9 @@ public struct CrisisDirectory: Sendable {
     }
 
     /// Lines whose `verified` date is older than `age` at `now`: a number that may have changed.
-    public func stale(at now: Date, olderThan age: TimeInterval = 183 * 86_400) -> [(CrisisCountry, CrisisLine)] {
+    public func stale(at now: Date) -> [(CrisisCountry, CrisisLine)] {
         countries.flatMap { country in
-            country.lines.compactMap { line in
-                guard let date = CrisisDirectoryFile.day(line.verified), now.timeIntervalSince(date) > age else { return nil }
-                return (country, line)
-            }
+            country.lines.compactMap { line in CheckDate.isStale(line.verified, at: now) ? (country, line) : nil }
         }
     }
 }
@@ -148,7 +145,7 @@ enum CrisisDirectoryFile {
             problems.add(entry, "\(country) \(service): a line needs 'source', the address where its number was checked")
             return nil
         }
-        guard let verified = text("verified"), day(verified) != nil else {
+        guard let verified = text("verified"), CheckDate.day(verified) != nil else {
             problems.add(values["verified"]?.value ?? entry,
                 "\(country) \(service): a line needs 'verified: YYYY-MM-DD', the day someone last checked it at its source")
             return nil
@@ -165,13 +162,5 @@ enum CrisisDirectoryFile {
             service: service, phone: phone, sms: sms, chat: chat, whatsapp: whatsapp, hours: text("hours"),
             languages: values["languages"].map { problems.texts($0.value, named: "languages").map(\.text) } ?? [],
             free: flags["free"], source: source, verified: verified, uncertain: flags["uncertain"] ?? false, note: text("note"))
-    }
-
-    static func day(_ text: String) -> Date? {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
     }
 }

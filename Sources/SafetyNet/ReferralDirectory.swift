@@ -57,11 +57,11 @@ public struct ReferralDirectory: Sendable {
         return local + online
     }
 
-    /// Entries whose `verified` date is older than `age` at `now`.
-    public func stale(at now: Date, olderThan age: TimeInterval = 183 * 86_400) -> [Referral] {
-        referrals.filter { referral in
-            guard let day = CrisisDirectoryFile.day(referral.verified) else { return false }
-            return now.timeIntervalSince(day) > age
+    /// What `intents check` and the log say of entries not checked for six months.
+    public func staleWarnings(at now: Date) -> [String] {
+        referrals.filter { CheckDate.isStale($0.verified, at: now) }.map {
+            "\(Self.folder)/\(Self.file): \($0.name) was last verified \($0.verified), more than 6 months ago; "
+                + "check it at \($0.source) and update 'verified'"
         }
     }
 
@@ -141,7 +141,7 @@ public struct ReferralDirectory: Sendable {
                 problems.add(values["source"]?.value ?? item, "\(name): needs 'source', the page where the contact was checked")
                 continue
             }
-            guard let verified = text("verified"), CrisisDirectoryFile.day(verified) != nil else {
+            guard let verified = text("verified"), CheckDate.day(verified) != nil else {
                 problems.add(values["verified"]?.value ?? item,
                     "\(name): needs 'verified: YYYY-MM-DD', the day someone last checked it at its source")
                 continue

@@ -24,6 +24,21 @@ struct Intents: AsyncParsableCommand {
         }
     }
 
+    /// The store's unanswered questions grouped by similarity (most frequent first), or nil after saying there
+    /// are none: what `gaps` reports and `learn` walks.
+    static func unansweredGroups(_ common: CommonOptions) throws
+        -> (store: CaseStore, questions: [UnansweredQuestion], groups: [[String]])?
+    {
+        let configuration = try common.resolve(environment: ProcessInfo.processInfo.environment)
+        let store = try CaseStore(path: configuration.databasePath, durability: configuration.storeDurability)
+        let questions = try store.unansweredQuestions()
+        guard !questions.isEmpty else {
+            print("no unanswered questions in \(configuration.databasePath)")
+            return nil
+        }
+        return (store, questions, GapClustering.cluster(questions.map(\.text)))
+    }
+
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate the answer files; list every problem as file:line and exit 1 if there is one.")
@@ -45,11 +60,7 @@ struct Intents: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             let languages = Set(answers.intents.values.flatMap(\.answers.keys)).sorted().map(\.rawValue)
-            let staleReferrals = referrals.stale(at: Date()).map {
-                "\(ReferralDirectory.folder)/\(ReferralDirectory.file): \($0.name) was last verified \($0.verified), more "
-                    + "than 6 months ago; check it at \($0.source) and update 'verified'"
-            }
-            for warning in answers.warnings(at: Date()) + net.warnings(at: Date()) + staleReferrals {
+            for warning in answers.warnings(at: Date()) + net.warnings(at: Date()) + referrals.staleWarnings(at: Date()) {
                 print("warning: \(warning)")
             }
             print("ok: \(answers.intents.count) intents in \(url.path) (languages: \(languages.joined(separator: ", ")))")
@@ -240,14 +251,7 @@ struct Intents: AsyncParsableCommand {
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
-            let configuration = try common.resolve(environment: ProcessInfo.processInfo.environment)
-            let store = try CaseStore(path: configuration.databasePath, durability: configuration.storeDurability)
-            let questions = try store.unansweredQuestions()
-            guard !questions.isEmpty else {
-                print("no unanswered questions in \(configuration.databasePath)")
-                return
-            }
-            let groups = GapClustering.cluster(questions.map(\.text))
+            guard let (_, questions, groups) = try Intents.unansweredGroups(common) else { return }
             print("\(questions.count) unanswered or unsure question(s), \(groups.count) group(s):")
             for group in groups.prefix(limit) {
                 let languages = Set(questions.filter { group.contains($0.text) }.compactMap(\.language)).sorted()

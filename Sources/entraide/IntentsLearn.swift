@@ -31,15 +31,8 @@ extension Intents {
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
-            let configuration = try common.resolve(environment: ProcessInfo.processInfo.environment)
             var (answers, folder) = try Intents.loadAnswers(nil, common)
-            let store = try CaseStore(path: configuration.databasePath, durability: configuration.storeDurability)
-            let questions = try store.unansweredQuestions()
-            guard !questions.isEmpty else {
-                print("no unanswered questions in \(configuration.databasePath): nothing to learn")
-                return
-            }
-            let groups = GapClustering.cluster(questions.map(\.text))
+            guard let (store, questions, groups) = try Intents.unansweredGroups(common) else { return }
             print("\(questions.count) question(s) in \(groups.count) group(s); e/t <intent|1-3>, o, s, q (see --help)")
             var matcher = Matcher(answers: answers)
             var edits = 0

@@ -39,7 +39,7 @@ struct AnswerSetLoaderTests {
             "thanks.yaml": intentFile(id: "thanks", replacing: [3: "reviewed: 2026-01-15"]),
         ])
         let answers = try AnswerSetLoader.load(directory: folder)
-        let day = try #require(AnswerSet.day("2026-12-06"))
+        let day = try #require(CheckDate.day("2026-12-06"))
         let warnings = answers.warnings(at: day)
         #expect(warnings.filter { $0.contains("no answer in pt, ar") }.count == 2)
         #expect(warnings.filter { $0.contains("no examples in pt, ar") }.count == 2)
@@ -47,14 +47,14 @@ struct AnswerSetLoaderTests {
             == ["intents/thanks.yaml: reviewed 2026-01-15, more than 6 months ago; check its facts against its "
                 + "sources and update 'reviewed'"])
         // Five months on, nothing is old yet.
-        #expect(!answers.warnings(at: try #require(AnswerSet.day("2026-06-10"))).contains { $0.contains("6 months") })
+        #expect(!answers.warnings(at: try #require(CheckDate.day("2026-06-10"))).contains { $0.contains("6 months") })
     }
 
     /// Every shipped intent speaks the five languages, and no review is six months older than the newest one
     /// (measured from the newest, so that the test does not start failing on a calendar date).
     @Test func theShippedSetHasNoCoverageOrAgeWarning() throws {
         let answers = try #require(Shipped.answers)
-        let newest = try #require(answers.intents.values.compactMap { AnswerSet.day($0.reviewed) }.max())
+        let newest = try #require(answers.intents.values.compactMap { CheckDate.day($0.reviewed) }.max())
         #expect(answers.warnings(at: newest) == [])
     }
 
