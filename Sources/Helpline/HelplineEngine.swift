@@ -76,7 +76,10 @@ public struct HelplineEngine: Sendable {
             return EngineOutcome(replies: [SystemMessage.emptyMessage.text(in: language())], state: state)
         }
         // First, and apart from matching: a message that may be a crisis never gets a menu or the fallback.
-        if let alarm { return crisis(alarm, text: text, state: state) }
+        if let alarm {
+            state.followUp = nil  // after a crisis, a country named is for the crisis line, not a union list
+            return crisis(alarm, text: text, state: state)
+        }
         if state.awaitingCountry == true {
             state.awaitingCountry = false
             if let country = safety.directory.country(namedIn: text) {

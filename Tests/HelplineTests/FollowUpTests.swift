@@ -103,6 +103,7 @@ import Testing
         let turns = talk(["how do I join a union", "i'm in kenya and i want to kill myself"])
         #expect(turns[1].intent == "crisis")
         #expect(turns[1].escalation?.urgent == true)
+        #expect(turns[1].state.followUp == nil)
     }
 }
 
