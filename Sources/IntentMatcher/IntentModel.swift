@@ -11,7 +11,7 @@ struct IntentModel: Sendable {
 
     /// One training document: an example, or an intent's id read as words (`pay-missing`: "pay missing"), which
     /// operators choose to name the topic and which costs nothing to learn from.
-    struct Document {
+    struct Document: Sendable {
         var keys: [TextFeatures.Key]
         var intent: Int
         /// Its English word vector, if it is in English and has one.
@@ -22,21 +22,43 @@ struct IntentModel: Sendable {
     /// `exampleVectors`, in example order), and every intent id, read as English.
     static func documents(_ index: MatcherIndex, exampleVectors: [[Float]?] = [], vectors: WordVectors? = nil)
         -> [Document] {
-        var documents: [Document] = []
-        documents.reserveCapacity(index.examples.count + index.intentIDs.count)
-        for example in index.examples {
+        var documents = Parallel.map(Array(index.examples.enumerated())) { position, example in
             let tokens = TextNormalizer.tokens(example.text)
             let terms = tokens.map { index.features(of: $0).terms[example.language.index] }
-            let wordVector = documents.count < exampleVectors.count ? exampleVectors[documents.count] : nil
-            documents.append(Document(keys: TextFeatures.keys(tokens: tokens, terms: terms), intent: example.intent,
-                                      wordVector: wordVector))
+            let wordVector = position < exampleVectors.count ? exampleVectors[position] : nil
+            return Document(keys: TextFeatures.keys(tokens: tokens, terms: terms), intent: example.intent,
+                            wordVector: wordVector)
         }
+        documents.reserveCapacity(index.examples.count + index.intentIDs.count)
         for (intent, id) in index.intentIDs.enumerated() {
             let tokens = TextNormalizer.tokens(id.replacingOccurrences(of: "-", with: " ")
                 .replacingOccurrences(of: "_", with: " "))
             let terms = tokens.map { index.features(of: $0).terms[Language.en.index] }
             documents.append(Document(keys: TextFeatures.keys(tokens: tokens, terms: terms), intent: intent,
                                       wordVector: vectors?.vector(of: tokens.lazy.map(\.text))))
+        }
+        return documents
+    }
+
+    /// The same documents as `documents(_:)` without word vectors, made from the answer set and its analyzer
+    /// alone, so that they can be made (and the model trained) while the index is being built: an example's
+    /// terms are `Analyzer.terms` of its words, which is what the index holds for them.
+    static func documents(_ answers: AnswerSet, analyzer: Analyzer) -> [Document] {
+        let intents = MatcherIndex.orderedIntents(answers)
+        let examples = MatcherIndex.orderedExamples(intents)
+        var documents = Parallel.map(examples, minimumChunk: 1_024) { example in
+            let tokens = TextNormalizer.tokens(example.text)
+            let terms = tokens.map { analyzer.terms($0)[example.language.index] }
+            return Document(keys: TextFeatures.keys(tokens: tokens, terms: terms), intent: example.intent,
+                            wordVector: nil)
+        }
+        documents.reserveCapacity(examples.count + intents.count)
+        for (intent, id) in intents.map(\.id).enumerated() {
+            let tokens = TextNormalizer.tokens(id.replacingOccurrences(of: "-", with: " ")
+                .replacingOccurrences(of: "_", with: " "))
+            let terms = tokens.map { analyzer.terms($0)[Language.en.index] }
+            documents.append(Document(keys: TextFeatures.keys(tokens: tokens, terms: terms), intent: intent,
+                                      wordVector: nil))
         }
         return documents
     }
@@ -56,7 +78,7 @@ struct IntentModel: Sendable {
         init(_ documents: consuming [Document], classes: Int, vectorDimensions: Int = 0, vectorWeight: Float = 0) {
             let features = TextFeatures(documents: documents.lazy.map(\.keys), vectorDimensions: vectorDimensions,
                                         vectorWeight: vectorWeight)
-            examples = documents.map { (features.vector($0.keys, wordVector: $0.wordVector), $0.intent) }
+            examples = Parallel.map(documents) { (features.vector($0.keys, wordVector: $0.wordVector), $0.intent) }
             self.features = features
             self.classes = classes
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Matches a worker's message against the curated intents and decides what the helpline does: answer, ask to
 /// choose, fall back honestly, or hand over to a volunteer. Built once per answer set (everything is computed
@@ -14,19 +15,74 @@ public struct Matcher: Sendable {
     public let calibration: Calibration
 
     public init(answers: AnswerSet, configuration: MatcherConfiguration = .default) {
-        let index = MatcherIndex(answers: answers, configuration: configuration)
         let vectors = configuration.wordVectorWeight > 0 || configuration.similarityWeight > 0
             ? WordVectors.shipped : nil
-        let exampleVectors = ExampleVectors(index, vectors: vectors)
-        let set = IntentModel.TrainingSet(
-            IntentModel.documents(index, exampleVectors: exampleVectors.vectors, vectors: vectors),
-            classes: index.intentIDs.count, vectorDimensions: vectors?.dimensions ?? 0,
-            vectorWeight: Float(configuration.wordVectorWeight))
-        let model = IntentModel(set, options: configuration.training)
-        let provisional = Matcher(answers: answers, configuration: configuration, index: index, model: model,
-                                  exampleVectors: exampleVectors, calibration: .fallback)
+        let index: MatcherIndex
+        let exampleVectors: ExampleVectors
+        let set: IntentModel.TrainingSet
+        var model: IntentModel?
+        if vectors == nil {
+            // The index and the learned model need only the analyzer: the model's documents are made and the
+            // final model trained on one core while the index is built on another (on one core, in turn).
+            let analyzer = Analyzer(synonyms: SynonymTable(groups: answers.synonyms))
+            let built = Mutex<(MatcherIndex?, IntentModel.TrainingSet?, IntentModel?)>((nil, nil, nil))
+            DispatchQueue.concurrentPerform(iterations: 2) { job in
+                if job == 0 {
+                    let index = MatcherIndex(answers: answers, configuration: configuration, analyzer: analyzer)
+                    built.withLock { $0.0 = index }
+                } else {
+                    let set = IntentModel.TrainingSet(IntentModel.documents(answers, analyzer: analyzer),
+                                                      classes: answers.intents.count)
+                    built.withLock { $0.1 = set }
+                    let model = IntentModel(set, options: configuration.training)
+                    built.withLock { $0.2 = model }
+                }
+            }
+            let parts = built.withLock { $0 }
+            guard let builtIndex = parts.0, let builtSet = parts.1 else { preconditionFailure("index not built") }
+            index = builtIndex
+            set = builtSet
+            model = parts.2
+            exampleVectors = ExampleVectors(index, vectors: nil)
+        } else {
+            index = MatcherIndex(answers: answers, configuration: configuration)
+            exampleVectors = ExampleVectors(index, vectors: vectors)
+            set = IntentModel.TrainingSet(
+                IntentModel.documents(index, exampleVectors: exampleVectors.vectors, vectors: vectors),
+                classes: index.intentIDs.count, vectorDimensions: vectors?.dimensions ?? 0,
+                vectorWeight: Float(configuration.wordVectorWeight))
+        }
+        precondition(set.examples.count == index.examples.count + index.intentIDs.count,
+                     "the model's documents and the index's examples must be the same, in the same order")
+        // The calibration folds (and the final model, if not trained yet) are independent trainings: side by
+        // side on the cores there are.
+        let untrained = IntentModel(features: set.features, regression: SoftmaxRegression(classes: set.classes, features: 0))
+        let lexical = Matcher(answers: answers, configuration: configuration, index: index, model: untrained,
+                              exampleVectors: exampleVectors, calibration: .fallback)
+        let folds = lexical.calibrationFolds()
+        let results = Mutex<[Int: FoldResult]>([:])
+        let trainFinal = model == nil
+        DispatchQueue.concurrentPerform(iterations: (trainFinal ? 1 : 0) + folds.count) { job in
+            let result: FoldResult = trainFinal && job == folds.count
+                ? .model(IntentModel(set, options: configuration.training))
+                : .records(lexical.heldOutRecords(set, fold: folds.assignment, current: job))
+            results.withLock { $0[job] = result }
+        }
+        let finished = results.withLock { $0 }
+        if trainFinal, case .model(let trained) = finished[folds.count] { model = trained }
+        guard let model else { preconditionFailure("the final model was not trained") }
+        var records: [Calibration.Record] = []
+        for job in 0..<folds.count {
+            if case .records(let fold) = finished[job] { records += fold }
+        }
+        let calibration = folds.count == 0 ? .fallback : Calibration(records: records, folds: configuration.calibrationFolds)
         self = Matcher(answers: answers, configuration: configuration, index: index, model: model,
-                       exampleVectors: exampleVectors, calibration: provisional.calibrate(set))
+                       exampleVectors: exampleVectors, calibration: calibration)
+    }
+
+    private enum FoldResult: Sendable {
+        case model(IntentModel)
+        case records([Calibration.Record])
     }
 
     private init(answers: AnswerSet, configuration: MatcherConfiguration, index: MatcherIndex, model: IntentModel,
@@ -41,44 +97,56 @@ public struct Matcher: Sendable {
 
     /// Cross-validation (see `Calibration`): examples dealt into `calibrationFolds` folds, intent by intent, so
     /// that each fold holds a share of every intent; each example matched as a message by the model trained
-    /// without its fold and by the lexical scorer without the example.
-    private func calibrate(_ set: IntentModel.TrainingSet) -> Calibration {
+    /// without its fold and by the lexical scorer without the example. Enough held-out examples make a stable
+    /// operating point: a large set holds out only the first folds (150 intents × 100 examples: one fold, 5,000
+    /// examples), which keeps its load under a second. `count` is how many folds are held out (0: too few
+    /// examples or intents to calibrate).
+    private func calibrationFolds() -> (assignment: [Int], count: Int) {
         let folds = configuration.calibrationFolds
         let exampleCount = index.examples.count
-        guard folds >= 2, index.intentIDs.count >= 2, exampleCount >= 2 * folds else { return .fallback }
+        guard folds >= 2, index.intentIDs.count >= 2, exampleCount >= 2 * folds else { return ([], 0) }
         var fold = [Int](repeating: 0, count: exampleCount)
         var dealt = [Int](repeating: 0, count: index.intentIDs.count)
+        var sizes = [Int](repeating: 0, count: folds)
         for (position, example) in index.examples.enumerated() {
             fold[position] = dealt[example.intent] % folds
             dealt[example.intent] += 1
+            sizes[fold[position]] += 1
         }
+        var count = 0
+        var heldOut = 0
+        while count < folds && heldOut < configuration.calibrationExamples {
+            heldOut += sizes[count]
+            count += 1
+        }
+        return (fold, count)
+    }
+
+    /// The held-out records of fold `current`: its examples matched by a model trained on the other folds.
+    private func heldOutRecords(_ set: IntentModel.TrainingSet, fold: [Int], current: Int) -> [Calibration.Record] {
+        let exampleCount = index.examples.count
+        // Documents past the examples are the intents' ids: always trained on.
+        let training = set.examples.indices.filter { $0 >= exampleCount || fold[$0] != current }
+        let foldModel = IntentModel(set, positions: training, options: configuration.training)
         var records: [Calibration.Record] = []
-        records.reserveCapacity(exampleCount)
-        // Enough held-out examples make a stable operating point: a large set stops after the first folds
-        // (150 intents × 100 examples: one fold, 5,000 examples), which keeps its load under a second.
-        for current in 0..<folds where records.count < configuration.calibrationExamples {
-            // Documents past the examples are the intents' ids: always trained on.
-            let training = set.examples.indices.filter { $0 >= exampleCount || fold[$0] != current }
-            let foldModel = IntentModel(set, positions: training, options: configuration.training)
-            for position in 0..<exampleCount where fold[position] == current {
-                let example = index.examples[position]
-                let analysis = analyse(example.text, hint: example.language, excluding: position, model: foldModel)
-                var best = 0
-                var second = -1
-                for intent in analysis.scores.indices where intent != best {
-                    if analysis.scores[intent] > analysis.scores[best] {
-                        second = best
-                        best = intent
-                    } else if second < 0 || analysis.scores[intent] > analysis.scores[second] {
-                        second = intent
-                    }
+        for position in 0..<exampleCount where fold[position] == current {
+            let example = index.examples[position]
+            let analysis = analyse(example.text, hint: example.language, excluding: position, model: foldModel)
+            var best = 0
+            var second = -1
+            for intent in analysis.scores.indices where intent != best {
+                if analysis.scores[intent] > analysis.scores[best] {
+                    second = best
+                    best = intent
+                } else if second < 0 || analysis.scores[intent] > analysis.scores[second] {
+                    second = intent
                 }
-                let rank: Int? = best == example.intent ? 0 : second == example.intent ? 1 : nil
-                records.append(Calibration.Record(
-                    best: analysis.scores[best], second: second >= 0 ? analysis.scores[second] : 0, rank: rank))
             }
+            let rank: Int? = best == example.intent ? 0 : second == example.intent ? 1 : nil
+            records.append(Calibration.Record(
+                best: analysis.scores[best], second: second >= 0 ? analysis.scores[second] : 0, rank: rank))
         }
-        return Calibration(records: records, folds: folds)
+        return records
     }
 
     /// The thresholds in force: the configuration's where it sets them, else the calibrated ones.

@@ -51,8 +51,9 @@ struct MatcherIndex: Sendable {
     let stopwordFactor: Double
     let digitFactor: Double
     let corrector: SpellingCorrector
-    /// Per language (`Language.allCases` order), a stem → its term (the synonym group's first word, or the stem)
-    /// and the term's id (-1: no example has it): a word no example or answer has costs one lookup per language.
+    /// Per language (`Language.allCases` order), a stem that belongs to a synonym group → the group's first word
+    /// and its id (-1: no example has it). Any other stem is its own term (`termIDs`): a word no example or
+    /// answer has costs one or two lookups per language.
     let stemTerms: [[String: StemTerm]]
     struct StemTerm: Sendable {
         var term: String
@@ -80,12 +81,35 @@ struct MatcherIndex: Sendable {
     static let commonTermShare = 0.5
     static let commonGramShare = 0.34
 
+    /// The answer set's intents in index order (by id): an intent's index is its position here.
+    static func orderedIntents(_ answers: AnswerSet) -> [Intent] {
+        answers.intents.values.sorted { $0.id < $1.id }
+    }
+
+    /// Every example in index order: intent by intent, then language by language, as the file lists them. The
+    /// learned model's training documents follow the same order (`IntentModel.documents`).
+    static func orderedExamples(_ intents: [Intent]) -> [Example] {
+        var examples: [Example] = []
+        for (intentIndex, intent) in intents.enumerated() {
+            for language in Language.allCases {
+                for text in intent.examples[language] ?? [] {
+                    examples.append(Example(intent: intentIndex, language: language, text: text))
+                }
+            }
+        }
+        return examples
+    }
+
     init(answers: AnswerSet, configuration: MatcherConfiguration) {
-        let analyzer = Analyzer(synonyms: SynonymTable(groups: answers.synonyms))
+        self.init(answers: answers, configuration: configuration,
+                  analyzer: Analyzer(synonyms: SynonymTable(groups: answers.synonyms)))
+    }
+
+    init(answers: AnswerSet, configuration: MatcherConfiguration, analyzer: Analyzer) {
         self.analyzer = analyzer
         stopwordFactor = configuration.stopwordWeight
         digitFactor = configuration.digitWeight
-        let intents = answers.intents.values.sorted { $0.id < $1.id }
+        let intents = Self.orderedIntents(answers)
         intentIDs = intents.map(\.id)
         let escalations = intents.map(\.escalate)
         self.escalations = escalations
@@ -93,24 +117,24 @@ struct MatcherIndex: Sendable {
 
         // 1. Analyse every word of the examples (and, for language detection, of the answers).
         var words: [String: WordDraft] = [:]
-        var exampleList: [Example] = []
+        let exampleList = Self.orderedExamples(intents)
         var exampleTokens: [[Token]] = []
+        exampleTokens.reserveCapacity(exampleList.count)
         var answerTokens: [[(Token, Language)]] = Array(repeating: [], count: intents.count)
         func analyse(_ token: Token) {
             if words[token.text] == nil { words[token.text] = Self.draft(token, analyzer: analyzer) }
         }
+        for example in exampleList {
+            let tokens = TextNormalizer.tokens(example.text)
+            tokens.forEach(analyse)
+            exampleTokens.append(tokens)
+            for token in tokens {
+                words[token.text]?.vocabularyMask |= example.language.bit
+                words[token.text]?.exampleMask |= example.language.bit
+            }
+        }
         for (intentIndex, intent) in intents.enumerated() {
             for language in Language.allCases {
-                for text in intent.examples[language] ?? [] {
-                    let tokens = TextNormalizer.tokens(text)
-                    tokens.forEach(analyse)
-                    exampleList.append(Example(intent: intentIndex, language: language, text: text))
-                    exampleTokens.append(tokens)
-                    for token in tokens {
-                        words[token.text]?.vocabularyMask |= language.bit
-                        words[token.text]?.exampleMask |= language.bit
-                    }
-                }
                 if let answer = intent.answers[language] {
                     for token in TextNormalizer.tokens(answer.short + " " + (answer.more ?? "")) {
                         analyse(token)
@@ -140,8 +164,10 @@ struct MatcherIndex: Sendable {
         // 2. Vocabularies: terms in their example's language, trigrams; document frequency counted per intent.
         var termIDs: [String: Int32] = [:]
         var gramIDs: [UInt64: Int32] = [:]
-        var termIntents: [Set<Int>] = []
-        var gramIntents: [Set<Int>] = []
+        // How many intents use each term and trigram. Examples come intent by intent (step 1), so an intent is
+        // counted when it differs from the last one seen: a count, not a set of intents per feature.
+        var termIntents = DistinctCounts()
+        var gramIntents = DistinctCounts()
         for (exampleIndex, tokens) in exampleTokens.enumerated() {
             let example = exampleList[exampleIndex]
             for token in tokens {
@@ -150,22 +176,22 @@ struct MatcherIndex: Sendable {
                 let termID = termIDs[term] ?? {
                     let id = Int32(termIDs.count)
                     termIDs[term] = id
-                    termIntents.append([])
+                    termIntents.append()
                     return id
                 }()
-                termIntents[Int(termID)].insert(example.intent)
+                termIntents.count(Int(termID), example.intent)
                 for key in feature.gramKeys {
                     let gramID = gramIDs[key] ?? {
                         let id = Int32(gramIDs.count)
                         gramIDs[key] = id
-                        gramIntents.append([])
+                        gramIntents.append()
                         return id
                     }()
-                    gramIntents[Int(gramID)].insert(example.intent)
+                    gramIntents.count(Int(gramID), example.intent)
                 }
             }
         }
-        var answerIntents = [Set<Int>](repeating: [], count: termIDs.count)
+        var answerIntents = DistinctCounts(count: termIDs.count)
         for (intentIndex, tokens) in answerTokens.enumerated() {
             for (token, language) in tokens {
                 guard let feature = words[token.text] else { continue }
@@ -173,18 +199,17 @@ struct MatcherIndex: Sendable {
                 let termID = termIDs[term] ?? {
                     let id = Int32(termIDs.count)
                     termIDs[term] = id
-                    termIntents.append([])
-                    answerIntents.append([])
+                    termIntents.append()
+                    answerIntents.append()
                     return id
                 }()
-                answerIntents[Int(termID)].insert(intentIndex)
+                answerIntents.count(Int(termID), intentIndex)
             }
         }
         self.termIDs = termIDs
         self.gramIDs = gramIDs
         stemTerms = Language.allCases.map { language in
             var table: [String: StemTerm] = [:]
-            for (term, id) in termIDs { table[term] = StemTerm(term: term, id: id) }
             for (stem, canonical) in analyzer.synonyms.stems(in: language) {
                 table[stem] = StemTerm(term: canonical, id: termIDs[canonical] ?? -1)
             }
@@ -194,14 +219,14 @@ struct MatcherIndex: Sendable {
         func idf(_ documents: Int) -> Double { log((intentCount + 1) / (Double(documents) + 0.5)) }
         let unknownIDF = idf(0) * configuration.unknownWordWeight
         self.unknownIDF = unknownIDF
-        answerIDF = answerIntents.map { idf($0.count) }
+        answerIDF = answerIntents.counts.map { idf(Int($0)) }
         // A word only the answers use is still a helpline word: it weighs by how many answers use it, not as
         // a word never seen (which is what makes "football" or "embassy" pull a message away from every intent).
         let answerIDF = self.answerIDF
-        termIDF = termIntents.indices.map { id in
-            termIntents[id].isEmpty ? min(unknownIDF, answerIDF[id]) : idf(termIntents[id].count)
+        termIDF = termIntents.counts.indices.map { id in
+            termIntents[id] == 0 ? min(unknownIDF, answerIDF[id]) : idf(termIntents[id])
         }
-        gramIDF = gramIntents.map { idf($0.count) }
+        gramIDF = gramIntents.counts.map { idf(Int($0)) }
 
         // Telling words of urgent intents: at most one other intent uses the term, and in fewer examples.
         var termUses: [Int32: [Int: Int]] = [:]
@@ -270,11 +295,11 @@ struct MatcherIndex: Sendable {
                 }
             }
             let target = Int32(exampleIndex)
-            for (id, weight) in Self.normalised(termVector) where termIntents[Int(id)].count <= commonTerm {
+            for (id, weight) in Self.normalised(termVector) where termIntents[Int(id)] <= commonTerm {
                 termPostings[Int(id)].append(Posting(target: target, weight: Float(weight)))
                 termCentroids[example.intent][id, default: 0] += weight
             }
-            for (id, weight) in Self.normalised(gramVector) where gramIntents[Int(id)].count <= commonGram {
+            for (id, weight) in Self.normalised(gramVector) where gramIntents[Int(id)] <= commonGram {
                 gramPostings[Int(id)].append(Posting(target: target, weight: Float(weight)))
                 gramCentroids[example.intent][id, default: 0] += weight
             }
@@ -285,7 +310,7 @@ struct MatcherIndex: Sendable {
             for (id, weight) in Self.normalised(termCentroids[intent]) {
                 termCentroidPostings[Int(id)].append(Posting(target: Int32(intent), weight: Float(weight)))
             }
-            for (id, weight) in Self.normalised(gramCentroids[intent]) where gramIntents[Int(id)].count <= commonGram {
+            for (id, weight) in Self.normalised(gramCentroids[intent]) where gramIntents[Int(id)] <= commonGram {
                 gramCentroidPostings[Int(id)].append(Posting(target: Int32(intent), weight: Float(weight)))
             }
         }
@@ -353,6 +378,10 @@ struct MatcherIndex: Sendable {
                     terms.append(entry.term)
                     termIDs.append(entry.id)
                     known = known || entry.id >= 0
+                } else if let id = self.termIDs[stem] {
+                    terms.append(stem)
+                    termIDs.append(id)
+                    known = true
                 } else {
                     terms.append(stem)
                     termIDs.append(-1)
@@ -399,4 +428,31 @@ extension Language {
     }
 
     var bit: UInt8 { 1 << UInt8(index) }
+}
+
+/// Per feature id, how many distinct intents use it, fed intent by intent (ascending): an intent is counted when
+/// it differs from the last one this feature saw.
+struct DistinctCounts {
+    private(set) var counts: [Int32] = []
+    private var last: [Int32] = []
+
+    init(count: Int = 0) {
+        counts = [Int32](repeating: 0, count: count)
+        last = [Int32](repeating: -1, count: count)
+    }
+
+    mutating func append() {
+        counts.append(0)
+        last.append(-1)
+    }
+
+    mutating func count(_ id: Int, _ intent: Int) {
+        precondition(Int32(intent) >= last[id], "examples must come intent by intent")
+        if last[id] != Int32(intent) {
+            last[id] = Int32(intent)
+            counts[id] += 1
+        }
+    }
+
+    subscript(id: Int) -> Int { Int(counts[id]) }
 }

@@ -59,6 +59,42 @@ struct LearnedModelTests {
         #expect(calibration == .fallback)
     }
 
+    /// The model is trained while the index is built, from documents made with the analyzer alone: they must be
+    /// the documents the index's own analysis gives, example for example, or the model and the calibration folds
+    /// would disagree on which example is which.
+    @Test func theModelsDocumentsAreTheIndexsExamples() throws {
+        let answers = try #require(Shipped.answers)
+        let index = MatcherIndex(answers: answers, configuration: .default)
+        let fromIndex = IntentModel.documents(index)
+        let fromAnalyzer = IntentModel.documents(answers, analyzer: index.analyzer)
+        #expect(fromIndex.count == fromAnalyzer.count)
+        #expect(fromAnalyzer.count == index.examples.count + index.intentIDs.count)
+        var different = 0
+        for position in index.examples.indices
+        where fromIndex[position].keys != fromAnalyzer[position].keys || fromIndex[position].intent != fromAnalyzer[position].intent {
+            different += 1
+        }
+        #expect(different == 0)
+    }
+
+    @Test func aMissingLetterIsFoundThroughTheDeletionIndex() {
+        let corrector = SpellingCorrector(words: ["receive", "payment", "rejected", "hi"])
+        #expect(corrector.correction(of: "recive") == "receive")
+        #expect(corrector.correction(of: "paymnt") == "payment")
+        #expect(corrector.correction(of: "rejectd") == "rejected")
+        #expect(corrector.correction(of: "hii") == "hi", "a doubled letter")
+        #expect(corrector.correction(of: "receive") == nil, "known already")
+        #expect(corrector.correction(of: "payslip") == nil, "not one missing letter away")
+        #expect(corrector.correction(of: "pament") == "payment")
+        #expect(corrector.correction(of: "paymt") == nil, "two letters away")
+    }
+
+    @Test func parallelWorkKeepsTheOrder() {
+        let numbers = Array(0..<10_000)
+        #expect(Parallel.map(numbers, minimumChunk: 100) { $0 * 2 } == numbers.map { $0 * 2 })
+        #expect(Parallel.map([Int]()) { $0 }.isEmpty)
+    }
+
     @Test func theShippedSetIsCalibratedFromItsOwnExamples() throws {
         let matcher = Matcher(answers: try #require(Shipped.answers))
         // Folds are held out in turn until `calibrationExamples` are (all of them in a small set).
