@@ -638,10 +638,16 @@ public struct Matcher: Sendable {
         // (intents/real-dev), about as many confident answers were wrong as right. So a story is answered only
         // when one topic stands out by `storyAnswerFactor` times the threshold, or no other is close enough to
         // offer; otherwise the worker is offered the closest topics to choose from, which costs one reply where
-        // a wrong answer costs their trust.
-        if analysis.isStory && best.score < Self.storyAnswerFactor * answerThreshold && offerable.count >= 2 {
-            return Match(decision: .clarify, intent: nil, score: best.score, language: language,
-                         alternatives: Array(offerable.prefix(configuration.maximumAlternatives)))
+        // a wrong answer costs their trust. Below the threshold too: a story whose best topic is still worth
+        // offering gets the closest topics, the best with the next guesses (a choice has at least two), where a
+        // question would fall back; on intents/real-dev, 2.5 more points of messages reached their topic.
+        if analysis.isStory && best.score < Self.storyAnswerFactor * answerThreshold
+            && (offerable.count >= 2 || best.score < answerThreshold) {
+            let choices = offerable.count >= 2 ? offerable : Array(ranked.prefix(2))
+            if choices.count >= 2 {
+                return Match(decision: .clarify, intent: nil, score: best.score, language: language,
+                             alternatives: Array(choices.prefix(configuration.maximumAlternatives)))
+            }
         }
         if close.count >= 2 && best.score >= answerThreshold {
             return Match(decision: .clarify, intent: nil, score: best.score, language: language,
