@@ -15,54 +15,15 @@ extension CaseStore {
         announce: @Sendable (HelplineCase, _ isNew: Bool) -> [Announcement]
     ) throws -> (HelplineCase, isNew: Bool) {
         try database.write { db in
-            if var existing = try Self.fetchCase(db, "pseudonym = ? AND status IN ('open', 'claimed')", [pseudonym]) {
-                if urgent && !existing.urgent {
-                    try db.execute(sql: "UPDATE helpline_case SET urgent = 1 WHERE id = ?", arguments: [existing.id])
-                    existing.urgent = true
-                    try Self.insertAnnouncements(db, announce(existing, false), key: "case-\(existing.id)-urgent", about: pseudonym, at: date)
-                }
-                return (existing, false)
-            }
-            if var closed = try Self.fetchCase(db, "pseudonym = ? AND status = 'closed' AND blocked = 0 ORDER BY id DESC", [pseudonym]),
-                let closedAt = closed.closedAt, date.timeIntervalSince(closedAt) < reopenWithin
-            {
-                try db.execute(
-                    sql: """
-                        UPDATE helpline_case SET status = 'open', claimed_by = NULL, closed_at = NULL, outcome = NULL,
-                        urgent = urgent OR ?, opened_at = ?, reminded_at = NULL WHERE id = ?
-                        """,
-                    arguments: [urgent, date, closed.id])
-                closed.status = .open
-                closed.claimedBy = nil
-                closed.closedAt = nil
-                closed.urgent = closed.urgent || urgent
-                closed.openedAt = date
-                try Self.insertEvent(db, closed.id, .reopened, actor: "bot", text: topic, at: date)
-                try Self.insertAnnouncements(
-                    db, announce(closed, true), key: "case-\(closed.id)-reopened-\(date.timeIntervalSince1970)", about: pseudonym, at: date)
-                return (closed, true)
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO helpline_case (pseudonym, channel, language, topic, urgent, status, opened_at)
-                    VALUES (?, ?, ?, ?, ?, 'open', ?)
-                    """,
-                arguments: [pseudonym, channel, language, topic, urgent, date])
-            let id = db.lastInsertedRowID
-            try Self.insertEvent(db, id, .opened, actor: "bot", text: topic, at: date)
-            let opened = HelplineCase(
-                id: id, pseudonym: pseudonym, channel: channel, language: language, topic: topic, urgent: urgent,
-                status: .open, claimedBy: nil, blocked: false, outcome: nil, openedAt: date)
-            try Self.insertAnnouncements(db, announce(opened, true), key: "case-\(id)-opened", about: pseudonym, at: date)
-            return (opened, true)
+            try EngineTransaction(db).openCase(
+                pseudonym: pseudonym, channel: channel, language: language, topic: topic, urgent: urgent,
+                reopenWithin: reopenWithin, at: date, announce: announce)
         }
     }
 
     /// The worker's open or claimed case, if any; or the last blocked one (blocked workers reach nobody).
     public func activeCase(of pseudonym: String) throws -> HelplineCase? {
-        try database.read { db in
-            try Self.fetchCase(db, "pseudonym = ? AND (status IN ('open', 'claimed') OR blocked = 1) ORDER BY id DESC", [pseudonym])
-        }
+        try database.read { db in try EngineTransaction(db).activeCase(of: pseudonym) }
     }
 
     public func helplineCase(_ id: Int64) throws -> HelplineCase? {
@@ -185,17 +146,13 @@ extension CaseStore {
         _ item: InboxItem, caseID: Int64, announcements: [Announcement], at date: Date = Date()
     ) throws {
         try database.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT processed_at IS NULL FROM inbox WHERE id = ?", arguments: [item.id]) == true
-            else { return }
-            try Self.insertEvent(db, caseID, .workerMessage, actor: "worker", text: item.text, at: date)
-            try Self.insertAnnouncements(db, announcements, key: "inbox-\(item.id)", about: item.pseudonym, at: date)
-            try db.execute(sql: "UPDATE inbox SET processed_at = ? WHERE id = ?", arguments: [date, item.id])
+            try EngineTransaction(db).relayToClaimant(item, caseID: caseID, announcements: announcements, at: date)
         }
     }
 
     /// Adds a worker's message to their open (unclaimed) case, so the claimant can read it on `show`.
     public func appendWorkerMessage(_ text: String, to caseID: Int64, at date: Date = Date()) throws {
-        try database.write { db in try Self.insertEvent(db, caseID, .workerMessage, actor: "worker", text: text, at: date) }
+        try database.write { db in try EngineTransaction(db).appendWorkerMessage(text, to: caseID, at: date) }
     }
 
     /// Cases open and unclaimed for longer than their delay since opening or the last reminder.
@@ -252,18 +209,7 @@ extension CaseStore {
     }
 
     public func statistics(now: Date = Date()) throws -> CaseStatistics {
-        try database.read { db in
-            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM helpline_case WHERE status = 'open'") ?? 0
-            let claimed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM helpline_case WHERE status = 'claimed'") ?? 0
-            let closed = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM helpline_case WHERE status = 'closed' AND closed_at >= ?",
-                arguments: [now.addingTimeInterval(-7 * 86_400)]) ?? 0
-            let waits = try Row.fetchAll(
-                db, sql: "SELECT opened_at, claimed_at FROM helpline_case WHERE claimed_at IS NOT NULL ORDER BY claimed_at DESC LIMIT 20"
-            ).map { (row: Row) -> TimeInterval in (row["claimed_at"] as Date).timeIntervalSince(row["opened_at"] as Date) }.sorted()
-            return CaseStatistics(
-                open: open, claimed: claimed, closedLastWeek: closed, medianTimeToClaim: waits.isEmpty ? nil : waits[waits.count / 2])
-        }
+        try database.read { db in try EngineTransaction(db).statistics(now: now) }
     }
 
     // MARK: Volunteers

@@ -291,25 +291,13 @@ extension CaseStore {
     /// last thing the helpline said: closed within `window`, and no message from them since but this one.
     public func caseAwaitingFeedback(of pseudonym: String, inboxID: Int64, within window: TimeInterval, now: Date = Date()) throws -> HelplineCase? {
         try database.read { db in
-            guard let found = try Self.fetchCase(
-                db, "pseudonym = ? AND status = 'closed' AND blocked = 0 AND feedback IS NULL ORDER BY closed_at DESC", [pseudonym]),
-                let closedAt = found.closedAt, now.timeIntervalSince(closedAt) <= window
-            else { return nil }
-            let since = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM inbox WHERE pseudonym = ? AND received_at > ? AND id < ?",
-                arguments: [pseudonym, closedAt, inboxID]) ?? 0
-            return since == 0 ? found : nil
+            try EngineTransaction(db).caseAwaitingFeedback(of: pseudonym, inboxID: inboxID, within: window, now: now)
         }
     }
 
     /// The worker's answer to "did this help?": `yes` or `no`, on the case, as an event and in the audit.
     public func recordFeedback(_ caseID: Int64, answer: String, at date: Date = Date()) throws {
-        try database.write { db in
-            try db.execute(sql: "UPDATE helpline_case SET feedback = ? WHERE id = ? AND feedback IS NULL", arguments: [answer, caseID])
-            guard db.changesCount == 1 else { return }
-            try Self.insertEvent(db, caseID, .feedback, actor: "worker", text: answer, at: date)
-            try Self.appendAudit(db, actor: "worker", action: "feedback", caseID: caseID, outcome: "ok", detail: answer, at: date)
-        }
+        try database.write { db in try EngineTransaction(db).recordFeedback(caseID, answer: answer, at: date) }
     }
 
     // MARK: Transcript

@@ -110,66 +110,21 @@ public final class CaseStore: Sendable {
     // MARK: Conversations
 
     public func conversation(of pseudonym: String) throws -> ConversationState {
-        try database.read { db in try Self.conversation(db, pseudonym) }
+        try database.read { db in try EngineTransaction(db).conversation(of: pseudonym) }
     }
 
-    private static func conversation(_ db: Database, _ pseudonym: String) throws -> ConversationState {
-        guard let json = try String.fetchOne(db, sql: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [pseudonym])
-        else { return ConversationState() }
-        return try JSONDecoder().decode(ConversationState.self, from: Data(json.utf8))
-    }
-
-    /// Records what the engine decided for one inbox message, all or nothing: the new conversation
-    /// state, the replies (keyed `inbox-<id>-<n>`, so a repeat after a crash adds nothing) and
-    /// the message marked processed.
-    ///
-    /// With `eraseWorker`, everything about the worker goes instead (messages, replies, the
-    /// conversation) except the address, kept only until the replies given here are delivered.
-    /// `announcements` go to volunteers in the same transaction, about no worker (they outlive an
-    /// erasure: "the worker of case #4 left", without content).
+    /// Records what the engine decided for one inbox message, all or nothing, in a transaction of its own (see
+    /// `EngineTransaction.complete`; the engine itself uses `processInbox`).
     public func complete(
         _ item: InboxItem, state: ConversationState, replies: [String], eraseWorker: Bool = false,
         unanswered: UnansweredQuestion? = nil, announcements: [Announcement] = [], at date: Date = Date()
     ) throws {
-        let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
         try database.write { db in
-            let processed = try Bool.fetchOne(
-                db, sql: "SELECT processed_at IS NOT NULL FROM inbox WHERE id = ?", arguments: [item.id])
-            // Already done (by a run that crashed after committing), or erased meanwhile.
-            guard processed == false else { return }
-            if eraseWorker {
-                // The address stays until the confirmation is delivered (see markDelivered).
-                for table in Self.tablesAboutAWorker where table != "worker_address" {
-                    try db.execute(sql: "DELETE FROM \(table) WHERE pseudonym = ?", arguments: [item.pseudonym])
-                }
-            } else {
-                try db.execute(
-                    sql: """
-                        INSERT INTO conversation (pseudonym, state, updated_at) VALUES (?, ?, ?)
-                        ON CONFLICT(pseudonym) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
-                        """,
-                    arguments: [item.pseudonym, json, date])
-                try db.execute(sql: "UPDATE inbox SET processed_at = ? WHERE id = ?", arguments: [date, item.id])
-                if let unanswered {
-                    try db.execute(
-                        sql: "INSERT INTO unanswered (pseudonym, text, language, decision, created_at) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [item.pseudonym, unanswered.text, unanswered.language, unanswered.decision, date])
-                }
-            }
-            for (index, text) in replies.enumerated() {
-                try db.execute(
-                    sql: """
-                        INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT(key) DO NOTHING
-                        """,
-                    arguments: ["inbox-\(item.id)-\(index)", item.channel, item.pseudonym, text, date])
-            }
-            try Self.insertAnnouncements(db, announcements, key: "inbox-\(item.id)-staff", at: date)
+            try EngineTransaction(db).complete(
+                item, state: state, replies: replies, eraseWorker: eraseWorker, unanswered: unanswered,
+                announcements: announcements, at: date)
         }
-        if eraseWorker {
-            do { try compact() } catch { logger.warning("store.compaction_failed", metadata: ["error": "\(error)"]) }
-            logger.info("worker.erasing")
-        }
+        if eraseWorker { compactAfterErasure() }
     }
 
     // MARK: Outbox

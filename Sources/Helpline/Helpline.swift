@@ -101,80 +101,84 @@ public final class Helpline: Sendable {
         try storeHealth.watch(logger, wrote: { $0 > 0 }) { try processPendingUnwatched() }
     }
 
+    /// One write transaction per batch of up to 100 messages (`CaseStore.processInbox`): all a message leads to
+    /// commits together, and durability `full` costs one sync per batch, not several per message.
     private func processPendingUnwatched() throws -> Int {
         var handled = 0
         while true {
-            let batch = try store.pendingInbox(limit: 100)
-            if batch.isEmpty {
+            let snapshot = library.snapshot
+            let engine = snapshot.engine(defaultLanguage: defaultLanguage)
+            let count = try store.processInbox(limit: 100) { transaction, item in
+                try handle(item, engine: engine, in: transaction)
+            }
+            if count == 0 {
                 if handled > 0 { for bell in outboxBells.withLock({ Array($0.values) }) { bell.ring() } }
                 return handled
             }
-            let snapshot = library.snapshot
-            let engine = snapshot.engine(defaultLanguage: defaultLanguage)
-            for item in batch {
-                let active = try store.activeCase(of: item.pseudonym)
-                let alarm = engine.risk(item.text)
-                var staff: [Announcement] = []
-                // The one rule: while a volunteer holds the case, the bot only relays. Only an
-                // erasure request is still the bot's to honour, and a crisis when the claimant is away.
-                if let active, active.status == .claimed, !active.blocked,
-                    WorkerCommand.parse(item.text, choices: 0) != .forgetMe
-                {
-                    let claimantConnected = active.claimedBy.flatMap(presence.nick(of:)) != nil
-                    if alarm == nil || claimantConnected {
-                        var notices = relayNotices(for: active, text: item.text)
-                        if alarm != nil { notices = try urgentOnClaimedCase(item, active) + notices }
-                        try store.relayToClaimant(item, caseID: active.id, announcements: notices)
-                        logger.info("message.relayed", metadata: ["worker": "\(item.pseudonym)", "case.id": "\(active.id)"])
-                        handled += 1
-                        continue
-                    }
-                    // In crisis with nobody at the other end: the worker gets the crisis answer, the channel an alarm.
-                    staff = try urgentOnClaimedCase(item, active)
-                    try store.appendWorkerMessage(item.text, to: active.id)
-                }
-                let state = try store.conversation(of: item.pseudonym)
-                if active == nil, alarm == nil, try recordFeedback(item, state: state) {
-                    handled += 1
-                    continue
-                }
-                var outcome = engine.respond(to: item.text, state: state, alarm: alarm)
-                if let active, active.status == .open, !outcome.eraseWorker {
-                    try store.appendWorkerMessage(item.text, to: active.id)
-                    if alarm == nil, !active.blocked, WorkerCommand.parse(item.text, choices: state.pendingChoices.count) == nil {
-                        waiting(on: active, outcome: &outcome, previous: state)
-                    }
-                }
-                // A blocked worker reaches no volunteer, except in a crisis.
-                if let escalation = outcome.escalation, active?.blocked != true || escalation.urgent, !outcome.eraseWorker,
-                    active?.status != .claimed
-                {
-                    try escalate(item, escalation, outcome: &outcome, alreadyOpen: active?.blocked == true ? nil : active)
-                }
-                if outcome.eraseWorker, let active, active.status != .closed {
-                    staff += leftNotices(for: active)
-                }
-                if alarm != nil { logger.info("crisis.alarm", metadata: ["worker": "\(item.pseudonym)"]) }
-                // Questions the bot could not answer well are kept (text only) for the operators' gap report.
-                let unanswered = outcome.decision.flatMap { decision in
-                    decision == .fallback || decision == .clarify
-                        ? UnansweredQuestion(text: item.text, language: outcome.state.language, decision: decision.rawValue)
-                        : nil
-                } ?? outcome.unhelpful.map {
-                    UnansweredQuestion(text: $0, language: outcome.state.language, decision: UnansweredQuestion.unhelpful)
-                }
-                try store.complete(
-                    item, state: outcome.state, replies: outcome.replies, eraseWorker: outcome.eraseWorker,
-                    unanswered: unanswered, announcements: staff)
-                logger.info(
-                    "message.handled",
-                    metadata: [
-                        "worker": "\(item.pseudonym)", "decision": "\(outcome.decision?.rawValue ?? "command")",
-                        "intent": "\(outcome.intent ?? "-")", "replies": "\(outcome.replies.count)",
-                    ])
-                handled += 1
+            handled += count
+        }
+    }
+
+    /// Everything one inbox message leads to, written through `store` (one savepoint of the batch's transaction).
+    private func handle(_ item: InboxItem, engine: HelplineEngine, in transaction: EngineTransaction) throws {
+        let active = try transaction.activeCase(of: item.pseudonym)
+        let alarm = engine.risk(item.text)
+        var staff: [Announcement] = []
+        // The one rule: while a volunteer holds the case, the bot only relays. Only an
+        // erasure request is still the bot's to honour, and a crisis when the claimant is away.
+        if let active, active.status == .claimed, !active.blocked,
+            WorkerCommand.parse(item.text, choices: 0) != .forgetMe
+        {
+            let claimantConnected = active.claimedBy.flatMap(presence.nick(of:)) != nil
+            if alarm == nil || claimantConnected {
+                var notices = relayNotices(for: active, text: item.text)
+                if alarm != nil { notices = try urgentOnClaimedCase(item, active, in: transaction) + notices }
+                try transaction.relayToClaimant(item, caseID: active.id, announcements: notices)
+                logger.info("message.relayed", metadata: ["worker": "\(item.pseudonym)", "case.id": "\(active.id)"])
+                return
+            }
+            // In crisis with nobody at the other end: the worker gets the crisis answer, the channel an alarm.
+            staff = try urgentOnClaimedCase(item, active, in: transaction)
+            try transaction.appendWorkerMessage(item.text, to: active.id)
+        }
+        let state = try transaction.conversation(of: item.pseudonym)
+        if active == nil, alarm == nil, try recordFeedback(item, state: state, in: transaction) {
+            return
+        }
+        var outcome = engine.respond(to: item.text, state: state, alarm: alarm)
+        if let active, active.status == .open, !outcome.eraseWorker {
+            try transaction.appendWorkerMessage(item.text, to: active.id)
+            if alarm == nil, !active.blocked, WorkerCommand.parse(item.text, choices: state.pendingChoices.count) == nil {
+                waiting(on: active, outcome: &outcome, previous: state)
             }
         }
+        // A blocked worker reaches no volunteer, except in a crisis.
+        if let escalation = outcome.escalation, active?.blocked != true || escalation.urgent, !outcome.eraseWorker,
+            active?.status != .claimed
+        {
+            try escalate(item, escalation, outcome: &outcome, alreadyOpen: active?.blocked == true ? nil : active, in: transaction)
+        }
+        if outcome.eraseWorker, let active, active.status != .closed {
+            staff += leftNotices(for: active)
+        }
+        if alarm != nil { logger.info("crisis.alarm", metadata: ["worker": "\(item.pseudonym)"]) }
+        // Questions the bot could not answer well are kept (text only) for the operators' gap report.
+        let unanswered = outcome.decision.flatMap { decision in
+            decision == .fallback || decision == .clarify
+                ? UnansweredQuestion(text: item.text, language: outcome.state.language, decision: decision.rawValue)
+                : nil
+        } ?? outcome.unhelpful.map {
+            UnansweredQuestion(text: $0, language: outcome.state.language, decision: UnansweredQuestion.unhelpful)
+        }
+        try transaction.complete(
+            item, state: outcome.state, replies: outcome.replies, eraseWorker: outcome.eraseWorker,
+            unanswered: unanswered, announcements: staff)
+        logger.info(
+            "message.handled",
+            metadata: [
+                "worker": "\(item.pseudonym)", "decision": "\(outcome.decision?.rawValue ?? "command")",
+                "intent": "\(outcome.intent ?? "-")", "replies": "\(outcome.replies.count)",
+            ])
     }
 
     /// A worker whose case waits writes again: a question on a topic still gets its answer, and every
@@ -196,13 +200,13 @@ public final class Helpline: Sendable {
 
     /// The worker's "yes" or "no" to "did this help?", when that question is the last thing they were
     /// asked: recorded on the case as its outcome, and thanked. Anything else is a new message.
-    private func recordFeedback(_ item: InboxItem, state: ConversationState) throws -> Bool {
+    private func recordFeedback(_ item: InboxItem, state: ConversationState, in transaction: EngineTransaction) throws -> Bool {
         guard let answer = FeedbackAnswer.parse(item.text),
-            let closed = try store.caseAwaitingFeedback(of: item.pseudonym, inboxID: item.id, within: policy.feedbackWithin)
+            let closed = try transaction.caseAwaitingFeedback(of: item.pseudonym, inboxID: item.id, within: policy.feedbackWithin)
         else { return false }
-        try store.recordFeedback(closed.id, answer: answer.rawValue)
+        try transaction.recordFeedback(closed.id, answer: answer.rawValue)
         let language = Language(rawValue: state.language ?? closed.language) ?? defaultLanguage
-        try store.complete(
+        try transaction.complete(
             item, state: state, replies: [DeskMessage.feedbackThanks(helped: answer == .yes, in: language)], eraseWorker: false,
             unanswered: nil, announcements: [])
         logger.info("case.feedback", metadata: ["case.id": "\(closed.id)", "case.feedback": "\(answer.rawValue)"])
@@ -211,11 +215,12 @@ public final class Helpline: Sendable {
 
     /// Opens (or finds) the worker's case, tells the volunteers, and tells the worker what happens next.
     private func escalate(
-        _ item: InboxItem, _ escalation: EngineOutcome.Escalation, outcome: inout EngineOutcome, alreadyOpen: HelplineCase?
+        _ item: InboxItem, _ escalation: EngineOutcome.Escalation, outcome: inout EngineOutcome, alreadyOpen: HelplineCase?,
+        in transaction: EngineTransaction
     ) throws {
         let language = outcome.state.language ?? defaultLanguage.rawValue
         let routing = volunteers
-        let (opened, isNew) = try store.openCase(
+        let (opened, isNew) = try transaction.openCase(
             pseudonym: item.pseudonym, channel: item.channel, language: language, topic: escalation.topic,
             urgent: escalation.urgent, reopenWithin: policy.reopenWithin
         ) { [presence] found, isNew in
@@ -224,11 +229,11 @@ public final class Helpline: Sendable {
                 channel: routing.channel, target: routing.target,
                 text: CaseNotices.opened(found, isNew: isNew, highlight: presence.highlights(for: found)))]
         }
-        if alreadyOpen == nil { try store.appendWorkerMessage(item.text, to: opened.id) }
+        if alreadyOpen == nil { try transaction.appendWorkerMessage(item.text, to: opened.id) }
         logger.info(
             "case.escalated", metadata: ["case.id": "\(opened.id)", "case.new": "\(isNew)", "case.urgent": "\(opened.urgent)"])
         let workerLanguage = Language(rawValue: language) ?? defaultLanguage
-        let minutes = try store.statistics().medianTimeToClaim.map { max(1, Int(($0 / 60).rounded())) }
+        let minutes = try transaction.statistics().medianTimeToClaim.map { max(1, Int(($0 / 60).rounded())) }
         if escalation.urgent && (isNew || alreadyOpen?.urgent == false) {
             // Honest: is anyone there now (unknown without a volunteers' channel), and how long it usually takes.
             outcome.replies.append(CrisisMessage.availability(
@@ -245,8 +250,10 @@ public final class Helpline: Sendable {
 
     /// A crisis on a case a volunteer holds: the case becomes urgent; the claimant is alerted by private
     /// message when connected, the channel otherwise. No words of the worker in the channel.
-    private func urgentOnClaimedCase(_ item: InboxItem, _ held: HelplineCase) throws -> [Announcement] {
-        _ = try store.openCase(
+    private func urgentOnClaimedCase(_ item: InboxItem, _ held: HelplineCase, in transaction: EngineTransaction) throws
+        -> [Announcement]
+    {
+        _ = try transaction.openCase(
             pseudonym: item.pseudonym, channel: item.channel, language: held.language, topic: held.topic, urgent: true,
             reopenWithin: policy.reopenWithin) { _, _ in [] }
         guard let routing = volunteers else { return [] }

@@ -1,0 +1,99 @@
+import Foundation
+import GRDB
+import Testing
+@testable import CaseTracker
+
+/// The engine's batch transaction (`CaseStore.processInbox`) against a real SQLite file: a message is handled
+/// whole or not at all, and a batch costs one commit.
+@Suite struct EngineTransactionTests {
+    let directory: URL
+    let store: CaseStore
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-engine-tx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try CaseStore(path: directory.appendingPathComponent("cases.sqlite").path, durability: .full)
+    }
+
+    private func receive(_ count: Int, from address: (Int) -> String = { "nick-\($0)" }) throws {
+        for number in 1...count {
+            _ = try store.receive(
+                InboundMessage(channel: "irc", messageID: "m-\(number)", address: address(number), text: "message \(number)"),
+                pseudonym: "w-\(address(number))")
+        }
+    }
+
+    /// What the engine does for an escalated message: open the case, put the words on it, then complete.
+    private func escalate(_ item: InboxItem, in transaction: EngineTransaction) throws {
+        let (opened, _) = try transaction.openCase(
+            pseudonym: item.pseudonym, channel: item.channel, language: "en", topic: "human", urgent: false,
+            reopenWithin: 3_600) { _, _ in [] }
+        try transaction.appendWorkerMessage(item.text, to: opened.id)
+        try transaction.complete(item, state: ConversationState(), replies: ["case #\(opened.id) opened"])
+    }
+
+    struct Interrupted: Error {}
+
+    @Test func aMessageInterruptedHalfwayLeavesNothingAndIsHandledOnceAfterwards() throws {
+        try receive(3)
+        // The third message fails after its case was opened and its words appended, before `complete`: what a
+        // crash between those writes did when each was its own transaction (the words went on the case twice
+        // on replay, and the "case opened" reply was never sent).
+        var calls = 0
+        #expect(throws: Interrupted.self) {
+            _ = try store.processInbox { transaction, item in
+                calls += 1
+                let (opened, _) = try transaction.openCase(
+                    pseudonym: item.pseudonym, channel: item.channel, language: "en", topic: "human", urgent: false,
+                    reopenWithin: 3_600) { _, _ in [] }
+                try transaction.appendWorkerMessage(item.text, to: opened.id)
+                if item.text == "message 3" { throw Interrupted() }
+                try transaction.complete(item, state: ConversationState(), replies: ["case #\(opened.id) opened"])
+            }
+        }
+        #expect(calls == 3)
+        // The two before it are committed; of the third, nothing.
+        #expect(try store.pendingInbox().map(\.text) == ["message 3"])
+        #expect(try store.listCases().count == 2)
+        #expect(try store.activeCase(of: "w-nick-3") == nil)
+
+        #expect(try store.processInbox { transaction, item in try escalate(item, in: transaction) } == 1)
+        let third = try #require(try store.activeCase(of: "w-nick-3"))
+        #expect(try store.events(of: third.id).filter { $0.kind == .workerMessage }.count == 1)
+        #expect(try store.pendingOutbox(channel: "irc").map(\.text) == [
+            "case #1 opened", "case #2 opened", "case #\(third.id) opened",
+        ])
+        #expect(try store.processInbox { _, _ in Issue.record("nothing is pending") } == 0)
+    }
+
+    @Test func aBatchIsOneCommit() throws {
+        try receive(50)
+        let commits = CommitCounter()
+        try store.database.add(transactionObserver: commits, extent: .observerLifetime)
+        let handled = try store.processInbox(limit: 100) { transaction, item in try escalate(item, in: transaction) }
+        #expect(handled == 50)
+        #expect(commits.count == 1, "50 messages, each opening a case, replying and completing, in one commit")
+        #expect(try store.pendingOutbox(channel: "irc").count == 50)
+        #expect(try store.processInbox { _, _ in } == 0)
+        #expect(commits.count == 1, "nothing pending: nothing written")
+    }
+
+    @Test func aBatchStopsAtItsLimit() throws {
+        try receive(5)
+        #expect(try store.processInbox(limit: 2) { transaction, item in try escalate(item, in: transaction) } == 2)
+        #expect(try store.pendingInbox().count == 3)
+    }
+}
+
+/// Counts commits that changed something.
+private final class CommitCounter: TransactionObserver, @unchecked Sendable {
+    private(set) var count = 0
+    private var changed = false
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
+    func databaseDidChange(with event: DatabaseEvent) { changed = true }
+    func databaseDidCommit(_ db: Database) {
+        if changed { count += 1 }
+        changed = false
+    }
+    func databaseDidRollback(_ db: Database) { changed = false }
+}
