@@ -251,9 +251,7 @@ extension CaseStore {
     }
 
     public func markAnnouncementDelivered(_ id: Int64, at date: Date = Date()) throws {
-        try database.write { db in
-            try db.execute(sql: "UPDATE announcement SET delivered_at = ? WHERE id = ?", arguments: [date, id])
-        }
+        try record([.announcementDelivered(id)], at: date)
     }
 
     // MARK: Audit

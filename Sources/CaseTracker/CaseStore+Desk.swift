@@ -8,19 +8,13 @@ extension CaseStore {
 
     /// The server refused it for now (the bot not in the channel, 404): kept, tried again later.
     public func recordAnnouncementAttempt(_ id: Int64) throws {
-        try database.write { db in
-            try db.execute(sql: "UPDATE announcement SET attempts = attempts + 1 WHERE id = ?", arguments: [id])
-        }
+        try record([.announcementNotDelivered(id)])
     }
 
     /// It can never arrive (the volunteer it was for is no longer logged in): set aside, not
     /// delivered, so it blocks nothing and no one else gets it. What it said is in the case.
     public func failAnnouncement(_ id: Int64, reason: String, at date: Date = Date()) throws {
-        try database.write { db in
-            try db.execute(
-                sql: "UPDATE announcement SET failed_reason = ?, attempts = attempts + 1 WHERE id = ? AND delivered_at IS NULL",
-                arguments: [reason, id])
-        }
+        try record([.announcementUndeliverable(id, reason: reason)], at: date)
     }
 
     // MARK: Tokens

@@ -153,24 +153,43 @@ public final class CaseStore: Sendable {
     /// case — and removed here as soon as nothing does (the next message brings it back).
     /// When the worker was erased (no conversation left), their last replies go too.
     public func markDelivered(_ item: OutboxItem, at date: Date = Date()) throws {
+        try record([.delivered(item)], at: date)
+    }
+
+    /// What one proof of delivery (an IRC PING answered) says about the items sent before it.
+    public enum Delivery: Sendable {
+        /// The reply arrived.
+        case delivered(OutboxItem)
+        /// The reply could not be delivered now; it stays pending and is tried again later.
+        case notDelivered(OutboxItem)
+        case announcementDelivered(Int64)
+        case announcementNotDelivered(Int64)
+        /// The announcement can never arrive (see `failAnnouncement`).
+        case announcementUndeliverable(Int64, reason: String)
+    }
+
+    /// Records every outcome of one proof in one transaction (one commit, one sync with durability `full`).
+    /// A delivered reply may end an erasure (see `finishErasureIfDone`), compacted once committed.
+    public func record(_ deliveries: [Delivery], at date: Date = Date()) throws {
+        guard !deliveries.isEmpty else { return }
         let erasureFinished = try database.write { db -> Bool in
-            try db.execute(sql: "UPDATE outbox SET delivered_at = ? WHERE id = ?", arguments: [date, item.id])
-            let stillNeeded = try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS(SELECT 1 FROM outbox WHERE pseudonym = ?1 AND delivered_at IS NULL)
-                        OR EXISTS(SELECT 1 FROM inbox WHERE pseudonym = ?1 AND processed_at IS NULL)
-                        OR EXISTS(SELECT 1 FROM helpline_case WHERE pseudonym = ?1 AND status IN ('open', 'claimed'))
-                    """,
-                arguments: [item.pseudonym]) ?? true
-            guard !stillNeeded else { return false }
-            try db.execute(sql: "DELETE FROM worker_address WHERE pseudonym = ?", arguments: [item.pseudonym])
-            let erased = try Bool.fetchOne(
-                db, sql: "SELECT NOT EXISTS(SELECT 1 FROM conversation WHERE pseudonym = ?)", arguments: [item.pseudonym]) ?? false
-            if erased {
-                try db.execute(sql: "DELETE FROM outbox WHERE pseudonym = ?", arguments: [item.pseudonym])
-                try db.execute(sql: "DELETE FROM inbox WHERE pseudonym = ?", arguments: [item.pseudonym])
-                try Self.appendAudit(db, actor: "worker", action: "erase", caseID: nil, outcome: "ok", detail: "forget me", at: date)
+            var erased = false
+            for delivery in deliveries {
+                switch delivery {
+                case .delivered(let item):
+                    try db.execute(sql: "UPDATE outbox SET delivered_at = ? WHERE id = ?", arguments: [date, item.id])
+                    erased = try Self.finishErasureIfDone(db, of: item.pseudonym, at: date) || erased
+                case .notDelivered(let item):
+                    try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [item.id])
+                case .announcementDelivered(let id):
+                    try db.execute(sql: "UPDATE announcement SET delivered_at = ? WHERE id = ?", arguments: [date, id])
+                case .announcementNotDelivered(let id):
+                    try db.execute(sql: "UPDATE announcement SET attempts = attempts + 1 WHERE id = ?", arguments: [id])
+                case .announcementUndeliverable(let id, let reason):
+                    try db.execute(
+                        sql: "UPDATE announcement SET failed_reason = ?, attempts = attempts + 1 WHERE id = ? AND delivered_at IS NULL",
+                        arguments: [reason, id])
+                }
             }
             return erased
         }
@@ -182,10 +201,32 @@ public final class CaseStore: Sendable {
         }
     }
 
-    public func recordAttempt(_ item: OutboxItem) throws {
-        try database.write { db in
-            try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [item.id])
+    /// After a delivery: once nothing more is owed to the worker (no reply pending, no message unread, no case
+    /// open), their address goes; and if they asked to be forgotten (their conversation is gone), the rest of
+    /// their rows too. Returns whether an erasure finished.
+    static func finishErasureIfDone(_ db: Database, of pseudonym: String, at date: Date) throws -> Bool {
+        let stillNeeded = try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS(SELECT 1 FROM outbox WHERE pseudonym = ?1 AND delivered_at IS NULL)
+                    OR EXISTS(SELECT 1 FROM inbox WHERE pseudonym = ?1 AND processed_at IS NULL)
+                    OR EXISTS(SELECT 1 FROM helpline_case WHERE pseudonym = ?1 AND status IN ('open', 'claimed'))
+                """,
+            arguments: [pseudonym]) ?? true
+        guard !stillNeeded else { return false }
+        try db.execute(sql: "DELETE FROM worker_address WHERE pseudonym = ?", arguments: [pseudonym])
+        let erased = try Bool.fetchOne(
+            db, sql: "SELECT NOT EXISTS(SELECT 1 FROM conversation WHERE pseudonym = ?)", arguments: [pseudonym]) ?? false
+        if erased {
+            try db.execute(sql: "DELETE FROM outbox WHERE pseudonym = ?", arguments: [pseudonym])
+            try db.execute(sql: "DELETE FROM inbox WHERE pseudonym = ?", arguments: [pseudonym])
+            try appendAudit(db, actor: "worker", action: "erase", caseID: nil, outcome: "ok", detail: "forget me", at: date)
         }
+        return erased
+    }
+
+    public func recordAttempt(_ item: OutboxItem) throws {
+        try record([.notDelivered(item)])
     }
 
     /// Every stored unanswered question, newest first, for the operators' gap report.

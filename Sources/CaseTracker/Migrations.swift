@@ -144,6 +144,18 @@ enum Migrations {
                 t.add(column: "failed_reason", .text)
             }
         }
+        // Pending rows are a handful among a worker's thousands: partial indexes find them without walking the
+        // history ("is this address still needed?" after each delivery took 5.8 ms for a worker with 20,000 rows).
+        // The v1 indexes on (processed_at, id) and (channel, delivered_at, id) held every row; these hold only
+        // the pending ones.
+        migrator.registerMigration("v6: partial indexes on pending rows") { db in
+            try db.execute(sql: "DROP INDEX inbox_pending")
+            try db.execute(sql: "DROP INDEX outbox_pending")
+            try db.execute(sql: "CREATE INDEX inbox_pending_rows ON inbox(id) WHERE processed_at IS NULL")
+            try db.execute(sql: "CREATE INDEX inbox_pending_worker ON inbox(pseudonym) WHERE processed_at IS NULL")
+            try db.execute(sql: "CREATE INDEX outbox_pending_rows ON outbox(channel, id) WHERE delivered_at IS NULL")
+            try db.execute(sql: "CREATE INDEX outbox_pending_worker ON outbox(pseudonym) WHERE delivered_at IS NULL")
+        }
         return migrator
     }
 }

@@ -78,6 +78,37 @@ import Testing
         #expect(commits.count == 1, "nothing pending: nothing written")
     }
 
+    @Test func whatOneProofConfirmsIsOneCommit() throws {
+        try receive(30)
+        _ = try store.processInbox { transaction, item in try escalate(item, in: transaction) }
+        let sent = try store.pendingOutbox(channel: "irc")
+        #expect(sent.count == 30)
+        let commits = CommitCounter()
+        try store.database.add(transactionObserver: commits, extent: .observerLifetime)
+        try store.record(sent.dropLast().map { .delivered($0) } + [.notDelivered(sent[sent.count - 1])])
+        #expect(commits.count == 1)
+        #expect(try store.pendingOutbox(channel: "irc").map(\.id) == [sent[sent.count - 1].id])
+        try store.record([])
+        #expect(commits.count == 1, "nothing to record: nothing written")
+    }
+
+    /// "Is this worker's address still needed?" runs after every delivery: it must find the pending rows
+    /// through the partial indexes, not by walking a worker's whole history.
+    @Test func pendingRowsAreFoundThroughPartialIndexes() throws {
+        let plans = try store.database.read { db in
+            try [
+                "SELECT 1 FROM outbox WHERE pseudonym = 'w' AND delivered_at IS NULL",
+                "SELECT 1 FROM inbox WHERE pseudonym = 'w' AND processed_at IS NULL",
+                "SELECT id FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT 100",
+                "SELECT id FROM outbox WHERE channel = 'irc' AND delivered_at IS NULL ORDER BY id LIMIT 100",
+            ].map { sql in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }.joined(separator: "; ") }
+        }
+        #expect(plans[0].contains("outbox_pending_worker"), "\(plans[0])")
+        #expect(plans[1].contains("inbox_pending_worker"), "\(plans[1])")
+        #expect(plans[2].contains("inbox_pending_rows"), "\(plans[2])")
+        #expect(plans[3].contains("outbox_pending_rows"), "\(plans[3])")
+    }
+
     @Test func aBatchStopsAtItsLimit() throws {
         try receive(5)
         #expect(try store.processInbox(limit: 2) { transaction, item in try escalate(item, in: transaction) } == 2)
