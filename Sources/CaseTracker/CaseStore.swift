@@ -130,16 +130,23 @@ public final class CaseStore: Sendable {
     // MARK: Outbox
 
     /// Replies not yet confirmed sent on `channel`, oldest first, with the address to send to.
-    public func pendingOutbox(channel: String, limit: Int = 100) throws -> [OutboxItem] {
-        try database.read { db in
+    ///
+    /// `excluding`: workers whose replies are held back (their address could not be reached just now). They are
+    /// left out of the query, not filtered after it: otherwise a few hundred replies to workers who left would
+    /// fill every page and stop the channel for everyone else.
+    public func pendingOutbox(channel: String, limit: Int = 100, excluding held: Set<String> = []) throws -> [OutboxItem] {
+        let heldJSON = String(decoding: try JSONEncoder().encode(held.sorted()), as: UTF8.self)
+        return try database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT o.id, o.key, o.channel, o.pseudonym, o.text, a.address FROM outbox o
                     JOIN worker_address a ON a.pseudonym = o.pseudonym
-                    WHERE o.channel = ? AND o.delivered_at IS NULL ORDER BY o.id LIMIT ?
+                    WHERE o.channel = ? AND o.delivered_at IS NULL
+                        AND o.pseudonym NOT IN (SELECT value FROM json_each(?))
+                    ORDER BY o.id LIMIT ?
                     """,
-                arguments: [channel, limit]
+                arguments: [channel, heldJSON, limit]
             ).map {
                 OutboxItem(
                     id: $0["id"], key: $0["key"], channel: $0["channel"], address: $0["address"],

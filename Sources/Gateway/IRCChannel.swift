@@ -182,6 +182,8 @@ actor IRCSession {
     /// Targets the server could not reach since the last proof, and when each may be tried again.
     private var unreachable: Set<String> = []
     private var retryAt: [String: ContinuousClock.Instant] = [:]
+    /// The workers (pseudonyms) behind the addresses in `retryAt`: their replies are not even fetched meanwhile.
+    private var heldBack: [String: ContinuousClock.Instant] = [:]
     /// A worker who left the server is tried again after this long (IRC keeps no messages).
     static let retryUnreachableAfter = Duration.seconds(3)
 
@@ -248,7 +250,8 @@ actor IRCSession {
         guard client.isRegistered else { return .seconds(1) }
         let start = ContinuousClock.now
         retryAt = retryAt.filter { $0.value > start }
-        for item in try helpline.store.pendingOutbox(channel: IRCChannel.channel, limit: 200)
+        heldBack = heldBack.filter { $0.value > start }
+        for item in try helpline.store.pendingOutbox(channel: IRCChannel.channel, limit: 200, excluding: Set(heldBack.keys))
         where !inFlight.contains(item.id) && retryAt[item.address] == nil {
             enqueue(item)
         }
@@ -557,6 +560,7 @@ actor IRCSession {
                         if unreachable.contains(item.address) {
                             // Not delivered: it stays in the outbox and is tried again later.
                             retryAt[item.address] = .now + Self.retryUnreachableAfter
+                            heldBack[item.pseudonym] = .now + Self.retryUnreachableAfter
                             deliveries.append(.notDelivered(item))
                         } else {
                             deliveries.append(.delivered(item))

@@ -109,6 +109,19 @@ import Testing
         #expect(plans[3].contains("outbox_pending_rows"), "\(plans[3])")
     }
 
+    /// Replies to workers who cannot be reached now must not fill the page others' replies are fetched in.
+    @Test func heldBackWorkersAreLeftOutOfThePage() throws {
+        try receive(12)
+        _ = try store.processInbox { transaction, item in try escalate(item, in: transaction) }
+        let all = try store.pendingOutbox(channel: "irc", limit: 5)
+        #expect(all.count == 5)
+        let held = Set(all.map(\.pseudonym))
+        let page = try store.pendingOutbox(channel: "irc", limit: 5, excluding: held)
+        #expect(page.count == 5)
+        #expect(page.allSatisfy { !held.contains($0.pseudonym) })
+        #expect(try store.pendingOutbox(channel: "irc", limit: 100, excluding: held).count == 7)
+    }
+
     @Test func aBatchStopsAtItsLimit() throws {
         try receive(5)
         #expect(try store.processInbox(limit: 2) { transaction, item in try escalate(item, in: transaction) } == 2)

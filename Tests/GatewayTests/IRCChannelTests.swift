@@ -143,6 +143,31 @@ struct IRCChannelTests {
         await bot.stop()
     }
 
+    /// 300 replies to workers who left the server (ERR_NOSUCHNICK) sit at the front of the outbox: a worker who
+    /// writes now is still answered at once. They used to fill every page of 200 pending replies, so nothing
+    /// behind them was ever fetched.
+    @Test func repliesToDepartedWorkersDoNotBlockANewOne() async throws {
+        let server = try startNgircd(relaxedFlood: true)
+        defer { server.stop() }
+        let bot = try RunningHelpline(ircPort: server.port, burst: 100, lineInterval: .zero, engine: false)
+        for index in 0..<300 {
+            try bot.queueReply("reply to a worker who left #\(index)", to: "gone\(index)", id: "gone-\(index)")
+        }
+        let worker = try await IRCTestClient(nick: "fresh1", port: server.port, loop: bot.loop)
+        await worker.start()
+        #expect(await worker.waitForWelcome())
+        // Let the bot try the departed ones first.
+        try await Task.sleep(for: .seconds(1))
+        let start = ContinuousClock.now
+        try bot.queueReply("welcome, fresh worker", to: "fresh1", id: "fresh-1")
+        #expect(await worker.waitUntil(timeout: .seconds(10)) { await $0.privateMessages.contains { $0.text == "welcome, fresh worker" } })
+        let waited = ContinuousClock.now - start
+        #expect(waited < .seconds(2), "answered after \(waited)")
+        #expect(try bot.store.pendingOutbox(channel: IRCChannel.channel, limit: 1_000).count == 300, "the departed ones stay pending")
+        await worker.close()
+        await bot.stop()
+    }
+
     @Test func aPublicQuestionGetsAnInvitationToWriteInPrivate() async throws {
         let server = try startNgircd()
         defer { server.stop() }
