@@ -28,7 +28,8 @@ public struct IRCClient: Sendable {
         case warning(String)
         /// The answer to one of our PINGs: the server has processed every line we sent before it.
         case pong(token: String)
-        /// The server could not deliver to this nick or channel (401, 404): it is not there.
+        /// The server could not deliver to this nick or channel (401, 404; 403, 477, 489 for a channel): it is not
+        /// there, or it refuses us.
         case undeliverable(target: String)
         /// Someone else changed nick or left the server: whatever was bound to the old nick ends.
         case nickChanged(from: String, to: String)
@@ -164,8 +165,13 @@ public struct IRCClient: Sendable {
             return [.undeliverable(target: message.params[1])]
         // Our JOIN refused: no such channel, too many channels, full, invite-only, banned, bad key,
         // registered nicks only, TLS only, operators only.
+        // Some of these also refuse a PRIVMSG to a channel we are in (InspIRCd: 477 on +R/+M, 489 on +z): then
+        // what was sent there since the last proof is not delivered, and the JOIN stands.
         case "403", "405", "471", "473", "474", "475", "477", "489", "520":
             guard message.params.count >= 2, let configured = configuredChannel(message.params[1]) else { return [] }
+            if ["403", "477", "489"].contains(message.command), joinedChannels.contains(configured.name.lowercased()) {
+                return [.undeliverable(target: message.params[1])]
+            }
             let reason = "\(message.command) \(message.params.last ?? "")"
             return [.channelJoinRefused(channel: configured.name, reason: reason)] + scheduleJoinRetry(configured.name, now: now)
         case "353":  // RPL_NAMREPLY: <me> <type> <channel> :<[prefix]nick …>

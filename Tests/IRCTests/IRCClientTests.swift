@@ -224,6 +224,19 @@ import Testing
         #expect(IRCClient.joinDelay(attempt: 20) == .seconds(300))
     }
 
+    /// The same numerics refuse a message to a channel the bot is in (InspIRCd +R, +M, +z): that is a message
+    /// not delivered, not a JOIN refused.
+    @Test func aMessageRefusedInAJoinedChannelIsUndeliverableNotAJoinRefusal() {
+        var (client, _) = registered()
+        _ = client.handle(line(":entraide!bot@h JOIN #vol"), now: t0)
+        for numeric in ["477", "489"] {
+            let refused = client.handle(line(":s \(numeric) entraide #vol :Cannot send to channel"), now: t0)
+            #expect(refused == [.undeliverable(target: "#vol")])
+        }
+        #expect(client.joinedChannels == ["#vol"])
+        #expect(client.handle(line(":s 404 entraide #vol :Cannot send to channel (+n)"), now: t0) == [.undeliverable(target: "#vol")])
+    }
+
     @Test func aKickIsLeavingTheChannelAndTheClientRejoins() {
         var (client, _) = registered()
         _ = client.handle(line(":entraide!bot@h JOIN #vol"), now: t0)
