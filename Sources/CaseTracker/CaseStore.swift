@@ -163,11 +163,17 @@ public final class CaseStore: Sendable {
         try record([.delivered(item)], at: date)
     }
 
+    /// How long a reply that cannot be delivered (its worker left IRC, or the HTTP recipient answers 403 because
+    /// they blocked the bot) is tried again before it is removed: a day, as issue #17 asked.
+    public static let giveUpAfter: TimeInterval = 24 * 3600
+
     /// What one proof of delivery (an IRC PING answered) says about the items sent before it.
     public enum Delivery: Sendable {
         /// The reply arrived.
         case delivered(OutboxItem)
-        /// The reply could not be delivered now; it stays pending and is tried again later.
+        /// The reply could not be delivered now; it stays pending and is tried again later, until it is
+        /// `giveUpAfter` old: then it is removed (nobody else may read it, and it must not block its worker's
+        /// erasure or retention forever).
         case notDelivered(OutboxItem)
         case announcementDelivered(Int64)
         case announcementNotDelivered(Int64)
@@ -177,8 +183,9 @@ public final class CaseStore: Sendable {
 
     /// Records every outcome of one proof in one transaction (one commit, one sync with durability `full`).
     /// A delivered reply may end an erasure (see `finishErasureIfDone`), compacted once committed.
-    public func record(_ deliveries: [Delivery], at date: Date = Date()) throws {
+    public func record(_ deliveries: [Delivery], at date: Date = Date(), giveUpAfter: TimeInterval = CaseStore.giveUpAfter) throws {
         guard !deliveries.isEmpty else { return }
+        var givenUp = 0
         let erasureFinished = try database.write { db -> Bool in
             var erased = false
             for delivery in deliveries {
@@ -188,6 +195,13 @@ public final class CaseStore: Sendable {
                     erased = try Self.finishErasureIfDone(db, of: item.pseudonym, at: date) || erased
                 case .notDelivered(let item):
                     try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [item.id])
+                    try db.execute(
+                        sql: "DELETE FROM outbox WHERE id = ? AND created_at < ?",
+                        arguments: [item.id, date.addingTimeInterval(-giveUpAfter)])
+                    if db.changesCount == 1 {
+                        givenUp += 1
+                        erased = try Self.finishErasureIfDone(db, of: item.pseudonym, at: date) || erased
+                    }
                 case .announcementDelivered(let id):
                     try db.execute(sql: "UPDATE announcement SET delivered_at = ? WHERE id = ?", arguments: [date, id])
                 case .announcementNotDelivered(let id):
@@ -200,6 +214,7 @@ public final class CaseStore: Sendable {
             }
             return erased
         }
+        if givenUp > 0 { logger.info("outbox.given_up", metadata: ["replies": "\(givenUp)"]) }
         if erasureFinished {
             // The erasure is committed; a failed compaction (no room for the rewrite) must not
             // make the channel believe the delivery failed. The next retention run compacts.

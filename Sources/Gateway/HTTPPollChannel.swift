@@ -116,12 +116,15 @@ public final class HTTPPollChannel: Service, Sendable {
     private func sendLoop() async {
         let bell = helpline.outboxBell(for: channel)
         var backoff = Backoff(base: configuration.retryBase, cap: configuration.retryCap)
-        // Replies the endpoint refused for good (a 4xx): not retried until the channel restarts.
-        var refused: Set<Int64> = []
+        // Workers whose reply the endpoint refused for good (a 4xx, such as Telegram's 403 for a user who blocked
+        // the bot): their replies are not fetched again until the channel restarts (and are given up after
+        // `CaseStore.giveUpAfter`). Left out of the query, not filtered after it: a few hundred of them would
+        // otherwise fill every page and stop the channel for everyone else.
+        var refused: Set<String> = []
         while !Task.isCancelled {
             let pending: [OutboxItem]
             do {
-                pending = try helpline.store.pendingOutbox(channel: channel, limit: 200).filter { !refused.contains($0.id) }
+                pending = try helpline.store.pendingOutbox(channel: channel, limit: 200, excluding: refused)
             } catch {
                 logger.error("http.outbox_unreadable", metadata: ["channel": "\(channel)", "error": "\(error)"])
                 await bell.wait(timeout: .seconds(5))
@@ -142,7 +145,8 @@ public final class HTTPPollChannel: Service, Sendable {
     }
 
     private struct RoundResult: Sendable {
-        var refused: [Int64] = []
+        /// The workers (pseudonyms) whose reply was refused for good.
+        var refused: [String] = []
         var failure: PollProblem?
     }
 
@@ -192,7 +196,7 @@ public final class HTTPPollChannel: Service, Sendable {
                     metadata: ["channel": "\(channel)", "outbox.key": "\(item.key)", "http.reason": "\(problem.reason)"])
                 try? helpline.store.recordAttempt(item)
                 counters.update { $0.refused += 1 }
-                result.refused.append(item.id)
+                result.refused.append(item.pseudonym)
                 return result  // later replies to this worker wait for the next round, in order
             } catch {
                 try? helpline.store.recordAttempt(item)

@@ -122,6 +122,24 @@ import Testing
         #expect(try store.pendingOutbox(channel: "irc", limit: 100, excluding: held).count == 7)
     }
 
+    /// A reply that cannot be delivered is tried again for a day, then removed; its worker's address goes with
+    /// the last of their pending rows, as after a delivery.
+    @Test func anUndeliverableReplyIsGivenUpAfterADay() throws {
+        let asked = Date(timeIntervalSince1970: 1_800_000_000)
+        _ = try store.receive(
+            InboundMessage(channel: "irc", messageID: "m-1", address: "gone", text: "hello"), pseudonym: "w-gone", at: asked)
+        _ = try store.processInbox { transaction, item in
+            try transaction.complete(item, state: ConversationState(), replies: ["hi"], at: asked)
+        }
+        let reply = try #require(try store.pendingOutbox(channel: "irc").first)
+        try store.record([.notDelivered(reply)], at: asked.addingTimeInterval(3_600))
+        #expect(try store.pendingOutbox(channel: "irc").count == 1, "an hour later: still tried")
+        try store.record([.notDelivered(reply)], at: asked.addingTimeInterval(CaseStore.giveUpAfter + 60))
+        #expect(try store.pendingOutbox(channel: "irc").isEmpty, "a day later: given up")
+        let addresses = try store.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM worker_address") }
+        #expect(addresses == 0, "nothing more is owed to that worker: the address goes")
+    }
+
     @Test func aBatchStopsAtItsLimit() throws {
         try receive(5)
         #expect(try store.processInbox(limit: 2) { transaction, item in try escalate(item, in: transaction) } == 2)
