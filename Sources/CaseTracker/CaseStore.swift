@@ -171,10 +171,12 @@ public final class CaseStore: Sendable {
     public enum Delivery: Sendable {
         /// The reply arrived.
         case delivered(OutboxItem)
-        /// The reply could not be delivered now; it stays pending and is tried again later, until it is
-        /// `giveUpAfter` old: then it is removed (nobody else may read it, and it must not block its worker's
-        /// erasure or retention forever).
+        /// The reply could not be sent now (the link failed): it stays pending and is tried again.
         case notDelivered(OutboxItem)
+        /// The recipient refused it or is gone (IRC 401, HTTP 403): it stays pending and is tried again until
+        /// it is `giveUpAfter` old, then removed (nobody else may read it, and it must not hold up its
+        /// worker's erasure or retention forever).
+        case undeliverable(OutboxItem)
         case announcementDelivered(Int64)
         case announcementNotDelivered(Int64)
         /// The announcement can never arrive (see `failAnnouncement`).
@@ -194,6 +196,8 @@ public final class CaseStore: Sendable {
                     try db.execute(sql: "UPDATE outbox SET delivered_at = ? WHERE id = ?", arguments: [date, item.id])
                     erased = try Self.finishErasureIfDone(db, of: item.pseudonym, at: date) || erased
                 case .notDelivered(let item):
+                    try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [item.id])
+                case .undeliverable(let item):
                     try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [item.id])
                     try db.execute(
                         sql: "DELETE FROM outbox WHERE id = ? AND created_at < ?",

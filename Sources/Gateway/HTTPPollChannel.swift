@@ -113,15 +113,23 @@ public final class HTTPPollChannel: Service, Sendable {
 
     // MARK: Sending
 
+    /// How long replies to a worker whose reply was refused for good are left aside before they are tried again.
+    static let retryRefusedAfter = Duration.seconds(3_600)
+
     private func sendLoop() async {
         let bell = helpline.outboxBell(for: channel)
         var backoff = Backoff(base: configuration.retryBase, cap: configuration.retryCap)
         // Workers whose reply the endpoint refused for good (a 4xx, such as Telegram's 403 for a user who blocked
-        // the bot): their replies are not fetched again until the channel restarts (and are given up after
-        // `CaseStore.giveUpAfter`). Left out of the query, not filtered after it: a few hundred of them would
-        // otherwise fill every page and stop the channel for everyone else.
+        // the bot): their replies are not fetched again for an hour, and are given up once
+        // `delivery.give_up_after_hours` old. Left out of the query, not filtered after it: a few hundred of them
+        // would otherwise fill every page and stop the channel for everyone else.
         var refused: Set<String> = []
+        var refusedSince = ContinuousClock.now
         while !Task.isCancelled {
+            if ContinuousClock.now - refusedSince > Self.retryRefusedAfter {
+                refused = []
+                refusedSince = .now
+            }
             let pending: [OutboxItem]
             do {
                 pending = try helpline.store.pendingOutbox(channel: channel, limit: 200, excluding: refused)
@@ -194,7 +202,7 @@ public final class HTTPPollChannel: Service, Sendable {
                 logger.error(
                     "http.reply_refused",
                     metadata: ["channel": "\(channel)", "outbox.key": "\(item.key)", "http.reason": "\(problem.reason)"])
-                try? helpline.store.recordAttempt(item)
+                try? helpline.store.record([.undeliverable(item)], giveUpAfter: helpline.policy.giveUpAfter)
                 counters.update { $0.refused += 1 }
                 result.refused.append(item.pseudonym)
                 return result  // later replies to this worker wait for the next round, in order

@@ -568,7 +568,7 @@ actor IRCSession {
                             // Not delivered: it stays in the outbox and is tried again later.
                             retryAt[item.address] = .now + Self.retryUnreachableAfter
                             heldBack[item.pseudonym] = .now + Self.retryUnreachableAfter
-                            deliveries.append(.notDelivered(item))
+                            deliveries.append(.undeliverable(item))
                         } else {
                             deliveries.append(.delivered(item))
                         }
@@ -590,7 +590,7 @@ actor IRCSession {
                         break
                     }
                 }
-                try helpline.store.record(deliveries)
+                try helpline.store.record(deliveries, giveUpAfter: helpline.policy.giveUpAfter)
                 unreachable.removeAll()
                 // A full page may have been sent: look at the outbox again now, not at the next timer.
                 helpline.outboxBell(for: IRCChannel.channel).ring()

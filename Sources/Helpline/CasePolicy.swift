@@ -20,6 +20,9 @@ public struct CasePolicy: Sendable {
     public var transferAcceptWithin: TimeInterval
     /// A "yes" or "no" this soon after a close answers "did this help?".
     public var feedbackWithin: TimeInterval = 48 * 3600
+    /// A reply its channel cannot deliver (the worker left IRC, or blocked the bot: HTTP 403) is tried again
+    /// this long, then given up (see `CaseStore.Delivery.notDelivered`).
+    public var giveUpAfter: TimeInterval = CaseStore.giveUpAfter
 
     public init(
         reopenWithin: TimeInterval = 72 * 3600, remindAfter: TimeInterval = 15 * 60, remindUrgentAfter: TimeInterval = 2 * 60,

@@ -38,6 +38,8 @@ struct Configuration: Sendable, Equatable {
     var urgentUnclaimedLimitMinutes = 15
     /// Closed cases and idle conversations are erased after this many days.
     var retentionDays = 90
+    /// A reply that cannot be delivered is tried again for this many hours, then given up.
+    var giveUpAfterHours = 24
     /// Per-worker rate limit on the network channels: a burst, then so many messages a minute.
     var limitsEnabled = true
     var limitBurst = 20
@@ -120,6 +122,7 @@ struct Configuration: Sendable, Equatable {
         },
         .text("pseudonym_key_file", \.pseudonymKeyFile),
         .integer("retention_days", 1...3650, \.retentionDays),
+        .integer("delivery.give_up_after_hours", 1...8760, \.giveUpAfterHours),
         .integer("cases.reopen_within_hours", 0...8760, \.reopenWithinHours),
         .integer("cases.remind_after_minutes", 1...10_080, \.remindAfterMinutes),
         .integer("cases.remind_urgent_after_minutes", 1...1440, \.remindUrgentAfterMinutes),

@@ -43,12 +43,13 @@ struct Services {
         }
         store = try CaseStore(path: configuration.databasePath, durability: configuration.storeDurability, logger: logger)
         let pseudonymizer = try Pseudonymizer.loadOrCreateKey(at: URL(fileURLWithPath: configuration.pseudonymKeyPath))
-        let policy = CasePolicy(
+        var policy = CasePolicy(
             reopenWithin: TimeInterval(configuration.reopenWithinHours * 3600),
             remindAfter: TimeInterval(configuration.remindAfterMinutes * 60),
             remindUrgentAfter: TimeInterval(configuration.remindUrgentAfterMinutes * 60),
             checkInEvery: TimeInterval(configuration.checkInEverySeconds), checkInMaximum: configuration.checkIns,
             urgentUnclaimedLimit: TimeInterval(configuration.urgentUnclaimedLimitMinutes * 60))
+        policy.giveUpAfter = TimeInterval(configuration.giveUpAfterHours * 3600)
         // Volunteers hear about cases in their IRC channel when there is one; otherwise they use
         // `entraide cases` on the server.
         let routing = configuration.irc.host.isEmpty || configuration.irc.volunteersChannel.isEmpty

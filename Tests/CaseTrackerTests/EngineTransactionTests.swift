@@ -132,9 +132,11 @@ import Testing
             try transaction.complete(item, state: ConversationState(), replies: ["hi"], at: asked)
         }
         let reply = try #require(try store.pendingOutbox(channel: "irc").first)
-        try store.record([.notDelivered(reply)], at: asked.addingTimeInterval(3_600))
+        try store.record([.undeliverable(reply)], at: asked.addingTimeInterval(3_600))
         #expect(try store.pendingOutbox(channel: "irc").count == 1, "an hour later: still tried")
         try store.record([.notDelivered(reply)], at: asked.addingTimeInterval(CaseStore.giveUpAfter + 60))
+        #expect(try store.pendingOutbox(channel: "irc").count == 1, "a link that failed is no reason to give up")
+        try store.record([.undeliverable(reply)], at: asked.addingTimeInterval(CaseStore.giveUpAfter + 60))
         #expect(try store.pendingOutbox(channel: "irc").isEmpty, "a day later: given up")
         let addresses = try store.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM worker_address") }
         #expect(addresses == 0, "nothing more is owed to that worker: the address goes")
