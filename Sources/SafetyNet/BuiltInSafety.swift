@@ -558,6 +558,11 @@ alone:
   - relaps*
   - relasp*
   - clean from|of cutting*|self|sh|hurting
+  # "SH" (self-harm) and "dark thoughts", as a worker on a forum wrote them (intents/real-dev/forum-c.yaml)
+  - easier|want|wanna|need|urge|tempted|going|gonna|thinking|started to sh
+  - sh again
+  - dark thoughts
+  - slip out of reality
   - hurt|harm|hit|punch|cut|scratch|burn my self
   - punch*|slap*|beat|beating*|bite|bit|scratch*|stab|pinch*|bang* myself
   - want|wanna|need|urge ... to hurt|harm|cut|burn|punish myself
@@ -1250,6 +1255,9 @@ together:
     - asawa
     - amo
 idioms:
+  # NOT "agreed" or "grouping", though they page volunteers on real forum messages (one typo from Spanish "agrede",
+  # attacks, and from "groping"): an idiom is matched with the same one-typo tolerance, so it masked "me agrede"
+  # and "is groping me" themselves (tried 2026-12-06; both are in the tests now). A false alarm costs a minute.
   # idioms and work talk; HITs (tasks) and "hits me" are never masked together
   - deadline|batch|queue|task|tasks|hit|hits|job|work|requester|survey|rejections|boss|client|rent is|are killing me
   - killing me lol|lmao|haha
