@@ -274,21 +274,15 @@ actor IRCSession {
             }
             return .seconds(1)
         }
-        // The lines of one pass leave in one hand-over to the transport's thread: one wake-up for a burst
-        // instead of one per line.
-        var lines: [String] = []
         while !queue.isEmpty || !sentSinceProof.isEmpty {
             let now = ContinuousClock.now
             let wait = bucket.wait(now: now)
-            guard wait == .zero else {
-                try await connection.send(lines: lines)
-                return wait
-            }
+            guard wait == .zero else { return wait }
             _ = bucket.take(now: now)
             let proofDue = !sentSinceProof.isEmpty
                 && (sentSinceProof.count >= Self.proofEvery || unprovenSince.map { now - $0 >= proofWithin } == true)
             if !proofDue, let chunk = queue.next() {
-                lines.append(try privmsg(to: chunk.target, chunk.text).serialize())
+                try await connection.send(privmsg(to: chunk.target, chunk.text).serialize())
                 if chunk.isLast {
                     switch chunk.source {
                     case .outbox, .announcement:
@@ -299,16 +293,15 @@ actor IRCSession {
                 }
             } else {
                 // Everything queued is sent, or enough has gone unproven: ask for proof that the server has
-                // relayed it (the PING leaves after the lines it proves, in the same write).
+                // relayed it.
                 proofCounter += 1
                 let token = "entraide-ack-\(proofCounter)"
                 awaitingProof[token] = sentSinceProof
                 sentSinceProof = []
                 unprovenSince = nil
-                lines.append(try IRCMessage(command: "PING", params: [token]).serialize())
+                try await connection.send(try IRCMessage(command: "PING", params: [token]).serialize())
             }
         }
-        try await connection.send(lines: lines)
         return retryAt.isEmpty ? .seconds(5) : Self.retryUnreachableAfter
     }
 

@@ -29,27 +29,6 @@ public final class LineConnection: Sendable {
         }
     }
 
-    /// Sends several lines, in order, in one hand-over to the loop thread (one wake-up for a burst instead of one
-    /// per line); each is checked as `send(_:)` checks one, and none is sent if one is refused.
-    public func send(lines: [String]) async throws {
-        guard !lines.isEmpty else { return }
-        var bytes: [UInt8] = []
-        for (index, line) in lines.enumerated() {
-            let utf8 = Array(line.utf8)
-            guard !utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else {
-                throw TransportError(.invalidLine, detail: "a line to send contains CR, LF or NUL")
-            }
-            if index > 0 { bytes += [13, 10] }
-            bytes += utf8
-        }
-        let id = self.id
-        let payload = bytes
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let accepted = loop.submit { state in state.writeLine(connection: id, bytes: payload, continuation: continuation) }
-            if !accepted { continuation.resume(throwing: TransportError(.cancelled, detail: "event loop stopped")) }
-        }
-    }
-
     /// The next line without its CRLF, or nil when none arrived within `timeout`.
     /// Throws `.connectionClosed` once the peer has closed and every buffered line was read.
     public func readLine(timeout: Duration) async throws -> String? {
