@@ -86,6 +86,18 @@ struct MatcherTests {
         #expect(match.decision == .fallback, "\(matcher.explain(text))")
     }
 
+    /// Portuguese "obrigar" (to force) stems like "obrigado" (thanks), and "de graça" (for free) like Spanish
+    /// "gracias": neither is a thank-you, while "obrigado" and "obrigada" still are.
+    @Test func portugueseForcedAndFreeAreNotThanks() throws {
+        let matcher = try #require(matcher)
+        for text in ["é legal obrigar avaliadores a treinar de graça?", "trabalhei de graça no treinamento da appen"] {
+            #expect(matcher.match(text).intent == "pay-unpaid-training", "\(matcher.explain(text))")
+        }
+        for text in ["muito obrigado", "obrigada pela ajuda"] {
+            #expect(matcher.match(text).intent == "thanks", "\(matcher.explain(text))")
+        }
+    }
+
     /// `TO` typed in capitals is Turkopticon; `to` is not, nor is `TO` in a message shouted in capitals.
     @Test func capitalisedAcronyms() throws {
         let matcher = try #require(matcher)
