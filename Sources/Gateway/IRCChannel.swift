@@ -182,9 +182,13 @@ actor IRCSession {
     /// Targets the server could not reach since the last proof, and when each may be tried again.
     private var unreachable: Set<String> = []
     private var retryAt: [String: ContinuousClock.Instant] = [:]
-    /// The workers (pseudonyms) behind the addresses in `retryAt`: their replies are not even fetched meanwhile.
-    private var heldBack: [String: ContinuousClock.Instant] = [:]
-    /// A worker who left the server is tried again after this long (IRC keeps no messages).
+    /// Workers the server said are not there (401), by address (nick, lowercased) → pseudonym: their replies
+    /// are not even fetched until that nick writes to the bot again. Not retried on a timer: whoever takes the
+    /// nick next must not receive a departed worker's replies just by holding it (they would still, by writing
+    /// from it: the pseudonym is the nick's; only services accounts tell two holders apart). Per connection:
+    /// after a reconnect of the bot each is tried once more. Given up after `delivery.give_up_after_hours`.
+    private var heldBack: [String: String] = [:]
+    /// An announcement's target that could not be reached is tried again after this long.
     static let retryUnreachableAfter = Duration.seconds(3)
 
     private let report: @Sendable (IRCChannelStatus) -> Void
@@ -250,8 +254,7 @@ actor IRCSession {
         guard client.isRegistered else { return .seconds(1) }
         let start = ContinuousClock.now
         retryAt = retryAt.filter { $0.value > start }
-        heldBack = heldBack.filter { $0.value > start }
-        for item in try helpline.store.pendingOutbox(channel: IRCChannel.channel, limit: 200, excluding: Set(heldBack.keys))
+        for item in try helpline.store.pendingOutbox(channel: IRCChannel.channel, limit: 200, excluding: Set(heldBack.values))
         where !inFlight.contains(item.id) && retryAt[item.address] == nil {
             enqueue(item)
         }
@@ -474,6 +477,9 @@ actor IRCSession {
                     answer(from, volunteerCommand(parsed, from: from, account: account))
                 } else {
                     // IRC nicks are case-insensitive: one worker, one address, one pseudonym.
+                    if heldBack.removeValue(forKey: from.lowercased()) != nil {
+                        helpline.outboxBell(for: IRCChannel.channel).ring()  // back: what waited for them goes out
+                    }
                     let message = InboundMessage(
                         channel: IRCChannel.channel, messageID: messageID ?? UUID().uuidString,
                         address: from.lowercased(), text: text)
@@ -558,9 +564,8 @@ actor IRCSession {
                     case .outbox(let item):
                         inFlight.remove(item.id)
                         if unreachable.contains(item.address) {
-                            // Not delivered: it stays in the outbox and is tried again later.
-                            retryAt[item.address] = .now + Self.retryUnreachableAfter
-                            heldBack[item.pseudonym] = .now + Self.retryUnreachableAfter
+                            // Not delivered: it stays in the outbox until that nick writes again (see `heldBack`).
+                            heldBack[item.address.lowercased()] = item.pseudonym
                             deliveries.append(.undeliverable(item))
                         } else {
                             deliveries.append(.delivered(item))

@@ -168,6 +168,29 @@ struct IRCChannelTests {
         await bot.stop()
     }
 
+    /// A reply to a worker the server says is gone is not pushed to whoever takes the nick next: it waits until
+    /// that nick writes to the bot again (before, it was tried every 3 s and the next holder got it).
+    @Test func aDepartedWorkersReplyWaitsForTheNickToWriteAgain() async throws {
+        let server = try startNgircd(relaxedFlood: true)
+        defer { server.stop() }
+        let bot = try RunningHelpline(ircPort: server.port, burst: 100, lineInterval: .zero, engine: false)
+        try bot.queueReply("your case is #12, a volunteer will write", to: "amina7", id: "amina-1")
+        // amina7 is not on the server: the reply is refused (401) and held.
+        try await Task.sleep(for: .seconds(1))
+        let stranger = try await IRCTestClient(nick: "amina7", port: server.port, loop: bot.loop)
+        await stranger.start()
+        #expect(await stranger.waitForWelcome())
+        let received = await stranger.waitUntil(timeout: .seconds(6)) { await !$0.privateMessages.isEmpty }
+        #expect(!received, "the next holder of the nick, silent, gets nothing")
+        // The nick writes: that is all IRC can tell of the worker being back, and the reply goes.
+        try await stranger.say("hello?")
+        #expect(await stranger.waitUntil(timeout: .seconds(5)) {
+            await $0.privateMessages.contains { $0.text == "your case is #12, a volunteer will write" }
+        })
+        await stranger.close()
+        await bot.stop()
+    }
+
     @Test func aPublicQuestionGetsAnInvitationToWriteInPrivate() async throws {
         let server = try startNgircd()
         defer { server.stop() }
