@@ -188,6 +188,8 @@ actor IRCSession {
     /// from it: the pseudonym is the nick's; only services accounts tell two holders apart). Per connection:
     /// after a reconnect of the bot each is tried once more. Given up after `delivery.give_up_after_hours`.
     private var heldBack: [String: String] = [:]
+    /// Whether the last look at the outbox filled a page: more may wait behind it.
+    private var pageWasFull = false
     /// An announcement's target that could not be reached is tried again after this long.
     static let retryUnreachableAfter = Duration.seconds(3)
 
@@ -254,8 +256,9 @@ actor IRCSession {
         guard client.isRegistered else { return .seconds(1) }
         let start = ContinuousClock.now
         retryAt = retryAt.filter { $0.value > start }
-        for item in try helpline.store.pendingOutbox(channel: IRCChannel.channel, limit: 200, excluding: Set(heldBack.values))
-        where !inFlight.contains(item.id) && retryAt[item.address] == nil {
+        let page = try helpline.store.pendingOutbox(channel: IRCChannel.channel, limit: 200, excluding: Set(heldBack.values))
+        pageWasFull = page.count == 200
+        for item in page where !inFlight.contains(item.id) && retryAt[item.address] == nil {
             enqueue(item)
         }
         for notice in try helpline.store.pendingAnnouncements(channel: IRCChannel.channel)
@@ -590,8 +593,9 @@ actor IRCSession {
                 }
                 try helpline.store.record(deliveries, giveUpAfter: helpline.policy.giveUpAfter)
                 unreachable.removeAll()
-                // A full page may have been sent: look at the outbox again now, not at the next timer.
-                helpline.outboxBell(for: IRCChannel.channel).ring()
+                // A full page may have been sent: look at the outbox again now, not at the next timer. Otherwise
+                // every new reply has rung already (a wake-up and a query less per proof).
+                if pageWasFull { helpline.outboxBell(for: IRCChannel.channel).ring() }
             case .undeliverable(let target):
                 unreachable.insert(target.lowercased())
             case .disconnect(let reason):
