@@ -170,6 +170,12 @@ actor IRCSession {
     /// sent at once): 25.5% of replies doubled with a proof only when the queue ran dry, 1.6% with one every 8
     /// items, 1.0% with one every 4 (docs/proofs.md).
     static let proofEvery = 4
+    /// At most this many items sent and not yet proven: past it the bot waits for PONGs before it sends more.
+    /// Without a bound a burst could run hundreds of lines ahead of the server's answers, and a kill then sent
+    /// them all again (crash_irc.py: now and then 80–101 doubled in a run instead of about 20).
+    static let maximumUnproven = 32
+    /// Whether sending stopped at `maximumUnproven`: the next proof must wake the writer.
+    private var waitingForProof = false
     private var proofWithin: Duration { max(.milliseconds(100), configuration.lineInterval * 2) }
     /// When the server last sent us a line, and the PING that must come back before stored
     /// replies go out after a silence (see `pump`).
@@ -284,9 +290,15 @@ actor IRCSession {
             let now = ContinuousClock.now
             let wait = bucket.wait(now: now)
             guard wait == .zero else { return wait }
+            let windowFull = sentSinceProof.count + awaitingProof.values.reduce(0) { $0 + $1.count } >= Self.maximumUnproven
+            if windowFull && sentSinceProof.isEmpty {
+                waitingForProof = true
+                return .seconds(1)  // the next PONG rings the bell
+            }
             _ = bucket.take(now: now)
             let proofDue = !sentSinceProof.isEmpty
-                && (sentSinceProof.count >= Self.proofEvery || unprovenSince.map { now - $0 >= proofWithin } == true)
+                && (windowFull || sentSinceProof.count >= Self.proofEvery
+                    || unprovenSince.map { now - $0 >= proofWithin } == true)
             if !proofDue, let chunk = queue.next() {
                 try await connection.send(privmsg(to: chunk.target, chunk.text).serialize())
                 if chunk.isLast {
@@ -595,7 +607,10 @@ actor IRCSession {
                 unreachable.removeAll()
                 // A full page may have been sent: look at the outbox again now, not at the next timer. Otherwise
                 // every new reply has rung already (a wake-up and a query less per proof).
-                if pageWasFull { helpline.outboxBell(for: IRCChannel.channel).ring() }
+                if pageWasFull || waitingForProof {
+                    waitingForProof = false
+                    helpline.outboxBell(for: IRCChannel.channel).ring()
+                }
             case .undeliverable(let target):
                 unreachable.insert(target.lowercased())
             case .disconnect(let reason):
