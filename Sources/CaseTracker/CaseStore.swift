@@ -99,12 +99,14 @@ public final class CaseStore: Sendable {
 
     /// Messages not yet handled by the engine, oldest first.
     public func pendingInbox(limit: Int = 100) throws -> [InboxItem] {
-        try database.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT id, channel, pseudonym, text FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT ?",
-                arguments: [limit]
-            ).map { InboxItem(id: $0["id"], channel: $0["channel"], pseudonym: $0["pseudonym"], text: $0["text"]) }
-        }
+        try database.read { db in try Self.pendingInbox(db, limit: limit) }
+    }
+
+    static func pendingInbox(_ db: Database, limit: Int) throws -> [InboxItem] {
+        try Row.fetchAll(
+            db, sql: "SELECT id, channel, pseudonym, text FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT ?",
+            arguments: [limit]
+        ).map { InboxItem(id: $0["id"], channel: $0["channel"], pseudonym: $0["pseudonym"], text: $0["text"]) }
     }
 
     // MARK: Conversations

@@ -196,10 +196,7 @@ extension CaseStore {
         let erasures = EngineTransaction.ErasureFlag()
         var failure: (any Error)?
         let handled = try database.write { db -> Int in
-            let items = try Row.fetchAll(
-                db, sql: "SELECT id, channel, pseudonym, text FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT ?",
-                arguments: [limit]
-            ).map { InboxItem(id: $0["id"], channel: $0["channel"], pseudonym: $0["pseudonym"], text: $0["text"]) }
+            let items = try Self.pendingInbox(db, limit: limit)
             let transaction = EngineTransaction(db, erasures: erasures)
             var handled = 0
             for item in items {

@@ -21,7 +21,7 @@ public struct CasePolicy: Sendable {
     /// A "yes" or "no" this soon after a close answers "did this help?".
     public var feedbackWithin: TimeInterval = 48 * 3600
     /// A reply its channel cannot deliver (the worker left IRC, or blocked the bot: HTTP 403) is tried again
-    /// this long, then given up (see `CaseStore.Delivery.notDelivered`).
+    /// this long, then given up (see `CaseStore.Delivery.undeliverable`).
     public var giveUpAfter: TimeInterval = CaseStore.giveUpAfter
 
     public init(
