@@ -146,7 +146,8 @@ let package = Package(
         ),
         .testTarget(
             name: "IRCTests",
-            dependencies: ["IRC"],
+            // Transport for its LineFramer: the framer the IRC channel reads with, tested here with IRC lines.
+            dependencies: ["IRC", "Transport"],
             resources: [.copy("Vectors")],
             swiftSettings: swiftSettings
         ),

@@ -1,8 +1,10 @@
 import IRC
+import Transport
 
 /// The bytes are what a server sent (several lines, any bytes). The promises checked:
-/// - the framer gives the same messages and errors whatever the read sizes, and exactly what parsing each line
-///   gives (an error for a line over its limit);
+/// - the production framer (`Transport.LineFramer`, then `IRCMessage.read`, as the IRC channel reads) gives the
+///   same messages and errors whatever the read sizes, and exactly what parsing each line gives (an error for a
+///   line over its limit);
 /// - `nick`, `user` and `host` are the parts of the source around its first `!` and `@`;
 /// - every parsed message serialises to one line without CR, LF or NUL that parses back to a message with the same
 ///   serialisation, and to the very same message when its fields hold nothing that serialising removes;
@@ -18,12 +20,12 @@ enum IRCChecks {
     static func check(_ bytes: UnsafeRawBufferPointer) throws(InvariantViolation) {
         // Read sizes chosen by the input itself, 1 to 8 bytes, so the fuzzer explores where reads end.
         let readSizes = bytes.prefix(64).map { Int($0 % 8) + 1 }
-        for limit in [IRCLineFramer.defaultMaxLineBytes, smallLineLimit] {
+        for limit in [IRCMessage.maximumLineBytes, smallLineLimit] {
             let whole = frame(bytes, maxLineBytes: limit, readSizes: [])
             let pieces = frame(bytes, maxLineBytes: limit, readSizes: readSizes)
             try require(whole == pieces, "framing depends on read sizes (limit \(limit))")
             try checkFraming(whole, of: bytes, maxLineBytes: limit)
-            guard limit == IRCLineFramer.defaultMaxLineBytes else { continue }
+            guard limit == IRCMessage.maximumLineBytes else { continue }
             for case .success(let message) in whole {
                 try checkRoundTrip(message)
                 try checkSourceParts(message)
@@ -42,17 +44,25 @@ enum IRCChecks {
     static func frame(
         _ bytes: UnsafeRawBufferPointer, maxLineBytes: Int, readSizes: [Int]
     ) -> [Result<IRCMessage, IRCParseError>] {
-        var framer = IRCLineFramer(maxLineBytes: maxLineBytes)
+        var framer = LineFramer(maxLineBytes: maxLineBytes)
         var results: [Result<IRCMessage, IRCParseError>] = []
+        func collect(_ output: LineFramer.Output) {
+            switch output {
+            case .line(let line):
+                if let result = IRCMessage.read(line) { results.append(result) }
+            case .overlong:
+                results.append(.failure(IRCParseError(.lineTooLong(limit: maxLineBytes), line: "")))
+            }
+        }
         guard !readSizes.isEmpty else {
-            framer.feed(bytes) { results.append($0) }
+            framer.feed(bytes, yield: collect)
             return results
         }
         var start = 0
         var read = 0
         while start < bytes.count {
             let end = min(bytes.count, start + readSizes[read % readSizes.count])
-            framer.feed(bytes[start..<end]) { results.append($0) }
+            framer.feed(bytes[start..<end], yield: collect)
             start = end
             read += 1
         }
@@ -62,14 +72,13 @@ enum IRCChecks {
     /// The framer's results against a plain model: one result per complete non-empty line (LF-terminated, one
     /// CR before the LF dropped), a `lineTooLong` error exactly for lines over the limit, and otherwise what
     /// `IRCMessage.parse` says of the line decoded with U+FFFD for invalid UTF-8. An unfinished last line gives
-    /// nothing, unless it already passed the limit (with room for a CR): then its error comes at once.
+    /// nothing, however long (its error comes with its LF).
     static func checkFraming(
         _ results: [Result<IRCMessage, IRCParseError>], of bytes: UnsafeRawBufferPointer, maxLineBytes: Int
     ) throws(InvariantViolation) {
         let segments = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
         var lines = segments.dropLast().map { line in line.last == 0x0D ? line.dropLast() : line[...] }
         lines.removeAll { $0.isEmpty }
-        if let unfinished = segments.last, unfinished.count > maxLineBytes + 1 { lines.append(unfinished) }
         try require(results.count == lines.count, "\(results.count) results for \(lines.count) lines")
         for (result, line) in zip(results, lines) {
             let isTooLong: Bool

@@ -130,22 +130,15 @@ public struct IRCChannelStatus: Sendable, Equatable {
     }
 }
 
-/// One connection's state: the client machine, the send queue and the replies awaiting proof.
+/// One connection's state: the client machine (what comes in), the outbound machine (what goes out and what the
+/// server proved) and what the store must learn of it.
 actor IRCSession {
-    /// What a line belongs to: its last line's proof marks the source delivered.
+    /// What an item's proof marks delivered. Direct answers (to a volunteer's command, an invitation) are not
+    /// stored and have none.
     private enum Source: Sendable {
         case outbox(OutboxItem)
         /// An announcement, and the nick or channel its lines went to.
         case announcement(Int64, sentTo: String)
-        /// A direct answer (to a volunteer's command, an invitation): not stored, nothing to mark.
-        case none
-    }
-
-    private struct Chunk: Sendable {
-        let source: Source
-        let target: String
-        let text: String
-        let isLast: Bool
     }
 
     private let connection: LineConnection
@@ -153,40 +146,13 @@ actor IRCSession {
     private let configuration: IRCChannelConfiguration
     private let logger: Logger
     private var client: IRCClient
-    private var queue = FairQueue<Chunk>()
-    private var bucket: TokenBucket
+    private var outbound: IRCOutbound<Source>
     /// Outbox rows and announcements whose lines are queued or sent, so they are not queued twice.
     private var inFlight: Set<Int64> = []
     private var announcementsInFlight: Set<Int64> = []
-    /// Sources fully sent, waiting for the PONG that proves it, by PING token.
-    private var awaitingProof: [String: [Source]] = [:]
-    private var sentSinceProof: [Source] = []
-    /// When the oldest of `sentSinceProof` was sent.
-    private var unprovenSince: ContinuousClock.Instant?
-    private var proofCounter = 0
-    /// A proof is asked for after this many items sent, or once the oldest unproven one is `proofWithin` old,
-    /// not only when the queue runs dry: under a steady load it never does, and every reply sent since the last
-    /// proof was sent again after a crash. Measured with scripts/crash_irc.py (2,000 questions, 6 kills, all
-    /// sent at once): 25.5% of replies doubled with a proof only when the queue ran dry, 1.6% with one every 8
-    /// items, 1.0% with one every 4 (docs/proofs.md).
-    static let proofEvery = 4
-    /// At most this many items sent and not yet proven: past it the bot waits for PONGs before it sends more.
-    /// Without a bound a burst could run hundreds of lines ahead of the server's answers, and a kill then sent
-    /// them all again (crash_irc.py: now and then 80–101 doubled in a run instead of about 20).
-    static let maximumUnproven = 32
-    /// Whether sending stopped at `maximumUnproven`: the next proof must wake the writer.
-    private var waitingForProof = false
-    private var proofWithin: Duration { max(.milliseconds(100), configuration.lineInterval * 2) }
-    /// When the server last sent us a line, and the PING that must come back before stored
-    /// replies go out after a silence (see `pump`).
-    private var lastHeard = ContinuousClock.now
-    private var livenessProbe: String?
-    /// A server silent this long must prove it is alive before stored replies are sent to it.
-    static let provenAliveWithin = Duration.seconds(1)
     private let desk: VolunteerDesk
     private var closing: String?
-    /// Targets the server could not reach since the last proof, and when each may be tried again.
-    private var unreachable: Set<String> = []
+    /// Announcement targets the server refused, and when each may be tried again.
     private var retryAt: [String: ContinuousClock.Instant] = [:]
     /// Workers the server said are not there (401), by address (nick, lowercased) → pseudonym: their replies
     /// are not even fetched until that nick writes to the bot again. Not retried on a timer: whoever takes the
@@ -218,7 +184,9 @@ actor IRCSession {
         self.logger = logger
         self.client = IRCClient(configuration: configuration.client)
         self.desk = VolunteerDesk(helpline: helpline)
-        self.bucket = TokenBucket(capacity: configuration.burst, refillEvery: configuration.lineInterval)
+        self.outbound = IRCOutbound(
+            configuration: IRCOutbound.Configuration(burst: configuration.burst, lineInterval: configuration.lineInterval),
+            now: .now)
         self.status.volunteersChannel = configuration.client.channels.first?.name
     }
 
@@ -236,9 +204,9 @@ actor IRCSession {
         while !Task.isCancelled {
             let line = try await connection.readLine(timeout: .seconds(1))
             if let line {
-                lastHeard = .now
-                guard let message = try? IRCMessage.parse(line) else {
-                    logger.debug("irc.unparsable_line")
+                outbound.heard(now: .now)
+                guard case .success(let message) = IRCMessage.read(line) else {
+                    if !line.isEmpty { logger.debug("irc.unparsable_line") }
                     continue
                 }
                 try await perform(client.handle(.received(message), now: .now))
@@ -273,54 +241,14 @@ actor IRCSession {
             announcementsInFlight.insert(notice.id)
             enqueue(notice.text, to: target, source: .announcement(notice.id, sentTo: target))
         }
-        // Lines written to a server that has stopped (frozen, or dying) are not lost: it may read
-        // them when it comes back, after we have given up on the link and will send them again
-        // on the next one. So after a silence, ask first: a PONG proves the server is reading now.
-        // An answer to a question needs no probe (the question itself was just heard).
-        if !queue.isEmpty, sentSinceProof.isEmpty, ContinuousClock.now - lastHeard > Self.provenAliveWithin {
-            if livenessProbe == nil {
-                proofCounter += 1
-                let token = "entraide-live-\(proofCounter)"
-                livenessProbe = token
-                try await connection.send(try IRCMessage(command: "PING", params: [token]).serialize())
-            }
-            return .seconds(1)
-        }
-        while !queue.isEmpty || !sentSinceProof.isEmpty {
-            let now = ContinuousClock.now
-            let wait = bucket.wait(now: now)
-            guard wait == .zero else { return wait }
-            let windowFull = sentSinceProof.count + awaitingProof.values.reduce(0) { $0 + $1.count } >= Self.maximumUnproven
-            if windowFull && sentSinceProof.isEmpty {
-                waitingForProof = true
-                return .seconds(1)  // the next PONG rings the bell
-            }
-            _ = bucket.take(now: now)
-            let proofDue = !sentSinceProof.isEmpty
-                && (windowFull || sentSinceProof.count >= Self.proofEvery
-                    || unprovenSince.map { now - $0 >= proofWithin } == true)
-            if !proofDue, let chunk = queue.next() {
-                try await connection.send(privmsg(to: chunk.target, chunk.text).serialize())
-                if chunk.isLast {
-                    switch chunk.source {
-                    case .outbox, .announcement:
-                        if sentSinceProof.isEmpty { unprovenSince = now }
-                        sentSinceProof.append(chunk.source)
-                    case .none: break
-                    }
-                }
-            } else {
-                // Everything queued is sent, or enough has gone unproven: ask for proof that the server has
-                // relayed it.
-                proofCounter += 1
-                let token = "entraide-ack-\(proofCounter)"
-                awaitingProof[token] = sentSinceProof
-                sentSinceProof = []
-                unprovenSince = nil
-                try await connection.send(try IRCMessage(command: "PING", params: [token]).serialize())
+        while true {
+            switch outbound.next(now: .now) {
+            case .send(let line): try await connection.send(line.serialize())
+            case .wait(let wait): return wait
+            case .waitForProof: return .seconds(1)  // the PONG rings the bell
+            case .idle: return retryAt.isEmpty ? .seconds(5) : Self.retryUnreachableAfter
             }
         }
-        return retryAt.isEmpty ? .seconds(5) : Self.retryUnreachableAfter
     }
 
     /// Where an announcement goes now, or nil to hold it (the bot is not in the channel yet) or set it
@@ -349,20 +277,17 @@ actor IRCSession {
 
     /// IRC has no line breaks inside a message: each line of a text is its own PRIVMSG, split
     /// again to the server's line budget, queued fairly by recipient.
-    private func enqueue(_ text: String, to target: String, source: Source) {
+    private func enqueue(_ text: String, to target: String, source: Source?) {
         var chunks: [String] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             chunks += (try? client.lineBudget.splitForPRIVMSG(String(line), target: target)) ?? []
         }
-        if chunks.isEmpty { chunks = ["…"] }
-        for (index, chunk) in chunks.enumerated() {
-            queue.append(Chunk(source: source, target: target, text: chunk, isLast: index == chunks.count - 1), for: target)
-        }
+        outbound.enqueue(chunks, to: target, source: source)
     }
 
     /// A direct answer, queued like any line (paced, fair) but not stored.
     private func answer(_ target: String, _ lines: [String]) {
-        for line in lines { enqueue(line, to: target, source: .none) }
+        for line in lines { enqueue(line, to: target, source: nil) }
         helpline.outboxBell(for: IRCChannel.channel).ring()
     }
 
@@ -566,28 +491,23 @@ actor IRCSession {
                 logger.warning("irc.left_channel", metadata: ["irc.channel": "\(channel)", "irc.reason": "\(reason)"])
                 publish { $0.inVolunteersChannel = false; $0.volunteersChannelProblem = reason }
             case .pong(let token):
-                if token == livenessProbe {
-                    livenessProbe = nil
-                    helpline.outboxBell(for: IRCChannel.channel).ring()
-                    break
-                }
-                guard let proven = awaitingProof.removeValue(forKey: token) else { break }  // a liveness PING
+                guard let proof = outbound.pong(token, now: .now) else { break }
                 // Everything this proof confirms is recorded in one write.
                 var deliveries: [CaseStore.Delivery] = []
-                for source in proven {
-                    switch source {
+                for delivery in proof.deliveries {
+                    switch delivery.source {
                     case .outbox(let item):
                         inFlight.remove(item.id)
-                        if unreachable.contains(item.address) {
+                        if delivery.reached {
+                            deliveries.append(.delivered(item))
+                        } else {
                             // Not delivered: it stays in the outbox until that nick writes again (see `heldBack`).
                             heldBack[item.address.lowercased()] = item.pseudonym
                             deliveries.append(.undeliverable(item))
-                        } else {
-                            deliveries.append(.delivered(item))
                         }
                     case .announcement(let id, let target):
                         announcementsInFlight.remove(id)
-                        if !unreachable.contains(target.lowercased()) {
+                        if delivery.reached {
                             deliveries.append(.announcementDelivered(id))
                             if target.first == "#" || target.first == "&" { publish { $0.announcementProblem = nil } }
                         } else if target.first == "#" || target.first == "&" {
@@ -599,20 +519,16 @@ actor IRCSession {
                             // The volunteer's nick is gone: nobody else may read it. Kept in the case for show.
                             deliveries.append(.announcementUndeliverable(id, reason: "\(target) was not on the server"))
                         }
-                    case .none:
-                        break
                     }
                 }
-                try helpline.store.record(deliveries, giveUpAfter: helpline.policy.giveUpAfter)
-                unreachable.removeAll()
+                if !deliveries.isEmpty { try helpline.store.record(deliveries, giveUpAfter: helpline.policy.giveUpAfter) }
                 // A full page may have been sent: look at the outbox again now, not at the next timer. Otherwise
                 // every new reply has rung already (a wake-up and a query less per proof).
-                if pageWasFull || waitingForProof {
-                    waitingForProof = false
+                if pageWasFull || proof.resumesSending {
                     helpline.outboxBell(for: IRCChannel.channel).ring()
                 }
             case .undeliverable(let target):
-                unreachable.insert(target.lowercased())
+                outbound.refused(target)
             case .disconnect(let reason):
                 closing = reason
             case .warning(let text):

@@ -1,4 +1,21 @@
 extension IRCMessage {
+    /// A line as the connection read it (framed by `Transport.LineFramer`, without CR LF): nil for an empty line,
+    /// which servers and proxies send and which says nothing; else the message, or why it is not one. What the
+    /// IRC channel does with every line, and what the IRC fuzz target checks after the same framer.
+    public static func read(_ line: String) -> Result<IRCMessage, IRCParseError>? {
+        guard !line.isEmpty else { return nil }
+        do {
+            return .success(try parse(line))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The longest line the IRC channel reads: 8191 bytes of tags (IRCv3 message-tags, including `@` and the
+    /// trailing space) plus 510 bytes of message (RFC 1459's 512 minus CR LF). Longer lines are not IRC;
+    /// buffering them would let a peer grow memory.
+    public static let maximumLineBytes = 8191 + 510
+
     /// Parses one line (without CR LF) as modern IRC describes it:
     /// `['@' tags ' '] [':' source ' '] command [' ' param]* [' :' trailing]`.
     ///

@@ -1,10 +1,14 @@
-/// Splits a byte stream into lines ended by LF (an optional CR before it is dropped).
+/// Splits a byte stream into lines ended by LF (an optional CR before it is dropped), decoded as UTF-8.
 ///
-/// Pure: it never touches a socket, so it is tested a byte at a time. A line longer than
-/// `maxLineBytes` is dropped whole and reported, so a peer cannot grow our memory without bound.
+/// Pure: it never touches a socket, so it is tested a byte at a time, and it is the framer the IRC fuzz target
+/// drives (FuzzChecks/IRCChecks.swift, with `IRCMessage.parse` after it as in the IRC channel): one framer, the
+/// fuzzed one, in production. A line longer than `maxLineBytes` (CR and LF not counted) is dropped whole and
+/// reported at its LF, so a peer cannot grow our memory without bound; the next line is read as usual.
 public struct LineFramer: Sendable {
     public enum Output: Sendable, Equatable {
-        case line([UInt8])
+        /// A line, without its LF and CR. Invalid UTF-8 is repaired (U+FFFD), never a crash and never a
+        /// dropped line: a stray Latin-1 byte costs one character, not a worker's message.
+        case line(String)
         case overlong(byteCount: Int)
     }
 
@@ -14,21 +18,25 @@ public struct LineFramer: Sendable {
     private var discarding = 0
 
     public init(maxLineBytes: Int) {
-        self.maxLineBytes = maxLineBytes
+        self.maxLineBytes = max(1, maxLineBytes)
     }
+
+    /// Whether bytes of an unfinished line are waiting for their LF.
+    public var hasPartialLine: Bool { !buffer.isEmpty || discarding > 0 }
 
     public mutating func feed(_ bytes: some Sequence<UInt8>, yield: (Output) -> Void) {
         for byte in bytes {
             if byte == UInt8(ascii: "\n") {
-                if discarding > 0 {
+                if buffer.last == UInt8(ascii: "\r") { buffer.removeLast() }
+                if discarding > 0 || buffer.count > maxLineBytes {
                     yield(.overlong(byteCount: discarding + buffer.count))
                 } else {
-                    if buffer.last == UInt8(ascii: "\r") { buffer.removeLast() }
-                    yield(.line(buffer))
+                    yield(.line(String(decoding: buffer, as: UTF8.self)))
                 }
                 buffer.removeAll(keepingCapacity: true)
                 discarding = 0
-            } else if buffer.count >= maxLineBytes {
+            } else if buffer.count > maxLineBytes {
+                // One byte past the limit is kept for the CR that may end the line; past that, it is too long.
                 discarding += buffer.count + 1
                 buffer.removeAll(keepingCapacity: true)
             } else {

@@ -23,7 +23,7 @@ public struct LineOptions: Sendable {
         caFile: String? = nil,
         socks5Proxy: String? = nil,
         connectTimeout: Duration = .seconds(15),
-        maxLineBytes: Int = 8191 + 512
+        maxLineBytes: Int = 8191 + 510
     ) {
         self.host = host
         self.port = port

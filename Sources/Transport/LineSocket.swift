@@ -145,9 +145,8 @@ final class LineSocket {
             acknowledgeQuickly()
             framer.feed(buffer[0..<received]) { output in
                 switch output {
-                case .line(let bytes):
-                    // Invalid UTF-8 is repaired (U+FFFD), never a crash: the gateway decides the rest.
-                    lines.append(String(decoding: bytes, as: UTF8.self))
+                case .line(let line):
+                    lines.append(line)
                 case .overlong:
                     overlongLines += 1
                 }

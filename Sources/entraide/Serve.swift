@@ -86,7 +86,8 @@ struct Serve: AsyncParsableCommand {
         let connection = LineOptions(
             host: configuration.irc.host, port: configuration.irc.port, tls: configuration.irc.tls,
             verifyPeer: configuration.irc.verifyTLS, caFile: configuration.irc.caFile.isEmpty ? nil : configuration.irc.caFile,
-            socks5Proxy: configuration.irc.socks5Proxy.isEmpty ? nil : configuration.irc.socks5Proxy)
+            socks5Proxy: configuration.irc.socks5Proxy.isEmpty ? nil : configuration.irc.socks5Proxy,
+            maxLineBytes: IRCMessage.maximumLineBytes)
         return IRCChannelConfiguration(
             connection: connection, client: client, burst: configuration.irc.burst,
             lineInterval: .milliseconds(configuration.irc.lineIntervalMilliseconds))

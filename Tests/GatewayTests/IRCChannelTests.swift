@@ -236,6 +236,10 @@ struct IRCResilienceTests {
             let worker = try await IRCTestClient(nick: "survivor", port: port, loop: bot.loop)
             await worker.start()
             clients.append(worker)
+            // Whoever reconnects first wins a race: if the bot is back before the worker, its reply meets a 401
+            // and waits for that nick to write again (a stranger may hold it next: IRCSession.heldBack). A
+            // returning worker does write; so does this one, once registered.
+            if await worker.waitForWelcome() { try await worker.say("back", to: "entraide") }
             let arrived = await worker.waitUntil(timeout: .seconds(30)) {
                 await $0.privateMessages.contains { $0.text == "queued-while-down-\(round)" }
             }

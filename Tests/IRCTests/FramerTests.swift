@@ -1,8 +1,9 @@
 import Testing
 
 @testable import IRC
+import Transport
 
-@Suite("IRCLineFramer")
+@Suite("IRC lines through the production framer")
 struct FramerTests {
     /// Every msg-split vector plus lines that stress framing: LF-only endings, multi-byte UTF-8, a bad line.
     static let stream: [UInt8] = {
@@ -50,7 +51,7 @@ struct FramerTests {
         let out = frame(bytes, pieceSizes: [pieceSize])
         #expect(
             out == [
-                .error(.lineTooLong(limit: IRCLineFramer.defaultMaxLineBytes)),
+                .error(.lineTooLong(limit: IRCMessage.maximumLineBytes)),
                 .message(try IRCMessage(command: "PING", params: ["ok"])),
             ])
     }
@@ -80,14 +81,15 @@ struct FramerTests {
 
     @Test("empty lines are ignored and a partial line waits for its LF")
     func emptyAndPartial() {
-        var framer = IRCLineFramer()
+        var framer = LineFramer(maxLineBytes: IRCMessage.maximumLineBytes)
         var out: [Framed] = []
-        framer.feed(Array("\r\n\n\r\nPING :a".utf8)) { out.append(Framed($0)) }
+        let limit = framer.maxLineBytes
+        framer.feed(Array("\r\n\n\r\nPING :a".utf8)) { out += Framed.outcomes($0, limit: limit) }
         #expect(out.isEmpty)
         #expect(framer.hasPartialLine)
-        framer.feed(Array("b\r".utf8)) { out.append(Framed($0)) }
+        framer.feed(Array("b\r".utf8)) { out += Framed.outcomes($0, limit: limit) }
         #expect(out.isEmpty)
-        framer.feed([UInt8(ascii: "\n")]) { out.append(Framed($0)) }
+        framer.feed([UInt8(ascii: "\n")]) { out += Framed.outcomes($0, limit: limit) }
         #expect(out.count == 1)
         #expect(!framer.hasPartialLine)
         if case .message(let message) = out.first {

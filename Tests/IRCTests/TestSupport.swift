@@ -1,4 +1,5 @@
 @testable import IRC
+import Transport
 
 /// A seeded, deterministic generator (SplitMix64, Steele, Lea & Flood 2014), so a failing random case can be
 /// reproduced from its seed alone; `SystemRandomNumberGenerator` could not.
@@ -33,6 +34,14 @@ enum Framed: Equatable, CustomStringConvertible {
     case message(IRCMessage)
     case error(IRCParseError.Reason)
 
+    /// What the IRC channel makes of one framer output: nothing for an empty line.
+    static func outcomes(_ output: LineFramer.Output, limit: Int) -> [Framed] {
+        switch output {
+        case .line(let line): IRCMessage.read(line).map { [Framed($0)] } ?? []
+        case .overlong: [.error(.lineTooLong(limit: limit))]
+        }
+    }
+
     init(_ result: Result<IRCMessage, IRCParseError>) {
         switch result {
         case .success(let message): self = .message(message)
@@ -48,18 +57,19 @@ enum Framed: Equatable, CustomStringConvertible {
     }
 }
 
-/// Feeds `bytes` to a fresh framer in pieces of the given sizes (cycled) and collects every outcome.
-func frame(_ bytes: [UInt8], pieceSizes: [Int] = [Int.max], maxLineBytes: Int = IRCLineFramer.defaultMaxLineBytes)
+/// Feeds `bytes` to a fresh production framer (`LineFramer`, then `IRCMessage.read`, as the IRC channel reads) in
+/// pieces of the given sizes (cycled) and collects every outcome.
+func frame(_ bytes: [UInt8], pieceSizes: [Int] = [Int.max], maxLineBytes: Int = IRCMessage.maximumLineBytes)
     -> [Framed]
 {
-    var framer = IRCLineFramer(maxLineBytes: maxLineBytes)
+    var framer = LineFramer(maxLineBytes: maxLineBytes)
     var out: [Framed] = []
     var start = 0
     var piece = 0
     while start < bytes.count {
         let size = max(1, pieceSizes[piece % pieceSizes.count])
         let end = start + min(size, bytes.count - start)
-        framer.feed(bytes[start..<end]) { out.append(Framed($0)) }
+        framer.feed(bytes[start..<end]) { out += Framed.outcomes($0, limit: maxLineBytes) }
         start = end
         piece += 1
     }

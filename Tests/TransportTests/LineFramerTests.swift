@@ -11,7 +11,7 @@ import Testing
 
     @Test func splitsOnCRLFAndBareLF() {
         let out = frame([Array("PING :a\r\nPONG :b\nNOTICE x\r\n".utf8)])
-        #expect(out == [.line(Array("PING :a".utf8)), .line(Array("PONG :b".utf8)), .line(Array("NOTICE x".utf8))])
+        #expect(out == [.line("PING :a"), .line("PONG :b"), .line("NOTICE x")])
     }
 
     @Test func oneByteAtATimeGivesTheSameLines() {
@@ -31,6 +31,14 @@ import Testing
             return
         }
         #expect(count >= 2000)
-        #expect(out[1] == .line(Array("ok".utf8)))
+        #expect(out[1] == .line("ok"))
+    }
+
+    @Test func theLimitCountsNeitherCRNorLF() {
+        // A line of exactly the limit ends in CR LF on the wire: it passes; one byte more does not.
+        #expect(frame([Array("12345678\r\n".utf8)], max: 8) == [.line("12345678")])
+        #expect(frame([Array("12345678\n".utf8)], max: 8) == [.line("12345678")])
+        #expect(frame([Array("123456789\r\n".utf8)], max: 8) == [.overlong(byteCount: 10)])
+        #expect(frame(Array("123456789\r\nok\r\n".utf8).map { [$0] }, max: 8) == [.overlong(byteCount: 10), .line("ok")])
     }
 }
