@@ -75,10 +75,13 @@ let package = Package(
             dependencies: ["IntentMatcher", "Yams"],
             swiftSettings: swiftSettings
         ),
+        // The records a channel handles (a message in, a reply out, what became of it, a volunteer): plain
+        // values shared by the store and the channels, so that channels need not import the store.
+        .target(name: "ChannelRecords", swiftSettings: swiftSettings),
         .target(
             name: "CaseTracker",
             dependencies: [
-                "CCrypto",
+                "ChannelRecords", "CCrypto",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -87,7 +90,7 @@ let package = Package(
         .target(
             name: "Helpline",
             dependencies: [
-                "IntentMatcher", "CaseTracker", "SafetyNet",
+                "IntentMatcher", "CaseTracker", "ChannelRecords", "SafetyNet",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -99,7 +102,8 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Helpline", "CaseTracker", "Transport", "IRC", "IntentMatcher", "PollProtocol",
+                // Not CaseTracker: channels reach the helpline through its Mailbox port only.
+                "Helpline", "ChannelRecords", "Transport", "IRC", "IntentMatcher", "PollProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -71,21 +71,6 @@ public struct CaseEvent: Sendable, Equatable {
     public var at: Date
 }
 
-/// A person who answers cases: known by an alias, never by their IRC nick alone.
-public struct Volunteer: Sendable, Equatable {
-    public var alias: String
-    public var languages: [String]
-    public var ircAccount: String?
-    public var active: Bool
-
-    public init(alias: String, languages: [String], ircAccount: String?, active: Bool) {
-        self.alias = alias
-        self.languages = languages
-        self.ircAccount = ircAccount
-        self.active = active
-    }
-}
-
 /// A message for volunteers (an announcement in their channel, a private message to a claimant).
 public struct Announcement: Sendable, Equatable {
     public var channel: String
@@ -98,12 +83,6 @@ public struct Announcement: Sendable, Equatable {
         self.target = target
         self.text = text
     }
-}
-
-public struct PendingAnnouncement: Sendable, Equatable {
-    public var id: Int64
-    public var target: String
-    public var text: String
 }
 
 /// What a claim did. Exactly one of several volunteers claiming at once gets `.claimed`.

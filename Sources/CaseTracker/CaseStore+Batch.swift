@@ -15,21 +15,6 @@ public struct BatchMessage: Sendable {
     }
 }
 
-/// What a batch commit did.
-public struct BatchOutcome: Sendable, Equatable {
-    public var stored: Int
-    /// Messages already in the inbox (the endpoint served them again): dropped, not processed twice.
-    public var duplicates: Int
-    /// Messages acknowledged but not read (rate limit); their senders may have been told.
-    public var refused: Int
-
-    public init(stored: Int, duplicates: Int, refused: Int = 0) {
-        self.stored = stored
-        self.duplicates = duplicates
-        self.refused = refused
-    }
-}
-
 extension CaseStore {
     /// Stores a polled batch and moves the channel's cursor past it, in one transaction.
     ///

@@ -1,3 +1,4 @@
+@_exported public import ChannelRecords
 public import Foundation
 import GRDB
 public import Logging
@@ -169,21 +170,7 @@ public final class CaseStore: Sendable {
     /// they blocked the bot) is tried again before it is removed: a day, as issue #17 asked.
     public static let giveUpAfter: TimeInterval = 24 * 3600
 
-    /// What one proof of delivery (an IRC PING answered) says about the items sent before it.
-    public enum Delivery: Sendable {
-        /// The reply arrived.
-        case delivered(OutboxItem)
-        /// The reply could not be sent now (the link failed): it stays pending and is tried again.
-        case notDelivered(OutboxItem)
-        /// The recipient refused it or is gone (IRC 401, HTTP 403): it stays pending and is tried again until
-        /// it is `giveUpAfter` old, then removed (nobody else may read it, and it must not hold up its
-        /// worker's erasure or retention forever).
-        case undeliverable(OutboxItem)
-        case announcementDelivered(Int64)
-        case announcementNotDelivered(Int64)
-        /// The announcement can never arrive (see `failAnnouncement`).
-        case announcementUndeliverable(Int64, reason: String)
-    }
+    public typealias Delivery = ChannelRecords.Delivery
 
     /// Records every outcome of one proof in one transaction (one commit, one sync with durability `full`).
     /// A delivered reply may end an erasure (see `finishErasureIfDone`), compacted once committed.

@@ -1,46 +1,7 @@
-/// A message as a channel received it, before it is stored. The address stays in the store's
-/// address table; everything else refers to the worker by pseudonym.
-public struct InboundMessage: Sendable {
-    /// The channel's name (`console`, `irc`, `http`): with `messageID`, the key that drops repeats.
-    public var channel: String
-    /// The channel's own id for the message (an update id, a generated id for IRC and the console).
-    public var messageID: String
-    /// Where replies go on that channel (a nick, a chat id). Never logged, never shown to volunteers.
-    public var address: String
-    public var text: String
-
-    public init(channel: String, messageID: String, address: String, text: String) {
-        self.channel = channel
-        self.messageID = messageID
-        self.address = address
-        self.text = text
-    }
-}
-
-/// What `receive` did: a repeat of an already stored message is dropped, never processed twice.
-public enum ReceiveOutcome: Sendable, Equatable {
-    case stored(inboxID: Int64, pseudonym: String)
-    case duplicate
-    /// Acknowledged but not read: the sender is over the rate limit (see `CaseStore.refuse`).
-    case refused
-}
-
 /// A stored message waiting for the engine.
 public struct InboxItem: Sendable, Equatable {
     public var id: Int64
     public var channel: String
-    public var pseudonym: String
-    public var text: String
-}
-
-/// A reply waiting in the outbox for its channel. `key` stays the same across restarts, so a
-/// reply resent after a crash can be recognised and dropped by the receiving end.
-public struct OutboxItem: Sendable, Equatable {
-    public var id: Int64
-    public var key: String
-    public var channel: String
-    /// Where to send it, looked up from the address table at send time.
-    public var address: String
     public var pseudonym: String
     public var text: String
 }

@@ -1,4 +1,4 @@
-import CaseTracker
+import ChannelRecords
 import Foundation
 public import Helpline
 
@@ -7,13 +7,16 @@ public import Helpline
 public struct ConsoleChannel: Sendable {
     public static let channel = "console"
 
+    /// The engine runs inline here (one person typing); messages go in and replies out through the mailbox.
     private let helpline: Helpline
+    private let mailbox: Mailbox
     /// The worker's "address" on this channel; different names are different workers.
     private let worker: String
     private let interactive: Bool
 
     public init(helpline: Helpline, worker: String, interactive: Bool) {
         self.helpline = helpline
+        self.mailbox = helpline.mailbox(for: Self.channel)
         self.worker = worker
         self.interactive = interactive
     }
@@ -47,7 +50,7 @@ public struct ConsoleChannel: Sendable {
             default:
                 let message = InboundMessage(
                     channel: Self.channel, messageID: UUID().uuidString, address: worker, text: line)
-                _ = try helpline.receive(message)
+                _ = try mailbox.receive(message)
                 try helpline.processPending()
                 try deliver()
             }
@@ -57,9 +60,9 @@ public struct ConsoleChannel: Sendable {
 
     /// Sends this worker's pending replies, each marked delivered only once written out.
     private func deliver() throws {
-        for item in try helpline.store.pendingOutbox(channel: Self.channel) where item.address == worker {
+        for item in try mailbox.pendingReplies() where item.address == worker {
             write(interactive ? "entraide › " + item.text.replacingOccurrences(of: "\n", with: "\n           ") : item.text)
-            try helpline.store.markDelivered(item)
+            try mailbox.delivered(item)
         }
     }
 

@@ -1,4 +1,5 @@
-import CaseTracker
+import ChannelRecords
+package import Helpline
 import Foundation
 import PollProtocol
 import Transport

@@ -1,4 +1,4 @@
-import CaseTracker
+import ChannelRecords
 import Foundation
 public import Helpline
 public import Logging
@@ -17,7 +17,8 @@ public import Transport
 /// or the server's `Retry-After`, and tries again; nothing here crashes on what a peer sends.
 public final class HTTPPollChannel: Service, Sendable {
     private let loop: CurlEventLoop
-    private let helpline: Helpline
+    /// The helpline's door for this channel: the only part of the helpline a channel uses.
+    private let mailbox: Mailbox
     private let configuration: HTTPPollChannelConfiguration
     private let dialect: any PollDialect
     private let logger: Logger
@@ -25,7 +26,7 @@ public final class HTTPPollChannel: Service, Sendable {
 
     public init(loop: CurlEventLoop, helpline: Helpline, configuration: HTTPPollChannelConfiguration, logger: Logger) {
         self.loop = loop
-        self.helpline = helpline
+        self.mailbox = helpline.mailbox(for: configuration.channelName)
         self.configuration = configuration
         dialect = Self.dialect(for: configuration)
         self.logger = logger
@@ -66,11 +67,11 @@ public final class HTTPPollChannel: Service, Sendable {
         var cursor: String?
         while !Task.isCancelled {
             do {
-                if cursor == nil { cursor = try helpline.store.cursor(of: channel) }
+                if cursor == nil { cursor = try mailbox.cursor() }
                 let batch = try await pollOnce(cursor: cursor)
                 if let next = batch.cursor {
                     // The commit comes first; the next poll, carrying `next`, is the acknowledgement.
-                    let outcome = try helpline.receive(batch: batch.messages, cursor: next, channel: channel)
+                    let outcome = try mailbox.receive(batch: batch.messages, cursor: next)
                     counters.update {
                         $0.messagesStored += outcome.stored
                         $0.duplicatesDropped += outcome.duplicates
@@ -117,7 +118,7 @@ public final class HTTPPollChannel: Service, Sendable {
     static let retryRefusedAfter = Duration.seconds(3_600)
 
     private func sendLoop() async {
-        let bell = helpline.outboxBell(for: channel)
+        let bell = mailbox.bell
         var backoff = Backoff(base: configuration.retryBase, cap: configuration.retryCap)
         // Workers whose reply the endpoint refused for good (a 4xx, such as Telegram's 403 for a user who blocked
         // the bot): their replies are not fetched again for an hour, and are given up once
@@ -132,7 +133,7 @@ public final class HTTPPollChannel: Service, Sendable {
             }
             let pending: [OutboxItem]
             do {
-                pending = try helpline.store.pendingOutbox(channel: channel, limit: 200, excluding: refused)
+                pending = try mailbox.pendingReplies(limit: 200, excluding: refused)
             } catch {
                 logger.error("http.outbox_unreadable", metadata: ["channel": "\(channel)", "error": "\(error)"])
                 await bell.wait(timeout: .seconds(5))
@@ -195,19 +196,19 @@ public final class HTTPPollChannel: Service, Sendable {
             do {
                 let response = try await loop.execute(dialect.sendRequest(item))
                 try dialect.readSend(response)
-                try helpline.store.markDelivered(item)
+                try mailbox.delivered(item)
                 counters.update { $0.sent += 1 }
             } catch let problem as PollProblem where problem.kind == .giveUp {
                 // Sending it again would be refused the same way: tell the operator, go on with the rest.
                 logger.error(
                     "http.reply_refused",
                     metadata: ["channel": "\(channel)", "outbox.key": "\(item.key)", "http.reason": "\(problem.reason)"])
-                try? helpline.store.record([.undeliverable(item)], giveUpAfter: helpline.policy.giveUpAfter)
+                try? mailbox.record([.undeliverable(item)])
                 counters.update { $0.refused += 1 }
                 result.refused.append(item.pseudonym)
                 return result  // later replies to this worker wait for the next round, in order
             } catch {
-                try? helpline.store.recordAttempt(item)
+                try? mailbox.failedAttempt(item)
                 counters.update { $0.sendFailures += 1 }
                 result.failure = error as? PollProblem
                     ?? PollProblem(kind: .retry, notBefore: nil, reason: "\(error)")

@@ -1,4 +1,4 @@
-import CaseTracker
+import ChannelRecords
 import Foundation
 import Synchronization
 public import Helpline
@@ -143,6 +143,8 @@ actor IRCSession {
 
     private let connection: LineConnection
     private let helpline: Helpline
+    /// The helpline's door for this channel: messages in, replies and announcements out, what became of them.
+    private let mailbox: Mailbox
     private let configuration: IRCChannelConfiguration
     private let logger: Logger
     private var client: IRCClient
@@ -180,6 +182,7 @@ actor IRCSession {
         self.report = report
         self.connection = connection
         self.helpline = helpline
+        self.mailbox = helpline.mailbox(for: IRCChannel.channel)
         self.configuration = configuration
         self.logger = logger
         self.client = IRCClient(configuration: configuration.client)
@@ -218,7 +221,7 @@ actor IRCSession {
     }
 
     func writeLoop() async throws {
-        let bell = helpline.outboxBell(for: IRCChannel.channel)
+        let bell = mailbox.bell
         while !Task.isCancelled {
             let wait = try await pump()
             await bell.wait(timeout: wait)
@@ -230,12 +233,12 @@ actor IRCSession {
         guard client.isRegistered else { return .seconds(1) }
         let start = ContinuousClock.now
         retryAt = retryAt.filter { $0.value > start }
-        let page = try helpline.store.pendingOutbox(channel: IRCChannel.channel, limit: 200, excluding: Set(heldBack.values))
+        let page = try mailbox.pendingReplies(limit: 200, excluding: Set(heldBack.values))
         pageWasFull = page.count == 200
         for item in page where !inFlight.contains(item.id) && retryAt[item.address] == nil {
             enqueue(item)
         }
-        for notice in try helpline.store.pendingAnnouncements(channel: IRCChannel.channel)
+        for notice in try mailbox.pendingAnnouncements()
         where !announcementsInFlight.contains(notice.id) && retryAt[notice.target.lowercased()] == nil {
             guard let target = try resolve(notice) else { continue }
             announcementsInFlight.insert(notice.id)
@@ -256,7 +259,7 @@ actor IRCSession {
     private func resolve(_ notice: PendingAnnouncement) throws -> String? {
         if let alias = VolunteerRouting.alias(inTarget: notice.target) {
             if let nick = helpline.presence.nick(of: alias) { return nick }
-            try helpline.store.failAnnouncement(notice.id, reason: "\(alias) is no longer logged in")
+            try mailbox.abandonAnnouncement(notice.id, reason: "\(alias) is no longer logged in")
             return nil
         }
         if let first = notice.target.first, "#&".contains(first) {
@@ -264,7 +267,7 @@ actor IRCSession {
         }
         // A bare nick (stored by an older version): only while a volunteer is logged in on it.
         guard helpline.presence.login(ofNick: notice.target) != nil else {
-            try helpline.store.failAnnouncement(notice.id, reason: "nobody logged in on that nick")
+            try mailbox.abandonAnnouncement(notice.id, reason: "nobody logged in on that nick")
             return nil
         }
         return notice.target
@@ -288,7 +291,7 @@ actor IRCSession {
     /// A direct answer, queued like any line (paced, fair) but not stored.
     private func answer(_ target: String, _ lines: [String]) {
         for line in lines { enqueue(line, to: target, source: nil) }
-        helpline.outboxBell(for: IRCChannel.channel).ring()
+        mailbox.bell.ring()
     }
 
     /// `login TOKEN` or `!login TOKEN` by private message.
@@ -308,19 +311,19 @@ actor IRCSession {
     /// stranger taking the nick would inherit the login. Look-alike nicks are refused outright.
     private func login(nick: String, token: String) -> [String] {
         let plain = nick.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || "0123456789-_[]{}\\|^`".unicodeScalars.contains($0)) }
-        guard plain, let volunteer = try? helpline.store.volunteer(tokenHash: Digest.sha256Hex(token)), volunteer.active else {
-            try? helpline.store.audit(actor: "unauthenticated:irc", action: "login", outcome: "denied", detail: "bad token or nick")
+        guard plain, let volunteer = desk.volunteer(token: token) else {
+            desk.audit(actor: "unauthenticated:irc", action: "login", outcome: "denied", detail: "bad token or nick")
             return ["Refused: that token is not valid. Ask the operator for a new one (entraide volunteers add YOUR-ALIAS renews it)."]
         }
         guard let channel = volunteersChannel else {
             return ["Refused: this helpline has no volunteers' channel (irc.volunteers_channel), so IRC logins are off. Use entraide cases on the server."]
         }
         guard roster.contains(nick) else {
-            try? helpline.store.audit(actor: volunteer.alias, action: "login", outcome: "denied", detail: "not in the volunteers' channel")
+            desk.audit(actor: volunteer.alias, action: "login", outcome: "denied", detail: "not in the volunteers' channel")
             return ["Refused: join \(channel) first (with the key the operator gave you), then log in again. Your login lasts while you stay there with this nick."]
         }
         helpline.presence.bind(VolunteerLogin(alias: volunteer.alias, nick: nick, languages: volunteer.languages))
-        try? helpline.store.audit(actor: volunteer.alias, action: "login", outcome: "ok", detail: "irc")
+        desk.audit(actor: volunteer.alias, action: "login", outcome: "ok", detail: "irc")
         return [
             "Logged in as \(volunteer.alias) while you keep this nick and stay in \(channel). Here in private, commands need no !: "
                 + VolunteerCommand.usage
@@ -333,15 +336,15 @@ actor IRCSession {
     /// channel is logged in from then on, so a worker's words follow the account to its current nick.
     private func identify(nick: String, account tagged: String?) -> Volunteer? {
         let vouched = tagged.flatMap { client.capabilities.contains("account-tag") ? $0 : nil } ?? roster.account(of: nick)
-        if let account = vouched, let volunteer = try? helpline.store.volunteer(ircAccount: account), volunteer.active {
+        if let account = vouched, let volunteer = desk.volunteer(account: account) {
             if roster.contains(nick), helpline.presence.login(ofNick: nick)?.alias != volunteer.alias {
                 helpline.presence.bind(VolunteerLogin(alias: volunteer.alias, nick: nick, languages: volunteer.languages, account: account))
-                try? helpline.store.audit(actor: volunteer.alias, action: "login", outcome: "ok", detail: "irc account")
+                desk.audit(actor: volunteer.alias, action: "login", outcome: "ok", detail: "irc account")
             }
             return volunteer
         }
         guard let login = helpline.presence.login(ofNick: nick) else { return nil }
-        guard let volunteer = try? helpline.store.volunteer(alias: login.alias), volunteer.active else {
+        guard let volunteer = desk.volunteer(alias: login.alias) else {
             helpline.presence.forget(alias: login.alias)
             return nil
         }
@@ -351,10 +354,8 @@ actor IRCSession {
     /// A login token in a channel has been read by everyone there: it stops working now, and its
     /// owner is told in private how to get another.
     private func revokeLeakedTokens(in text: String, from nick: String) {
-        for word in text.split(whereSeparator: { $0 == " " || $0 == ":" }) where Digest.looksLikeToken(word) {
-            guard let volunteer = try? helpline.store.volunteer(tokenHash: Digest.sha256Hex(String(word))) else { continue }
-            try? helpline.store.revokeToken(of: volunteer.alias, reason: "posted in a channel")
-            helpline.presence.forget(alias: volunteer.alias)
+        for word in text.split(whereSeparator: { $0 == " " || $0 == ":" }) {
+            guard let volunteer = desk.revokeLeaked(word) else { continue }
             logger.warning("volunteer.token_leaked", metadata: ["volunteer": "\(volunteer.alias)"])
             answer(nick, [
                 "That was a login token, in a channel where everyone reads it: it no longer works, and \(volunteer.alias) is logged out. "
@@ -366,7 +367,7 @@ actor IRCSession {
     /// Logins that ended because the bot can no longer be sure who holds the nick: audited, no text.
     private func ended(_ aliases: [String], because reason: String) {
         for alias in aliases {
-            try? helpline.store.audit(actor: alias, action: "logout", outcome: "ok", detail: reason)
+            desk.audit(actor: alias, action: "logout", outcome: "ok", detail: reason)
         }
     }
 
@@ -379,7 +380,7 @@ actor IRCSession {
         switch parsed {
         case .failure(let error):
             guard volunteer != nil else {
-                try? helpline.store.audit(actor: "unauthenticated:irc", action: "command", outcome: "denied", detail: "not an authenticated volunteer")
+                desk.audit(actor: "unauthenticated:irc", action: "command", outcome: "denied", detail: "not an authenticated volunteer")
                 return ["Refused: you are not logged in as a volunteer."]
             }
             return ["\(error)"]
@@ -401,7 +402,7 @@ actor IRCSession {
                 logger.info(
                     "irc.registered", metadata: ["irc.nick": "\(nick)", "irc.capabilities": "\(client.capabilities.sorted())"])
                 publish { $0.registered = true; $0.nick = nick; $0.capabilities = client.capabilities }
-                helpline.outboxBell(for: IRCChannel.channel).ring()
+                mailbox.bell.ring()
             case .privateMessage(let from, let account, let text, let messageID):
                 if let token = Self.loginToken(text) {
                     answer(from, login(nick: from, token: token))
@@ -418,17 +419,17 @@ actor IRCSession {
                 } else {
                     // IRC nicks are case-insensitive: one worker, one address, one pseudonym.
                     if heldBack.removeValue(forKey: from.lowercased()) != nil {
-                        helpline.outboxBell(for: IRCChannel.channel).ring()  // back: what waited for them goes out
+                        mailbox.bell.ring()  // back: what waited for them goes out
                     }
                     let message = InboundMessage(
                         channel: IRCChannel.channel, messageID: messageID ?? UUID().uuidString,
                         address: from.lowercased(), text: text)
                     do {
-                        _ = try helpline.receive(message)
+                        _ = try mailbox.receive(message)
                     } catch {
                         // IRC cannot deliver it again: the worker hears now that it was not kept
                         // (StoreHealth has told the operator why).
-                        answer(from, [helpline.unavailableNotice(for: text)])
+                        answer(from, [mailbox.unavailableNotice(for: text)])
                     }
                 }
             case .addressedInChannel(let channel, let from, let text):
@@ -476,7 +477,7 @@ actor IRCSession {
                 if Self.sameTarget(channel, volunteersChannel) { roster.botJoined() }
                 logger.info("irc.joined", metadata: ["irc.channel": "\(channel)"])
                 publish { $0.inVolunteersChannel = true; $0.volunteersChannelProblem = nil }
-                helpline.outboxBell(for: IRCChannel.channel).ring()
+                mailbox.bell.ring()
             case .channelJoinRefused(let channel, let reason):
                 logger.warning(
                     "irc.join_refused",
@@ -493,7 +494,7 @@ actor IRCSession {
             case .pong(let token):
                 guard let proof = outbound.pong(token, now: .now) else { break }
                 // Everything this proof confirms is recorded in one write.
-                var deliveries: [CaseStore.Delivery] = []
+                var deliveries: [Delivery] = []
                 for delivery in proof.deliveries {
                     switch delivery.source {
                     case .outbox(let item):
@@ -521,11 +522,11 @@ actor IRCSession {
                         }
                     }
                 }
-                if !deliveries.isEmpty { try helpline.store.record(deliveries, giveUpAfter: helpline.policy.giveUpAfter) }
+                try mailbox.record(deliveries)
                 // A full page may have been sent: look at the outbox again now, not at the next timer. Otherwise
                 // every new reply has rung already (a wake-up and a query less per proof).
                 if pageWasFull || proof.resumesSending {
-                    helpline.outboxBell(for: IRCChannel.channel).ring()
+                    mailbox.bell.ring()
                 }
             case .undeliverable(let target):
                 outbound.refused(target)

@@ -1,4 +1,5 @@
-package import CaseTracker
+package import ChannelRecords
+package import Helpline
 import Foundation
 import PollProtocol
 import Transport

@@ -12,6 +12,42 @@ public struct VolunteerDesk: Sendable {
         self.helpline = helpline
     }
 
+    // MARK: Who is asking (for the channels that establish it)
+
+    /// The active volunteer whose login token this is, or nil (unknown, revoked, or the store unreadable).
+    public func volunteer(token: String) -> Volunteer? {
+        guard let found = try? helpline.store.volunteer(tokenHash: Digest.sha256Hex(token)), found.active else { return nil }
+        return found
+    }
+
+    /// The active volunteer with this services account (vouched for by the IRC server), or nil.
+    public func volunteer(account: String) -> Volunteer? {
+        guard let found = try? helpline.store.volunteer(ircAccount: account), found.active else { return nil }
+        return found
+    }
+
+    /// The active volunteer with this alias, or nil.
+    public func volunteer(alias: String) -> Volunteer? {
+        guard let found = try? helpline.store.volunteer(alias: alias), found.active else { return nil }
+        return found
+    }
+
+    /// A word that is somebody's login token, posted where others read it: the token stops working now. Returns
+    /// whose it was, or nil when the word is no token.
+    public func revokeLeaked(_ word: some StringProtocol) -> Volunteer? {
+        guard Digest.looksLikeToken(word), let found = try? helpline.store.volunteer(tokenHash: Digest.sha256Hex(String(word))) else {
+            return nil
+        }
+        try? helpline.store.revokeToken(of: found.alias, reason: "posted in a channel")
+        helpline.presence.forget(alias: found.alias)
+        return found
+    }
+
+    /// An audit row for what a channel decided about access (logins, refusals). Never a message's text.
+    public func audit(actor: String, action: String, outcome: String, detail: String) {
+        try? helpline.store.audit(actor: actor, action: action, outcome: outcome, detail: detail)
+    }
+
     /// What an operator may do from the server with `--operator`: hand cases over or back, whoever holds
     /// them (a volunteer who vanished, or was revoked). Talking to workers stays with volunteers.
     static func operatorMay(_ command: VolunteerCommand) -> Bool {
