@@ -8,14 +8,16 @@ import Synchronization
 /// - KIND: `drop` (commit, then cut the connection before the answer), `500` (answer 500 before
 ///   doing anything), `429` (answer 429 with `Retry-After`, param `retry_after` seconds, default 1),
 ///   `hold` (commit, then wait `seconds`, default 5, before answering), `oversize` (commit, then
-///   answer 200 with `bytes` bytes, default 2 MiB: more than the bot's cap).
+///   answer 200 with `bytes` bytes, default 2 MiB: more than the bot's cap), `403` (refuse a reply, on
+///   `messages` only, whose recipient starts with the `to` parameter: a worker who blocked the bot, as Telegram
+///   answers; `403@messages=100%:to=+99`).
 /// - ROUTE: `updates` or `messages`; without it, both.
 /// - RATE: `5%` (a probability) or `1/7` (every 7th request of that route).
 ///
 /// Example: `drop=3%,500@messages=1/20,429=1/500:retry_after=1,hold=1%:seconds=3,oversize@updates=1/50`.
 public final class FaultPlan: Sendable {
     public enum Kind: String, Sendable {
-        case drop, serverError = "500", tooManyRequests = "429", hold, oversize
+        case drop, serverError = "500", tooManyRequests = "429", hold, oversize, refused = "403"
     }
 
     public enum Route: String, Sendable, CaseIterable {
@@ -28,6 +30,8 @@ public final class FaultPlan: Sendable {
         public var probability: Double?
         public var everyNth: Int?
         public var parameters: [String: Double]
+        /// `403` only: the recipients it refuses, by the start of their address.
+        public var recipientPrefix: String? = nil
     }
 
     /// A fault chosen for one request, with its parameter.
@@ -55,7 +59,7 @@ public final class FaultPlan: Sendable {
             guard sides.count == 2 else { throw Self.problem(item, "expected KIND[@ROUTE]=RATE") }
             let head = sides[0].split(separator: "@").map(String.init)
             guard let kind = Kind(rawValue: head[0]) else {
-                throw Self.problem(item, "unknown fault '\(head[0])' (drop, 500, 429, hold, oversize)")
+                throw Self.problem(item, "unknown fault '\(head[0])' (drop, 500, 429, hold, oversize, 403)")
             }
             var route: Route?
             if head.count == 2 {
@@ -74,10 +78,21 @@ public final class FaultPlan: Sendable {
             }
             for parameter in parts.dropFirst() {
                 let pair = parameter.split(separator: "=").map(String.init)
+                if kind == .refused, pair.count == 2, pair[0] == "to", !pair[1].isEmpty {
+                    rule.recipientPrefix = pair[1]
+                    continue
+                }
                 guard pair.count == 2, let value = Double(pair[1]), value >= 0 else {
                     throw Self.problem(item, "parameter '\(parameter)' must be NAME=NUMBER")
                 }
                 rule.parameters[pair[0]] = value
+            }
+            if kind == .refused {
+                guard rule.route != .updates else { throw Self.problem(item, "403 applies to replies: use 403@messages") }
+                guard rule.recipientPrefix != nil else {
+                    throw Self.problem(item, "403 needs the recipients it refuses: to=PREFIX (403@messages=100%:to=+99)")
+                }
+                rule.route = .messages
             }
             rules.append(rule)
         }
@@ -95,7 +110,7 @@ public final class FaultPlan: Sendable {
             counters[route, default: 0] += 1
             return counters[route, default: 0]
         }
-        for rule in rules where rule.route == nil || rule.route == route {
+        for rule in rules where (rule.route == nil || rule.route == route) && rule.kind != .refused {
             let fires: Bool
             if let n = rule.everyNth {
                 fires = count % n == 0
@@ -109,8 +124,17 @@ public final class FaultPlan: Sendable {
             case .tooManyRequests: return .tooManyRequests(retryAfterSeconds: Int(rule.parameters["retry_after"] ?? 1))
             case .hold: return .hold(.milliseconds(Int64((rule.parameters["seconds"] ?? 5) * 1000)))
             case .oversize: return .oversize(bytes: Int(rule.parameters["bytes"] ?? Double(2 << 20)))
+            case .refused: continue  // drawn per recipient: `refuses(recipient:)`
             }
         }
         return nil
+    }
+
+    /// Whether a reply to `recipient` is refused with 403 (a `403` rule whose prefix it has, when its rate fires).
+    public func refuses(recipient: String) -> Bool {
+        rules.contains { rule in
+            guard rule.kind == .refused, let prefix = rule.recipientPrefix, recipient.hasPrefix(prefix) else { return false }
+            return Double.random(in: 0..<1) < (rule.probability ?? (1 / Double(rule.everyNth ?? 1)))
+        }
     }
 }

@@ -100,6 +100,9 @@ struct RelayHandlers: Sendable {
         guard let message = try? JSONDecoder().decode(OutgoingMessage.self, from: Data(body)), !message.id.isEmpty else {
             return Self.json(.badRequest, ["error": "the body must be JSON {\"id\",\"to\",\"text\"} with a non-empty id"])
         }
+        if configuration.faults.refuses(recipient: message.to) {
+            return Self.json(.forbidden, ["error": "injected fault: 403, this recipient blocked the bot"])
+        }
         let status: String
         switch try store.addOutbound(message) {
         case .stored:

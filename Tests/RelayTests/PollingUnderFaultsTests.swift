@@ -132,6 +132,63 @@ final class PollingBot: Sendable {
             }
         }
         #expect(ahead == 0)
-        #expect(counters.duplicatesDropped + Int(figures.outboundRepeats) >= 0)
+    }
+
+    /// 300 workers who blocked the bot (the endpoint answers 403 to every reply to them, as Telegram does): their
+    /// replies are refused and stay aside, and a worker who writes now, while they are tried or after, is answered
+    /// within 2 s.
+    @Test(.timeLimit(.minutes(3))) func recipientsWhoBlockedTheBotDoNotDelayANewWorker() async throws {
+        let relay = try RelayUnderTest(faults: "403@messages=100%:to=+99")
+        defer { relay.process.stop() }
+        let bot = try PollingBot(relay: relay, pollWait: .seconds(1))
+        let relayStore = try RelayStore(path: relay.storePath, fullSync: false)
+        let injector = try CurlEventLoop()
+        defer { injector.shutdown() }
+
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for start in stride(from: 0, to: 300, by: 38) {
+                group.addTask {
+                    for index in start..<min(start + 38, 300) {
+                        let status = try await relay.postInbound(
+                            InboundSubmission(id: "blocked-\(index)", from: "+99\(index)", text: "hello"), loop: injector
+                        ).status
+                        guard status == 200 else { return status }
+                    }
+                    return 200
+                }
+            }
+            while let status = try await group.next() { #expect(status == 200) }
+        }
+
+        /// Posts a fresh worker's question and waits for the reply at the relay.
+        func answerDelay(of worker: String) async throws -> Duration? {
+            let start = ContinuousClock.now
+            #expect(try await relay.postInbound(InboundSubmission(id: worker, from: worker, text: "hello"), loop: injector).status == 200)
+            while ContinuousClock.now - start < .seconds(10) {
+                if try !relayStore.replies(to: worker, after: 0, limit: 10).isEmpty { return ContinuousClock.now - start }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return nil
+        }
+
+        // While the blocked workers' replies are being tried.
+        let during = try await answerDelay(of: "+3361000001")
+        #expect(during != nil && during! < .seconds(2), "answered after \(String(describing: during)) while the refusals ran")
+
+        // Once every blocked worker has been refused.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while bot.channel.counters.snapshot.refused < 300, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(bot.channel.counters.snapshot.refused >= 300, "refused: \(bot.channel.counters.snapshot.refused)")
+        let after = try await answerDelay(of: "+3361000002")
+        #expect(after != nil && after! < .seconds(2), "answered after \(String(describing: after)) with 300 refused replies waiting")
+
+        // Nothing reached a blocked worker; their replies wait aside (until given up), not delivered.
+        #expect(try relayStore.allReplies().allSatisfy { !$0.message.to.hasPrefix("+99") })
+        let pending = try bot.store.pendingOutbox(channel: "http", limit: 1_000)
+        #expect(pending.count >= 300 && pending.allSatisfy { $0.address.hasPrefix("+99") }, "pending: \(pending.count)")
+        await bot.stop()
+        print("http 403: a new worker answered in \(during.map { "\($0)" } ?? "-") while 300 blocked were tried, \(after.map { "\($0)" } ?? "-") after")
     }
 }
