@@ -27,7 +27,7 @@ extension CaseStore {
             for item in batch {
                 let message = item.message
                 let exists = try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS(SELECT 1 FROM inbox WHERE channel = ? AND message_id = ?)",
+                    db, cached: "SELECT EXISTS(SELECT 1 FROM inbox WHERE channel = ? AND message_id = ?)",
                     arguments: [message.channel, message.messageID]) ?? false
                 if exists {
                     outcome.duplicates += 1
@@ -40,12 +40,12 @@ extension CaseStore {
                 }
                 try Self.keepAddress(db, of: item.pseudonym, message)
                 try db.execute(
-                    sql: "INSERT INTO inbox (channel, message_id, pseudonym, text, received_at) VALUES (?, ?, ?, ?, ?)",
+                    cached: "INSERT INTO inbox (channel, message_id, pseudonym, text, received_at) VALUES (?, ?, ?, ?, ?)",
                     arguments: [message.channel, message.messageID, item.pseudonym, message.text, date])
                 outcome.stored += 1
             }
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO channel_cursor (channel, cursor) VALUES (?, ?)
                     ON CONFLICT(channel) DO UPDATE SET cursor = excluded.cursor
                     """,
@@ -58,8 +58,8 @@ extension CaseStore {
     /// (and the tests) can check that the cursor never covers a message that is not stored.
     public func committedSnapshot(channel: String) throws -> (cursor: String?, messageIDs: Set<String>) {
         try database.read { db in
-            let cursor = try String.fetchOne(db, sql: "SELECT cursor FROM channel_cursor WHERE channel = ?", arguments: [channel])
-            let ids = try String.fetchSet(db, sql: "SELECT message_id FROM inbox WHERE channel = ?", arguments: [channel])
+            let cursor = try String.fetchOne(db, cached: "SELECT cursor FROM channel_cursor WHERE channel = ?", arguments: [channel])
+            let ids = try String.fetchSet(db, cached: "SELECT message_id FROM inbox WHERE channel = ?", arguments: [channel])
             return (cursor, ids)
         }
     }

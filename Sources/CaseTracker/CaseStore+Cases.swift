@@ -40,14 +40,14 @@ extension CaseStore {
                 arguments += [language]
             }
             sql += " ORDER BY urgent DESC, status = 'claimed', opened_at ASC"
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.makeCase)
+            return try Row.fetchAll(db, cached: sql, arguments: arguments).map(Self.makeCase)
         }
     }
 
     public func events(of caseID: Int64) throws -> [CaseEvent] {
         try database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT kind, actor, text, created_at FROM case_event WHERE case_id = ? ORDER BY id", arguments: [caseID]
+                db, cached: "SELECT kind, actor, text, created_at FROM case_event WHERE case_id = ? ORDER BY id", arguments: [caseID]
             ).map {
                 CaseEvent(kind: CaseEvent.Kind(rawValue: $0["kind"]) ?? .note, actor: $0["actor"], text: $0["text"], at: $0["created_at"])
             }
@@ -61,7 +61,7 @@ extension CaseStore {
     public func claim(_ caseID: Int64, by alias: String, at date: Date = Date()) throws -> ClaimOutcome {
         try database.write { db in
             try db.execute(
-                sql: "UPDATE helpline_case SET status = 'claimed', claimed_by = ?, claimed_at = ? WHERE id = ? AND status = 'open'",
+                cached: "UPDATE helpline_case SET status = 'claimed', claimed_by = ?, claimed_at = ? WHERE id = ? AND status = 'open'",
                 arguments: [alias, date, caseID])
             if db.changesCount == 1 {
                 try Self.insertEvent(db, caseID, .claim, actor: alias, text: nil, at: date)
@@ -91,7 +91,7 @@ extension CaseStore {
             try Self.insertEvent(db, caseID, .volunteerReply, actor: alias, text: text, at: date)
             let eventID = db.lastInsertedRowID
             try db.execute(
-                sql: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
+                cached: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
                 arguments: ["case-\(caseID)-event-\(eventID)", current.channel, current.pseudonym, signed, date])
             try Self.appendAudit(db, actor: alias, action: "reply", caseID: caseID, outcome: "ok", detail: "", at: date)
             return .success(current)
@@ -124,12 +124,12 @@ extension CaseStore {
                 return .failure(CaseActionRefused("case #\(caseID) is held by \(current.claimedBy ?? "?")"))
             }
             try db.execute(
-                sql: "UPDATE helpline_case SET status = 'closed', closed_at = ?, outcome = ?, blocked = blocked OR ? WHERE id = ?",
+                cached: "UPDATE helpline_case SET status = 'closed', closed_at = ?, outcome = ?, blocked = blocked OR ? WHERE id = ?",
                 arguments: [date, outcome, block, caseID])
             try Self.insertEvent(db, caseID, block ? .block : .close, actor: alias, text: outcome, at: date)
             if let followUp, !block {
                 try db.execute(
-                    sql: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
+                    cached: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
                     arguments: ["case-\(caseID)-closed-\(Int(date.timeIntervalSince1970))", current.channel, current.pseudonym, followUp, date])
             }
             try Self.appendAudit(db, actor: alias, action: block ? "block" : "close", caseID: caseID, outcome: "ok", detail: outcome ?? "", at: date)
@@ -158,7 +158,7 @@ extension CaseStore {
     /// Cases open and unclaimed for longer than their delay since opening or the last reminder.
     public func casesToRemind(now: Date, normalAfter: TimeInterval, urgentAfter: TimeInterval) throws -> [HelplineCase] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM helpline_case WHERE status = 'open'").map(Self.makeCase).filter {
+            try Row.fetchAll(db, cached: "SELECT * FROM helpline_case WHERE status = 'open'").map(Self.makeCase).filter {
                 let since = $0.remindedAt ?? $0.openedAt
                 return now.timeIntervalSince(since) >= ($0.urgent ? urgentAfter : normalAfter)
             }
@@ -167,7 +167,7 @@ extension CaseStore {
 
     public func markReminded(_ caseID: Int64, announcements: [Announcement], at date: Date = Date()) throws {
         try database.write { db in
-            try db.execute(sql: "UPDATE helpline_case SET reminded_at = ? WHERE id = ?", arguments: [date, caseID])
+            try db.execute(cached: "UPDATE helpline_case SET reminded_at = ? WHERE id = ?", arguments: [date, caseID])
             try Self.insertAnnouncements(db, announcements, key: "case-\(caseID)-reminder-\(Int(date.timeIntervalSince1970))", at: date)
         }
     }
@@ -178,7 +178,7 @@ extension CaseStore {
     /// or after the last check-in, at most `maximum` in all.
     public func casesToCheckIn(now: Date, every: TimeInterval, maximum: Int) throws -> [HelplineCase] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM helpline_case WHERE status = 'open' AND urgent = 1 AND blocked = 0")
+            try Row.fetchAll(db, cached: "SELECT * FROM helpline_case WHERE status = 'open' AND urgent = 1 AND blocked = 0")
                 .map(Self.makeCase).filter {
                     $0.checkins < maximum && now.timeIntervalSince($0.checkedInAt ?? $0.openedAt) >= every
                 }
@@ -191,10 +191,10 @@ extension CaseStore {
         let number = found.checkins + 1
         try database.write { db in
             try db.execute(
-                sql: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
+                cached: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
                 arguments: ["case-\(found.id)-checkin-\(number)", found.channel, found.pseudonym, text, date])
             try db.execute(
-                sql: "UPDATE helpline_case SET checkins = ?, checked_in_at = ?, reminded_at = ? WHERE id = ?",
+                cached: "UPDATE helpline_case SET checkins = ?, checked_in_at = ?, reminded_at = ? WHERE id = ?",
                 arguments: [number, date, date, found.id])
             try Self.insertAnnouncements(db, announcements, key: "case-\(found.id)-checkin-\(number)", at: date)
         }
@@ -203,7 +203,7 @@ extension CaseStore {
     /// Urgent cases nobody has claimed for longer than `limit`: what the health endpoint reports.
     public func urgentUnclaimed(longerThan limit: TimeInterval, now: Date = Date()) throws -> [HelplineCase] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM helpline_case WHERE status = 'open' AND urgent = 1 AND blocked = 0")
+            try Row.fetchAll(db, cached: "SELECT * FROM helpline_case WHERE status = 'open' AND urgent = 1 AND blocked = 0")
                 .map(Self.makeCase).filter { now.timeIntervalSince($0.openedAt) > limit }
         }
     }
@@ -217,7 +217,7 @@ extension CaseStore {
     public func addVolunteer(alias: String, languages: [String], ircAccount: String?, tokenHash: String?, at date: Date = Date()) throws {
         try database.write { db in
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO volunteer (alias, languages, irc_account, token_hash, created_at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(alias) DO UPDATE SET languages = excluded.languages, irc_account = excluded.irc_account,
                     token_hash = excluded.token_hash, revoked_at = NULL
@@ -244,7 +244,7 @@ extension CaseStore {
     public func pendingAnnouncements(channel: String, limit: Int = 100) throws -> [PendingAnnouncement] {
         try database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT id, target, text FROM announcement WHERE channel = ? AND delivered_at IS NULL AND failed_reason IS NULL ORDER BY id LIMIT ?",
+                db, cached: "SELECT id, target, text FROM announcement WHERE channel = ? AND delivered_at IS NULL AND failed_reason IS NULL ORDER BY id LIMIT ?",
                 arguments: [channel, limit]
             ).map { PendingAnnouncement(id: $0["id"], target: $0["target"], text: $0["text"]) }
         }
@@ -265,7 +265,7 @@ extension CaseStore {
 
     public func auditRecords() throws -> [AuditRecord] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY id").map {
+            try Row.fetchAll(db, cached: "SELECT * FROM audit ORDER BY id").map {
                 AuditRecord(
                     id: $0["id"], at: $0["at"], actor: $0["actor"], action: $0["action"], caseID: $0["case_id"],
                     outcome: $0["outcome"], detail: $0["detail"], previousHash: $0["previous_hash"], hash: $0["hash"])
@@ -292,13 +292,13 @@ extension CaseStore {
     static func appendAudit(
         _ db: Database, actor: String, action: String, caseID: Int64?, outcome: String, detail: String, at date: Date
     ) throws {
-        let previous = try String.fetchOne(db, sql: "SELECT hash FROM audit ORDER BY id DESC LIMIT 1") ?? ""
+        let previous = try String.fetchOne(db, cached: "SELECT hash FROM audit ORDER BY id DESC LIMIT 1") ?? ""
         var record = AuditRecord(
             id: 0, at: Self.auditTimestamp(date), actor: actor, action: action, caseID: caseID, outcome: outcome,
             detail: detail, previousHash: previous, hash: "")
         record.hash = record.expectedHash
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO audit (at, actor, action, case_id, outcome, detail, previous_hash, hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
@@ -336,7 +336,7 @@ extension CaseStore {
 
     static func insertEvent(_ db: Database, _ caseID: Int64, _ kind: CaseEvent.Kind, actor: String, text: String?, at date: Date) throws {
         try db.execute(
-            sql: "INSERT INTO case_event (case_id, kind, actor, text, created_at) VALUES (?, ?, ?, ?, ?)",
+            cached: "INSERT INTO case_event (case_id, kind, actor, text, created_at) VALUES (?, ?, ?, ?, ?)",
             arguments: [caseID, kind.rawValue, actor, text, date])
     }
 
@@ -346,7 +346,7 @@ extension CaseStore {
     ) throws {
         for (index, announcement) in announcements.enumerated() {
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO announcement (key, channel, target, text, pseudonym, created_at) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(key) DO NOTHING
                     """,
@@ -355,7 +355,7 @@ extension CaseStore {
     }
 
     static func fetchCase(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> HelplineCase? {
-        try Row.fetchOne(db, sql: "SELECT * FROM helpline_case WHERE \(condition) LIMIT 1", arguments: arguments).map(makeCase)
+        try Row.fetchOne(db, cached: "SELECT * FROM helpline_case WHERE \(condition) LIMIT 1", arguments: arguments).map(makeCase)
     }
 
     static func makeCase(_ row: Row) -> HelplineCase {
@@ -369,7 +369,7 @@ extension CaseStore {
     }
 
     private static func fetchVolunteer(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> Volunteer? {
-        try Row.fetchOne(db, sql: "SELECT * FROM volunteer WHERE \(condition)", arguments: arguments).map {
+        try Row.fetchOne(db, cached: "SELECT * FROM volunteer WHERE \(condition)", arguments: arguments).map {
             Volunteer(
                 alias: $0["alias"], languages: ($0["languages"] as String).split(separator: ",").map(String.init),
                 ircAccount: $0["irc_account"], active: ($0["revoked_at"] as Date?) == nil)

@@ -22,7 +22,7 @@ extension CaseStore {
     /// A token seen where others could read it (pasted in the channel) stops working at once.
     public func revokeToken(of alias: String, reason: String, at date: Date = Date()) throws {
         try database.write { db in
-            try db.execute(sql: "UPDATE volunteer SET token_hash = NULL WHERE alias = ?", arguments: [alias])
+            try db.execute(cached: "UPDATE volunteer SET token_hash = NULL WHERE alias = ?", arguments: [alias])
             try Self.appendAudit(db, actor: "bot", action: "token.revoke", caseID: nil, outcome: "ok", detail: "\(alias): \(reason)", at: date)
         }
     }
@@ -77,7 +77,7 @@ extension CaseStore {
             case .failure(let refusal): return .failure(refusal)
             }
             if let refusal = try Self.checkReceiver(db, other, of: current, by: alias, at: date) { return .failure(refusal) }
-            try db.execute(sql: "UPDATE helpline_case SET offered_to = ?, offered_at = ? WHERE id = ?", arguments: [other, date, caseID])
+            try db.execute(cached: "UPDATE helpline_case SET offered_to = ?, offered_at = ? WHERE id = ?", arguments: [other, date, caseID])
             current.offeredTo = other
             current.offeredAt = date
             try Self.insertEvent(db, caseID, .transfer, actor: alias, text: "offered to \(other)", at: date)
@@ -136,7 +136,7 @@ extension CaseStore {
                 try Self.appendAudit(db, actor: alias, action: "transfer.decline", caseID: caseID, outcome: "refused", detail: "no offer", at: date)
                 return .failure(CaseActionRefused("case #\(caseID) is not offered to you"))
             }
-            try db.execute(sql: "UPDATE helpline_case SET offered_to = NULL, offered_at = NULL WHERE id = ?", arguments: [caseID])
+            try db.execute(cached: "UPDATE helpline_case SET offered_to = NULL, offered_at = NULL WHERE id = ?", arguments: [caseID])
             current.offeredTo = nil
             current.offeredAt = nil
             try Self.insertEvent(db, caseID, .transfer, actor: alias, text: "declined", at: date)
@@ -154,7 +154,7 @@ extension CaseStore {
     ) throws -> [Int64] {
         try database.write { db in
             let due = try Row.fetchAll(
-                db, sql: "SELECT * FROM helpline_case WHERE status = 'claimed' AND offered_to IS NOT NULL AND offered_at <= ?",
+                db, cached: "SELECT * FROM helpline_case WHERE status = 'claimed' AND offered_to IS NOT NULL AND offered_at <= ?",
                 arguments: [date.addingTimeInterval(-limit)]
             ).map(Self.makeCase)
             for var found in due {
@@ -177,13 +177,13 @@ extension CaseStore {
     ) throws -> [Int64] {
         try act { (db: Database) -> Result<[Int64], CaseActionRefused> in
             try db.execute(
-                sql: "UPDATE volunteer SET revoked_at = COALESCE(revoked_at, ?), token_hash = NULL WHERE alias = ?",
+                cached: "UPDATE volunteer SET revoked_at = COALESCE(revoked_at, ?), token_hash = NULL WHERE alias = ?",
                 arguments: [date, alias])
             guard db.changesCount == 1 else { return .failure(CaseActionRefused("there is no volunteer called \(alias)")) }
             try Self.appendAudit(db, actor: "operator", action: "volunteer.revoke", caseID: nil, outcome: "ok", detail: alias, at: date)
-            try db.execute(sql: "UPDATE helpline_case SET offered_to = NULL, offered_at = NULL WHERE offered_to = ?", arguments: [alias])
+            try db.execute(cached: "UPDATE helpline_case SET offered_to = NULL, offered_at = NULL WHERE offered_to = ?", arguments: [alias])
             let held = try Row.fetchAll(
-                db, sql: "SELECT * FROM helpline_case WHERE status = 'claimed' AND claimed_by = ?", arguments: [alias]
+                db, cached: "SELECT * FROM helpline_case WHERE status = 'claimed' AND claimed_by = ?", arguments: [alias]
             ).map(Self.makeCase)
             for var found in held {
                 try Self.requeue(db, &found, actor: "operator", at: date)
@@ -213,7 +213,7 @@ extension CaseStore {
         _ db: Database, _ other: String, of current: HelplineCase, by alias: String, at date: Date
     ) throws -> CaseActionRefused? {
         guard try Bool.fetchOne(
-            db, sql: "SELECT EXISTS(SELECT 1 FROM volunteer WHERE alias = ? AND revoked_at IS NULL)", arguments: [other]) == true
+            db, cached: "SELECT EXISTS(SELECT 1 FROM volunteer WHERE alias = ? AND revoked_at IS NULL)", arguments: [other]) == true
         else {
             try appendAudit(db, actor: alias, action: "transfer", caseID: current.id, outcome: "refused", detail: "unknown volunteer", at: date)
             return CaseActionRefused("there is no active volunteer called \(other)")
@@ -224,7 +224,7 @@ extension CaseStore {
 
     private static func requeue(_ db: Database, _ found: inout HelplineCase, actor: String, at date: Date) throws {
         try db.execute(
-            sql: """
+            cached: """
                 UPDATE helpline_case SET status = 'open', claimed_by = NULL, claimed_at = NULL, reminded_at = NULL,
                 offered_to = NULL, offered_at = NULL WHERE id = ?
                 """,
@@ -239,7 +239,7 @@ extension CaseStore {
 
     private static func handTo(_ db: Database, _ found: inout HelplineCase, _ other: String, from giver: String, at date: Date) throws {
         try db.execute(
-            sql: "UPDATE helpline_case SET status = 'claimed', claimed_by = ?, offered_to = NULL, offered_at = NULL WHERE id = ?",
+            cached: "UPDATE helpline_case SET status = 'claimed', claimed_by = ?, offered_to = NULL, offered_at = NULL WHERE id = ?",
             arguments: [other, found.id])
         try insertEvent(db, found.id, .transfer, actor: giver, text: other, at: date)
         found.status = .claimed
@@ -252,7 +252,7 @@ extension CaseStore {
         let stamp = "case-\(found.id)-\(key)-\(Int(date.timeIntervalSince1970 * 1000))"
         if let text = messages.toWorker {
             try db.execute(
-                sql: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
+                cached: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
                 arguments: [stamp, found.channel, found.pseudonym, text, date])
         }
         try insertAnnouncements(db, messages.announcements, key: stamp, about: found.pseudonym, at: date)
@@ -303,25 +303,25 @@ extension CaseStore {
         try database.read { db in
             guard let found = try Self.fetchCase(db, "id = ?", [caseID]) else { return [] }
             let firstOpened = try Date.fetchOne(
-                db, sql: "SELECT MIN(created_at) FROM case_event WHERE case_id = ? AND kind = 'opened'", arguments: [caseID]) ?? found.openedAt
+                db, cached: "SELECT MIN(created_at) FROM case_event WHERE case_id = ? AND kind = 'opened'", arguments: [caseID]) ?? found.openedAt
             let since = firstOpened.addingTimeInterval(-86_400)
             var lines: [(order: Int, line: TranscriptLine)] = []
             // Before the case: the worker's own messages from the inbox (after, they are case events).
             for row in try Row.fetchAll(
-                db, sql: "SELECT text, received_at FROM inbox WHERE pseudonym = ? AND received_at >= ? AND received_at < ? ORDER BY id",
+                db, cached: "SELECT text, received_at FROM inbox WHERE pseudonym = ? AND received_at >= ? AND received_at < ? ORDER BY id",
                 arguments: [found.pseudonym, since, firstOpened])
             {
                 lines.append((0, TranscriptLine(at: row["received_at"], speaker: .worker, kind: .message, text: row["text"])))
             }
             // What the bot said, all along (volunteers' replies are case events, not repeated here).
             for row in try Row.fetchAll(
-                db, sql: "SELECT text, created_at FROM outbox WHERE pseudonym = ? AND created_at >= ? AND key NOT LIKE 'case-%-event-%' ORDER BY id",
+                db, cached: "SELECT text, created_at FROM outbox WHERE pseudonym = ? AND created_at >= ? AND key NOT LIKE 'case-%-event-%' ORDER BY id",
                 arguments: [found.pseudonym, since])
             {
                 lines.append((1, TranscriptLine(at: row["created_at"], speaker: .bot, kind: .message, text: row["text"])))
             }
             for event in try Row.fetchAll(
-                db, sql: "SELECT kind, actor, text, created_at FROM case_event WHERE case_id = ? ORDER BY id", arguments: [caseID])
+                db, cached: "SELECT kind, actor, text, created_at FROM case_event WHERE case_id = ? ORDER BY id", arguments: [caseID])
             {
                 let kind = CaseEvent.Kind(rawValue: event["kind"]) ?? .note
                 let actor: String = event["actor"]

@@ -21,7 +21,7 @@ extension CaseStore {
     public func refuse(_ message: InboundMessage, pseudonym: String, notice: String?, at date: Date = Date()) throws -> ReceiveOutcome {
         try database.write { db in
             let exists = try Bool.fetchOne(
-                db, sql: "SELECT EXISTS(SELECT 1 FROM inbox WHERE channel = ? AND message_id = ?)",
+                db, cached: "SELECT EXISTS(SELECT 1 FROM inbox WHERE channel = ? AND message_id = ?)",
                 arguments: [message.channel, message.messageID]) ?? false
             if exists { return .duplicate }
             try Self.recordRefusal(db, message, pseudonym: pseudonym, notice: notice, at: date)
@@ -31,13 +31,13 @@ extension CaseStore {
 
     static func recordRefusal(_ db: Database, _ message: InboundMessage, pseudonym: String, notice: String?, at date: Date) throws {
         try db.execute(
-            sql: "INSERT INTO inbox (channel, message_id, pseudonym, text, received_at, processed_at) VALUES (?, ?, ?, '', ?, ?)",
+            cached: "INSERT INTO inbox (channel, message_id, pseudonym, text, received_at, processed_at) VALUES (?, ?, ?, '', ?, ?)",
             arguments: [message.channel, message.messageID, pseudonym, date, date])
         guard let notice else { return }
         let inboxID = db.lastInsertedRowID
         try keepAddress(db, of: pseudonym, message)
         try db.execute(
-            sql: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
+            cached: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
             arguments: ["refused-\(inboxID)", message.channel, pseudonym, notice, date])
     }
 }

@@ -76,12 +76,12 @@ public final class CaseStore: Sendable {
     public func receive(_ message: InboundMessage, pseudonym: String, at date: Date = Date()) throws -> ReceiveOutcome {
         try database.write { db in
             let exists = try Bool.fetchOne(
-                db, sql: "SELECT EXISTS(SELECT 1 FROM inbox WHERE channel = ? AND message_id = ?)",
+                db, cached: "SELECT EXISTS(SELECT 1 FROM inbox WHERE channel = ? AND message_id = ?)",
                 arguments: [message.channel, message.messageID]) ?? false
             if exists { return .duplicate }
             try Self.keepAddress(db, of: pseudonym, message)
             try db.execute(
-                sql: "INSERT INTO inbox (channel, message_id, pseudonym, text, received_at) VALUES (?, ?, ?, ?, ?)",
+                cached: "INSERT INTO inbox (channel, message_id, pseudonym, text, received_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [message.channel, message.messageID, pseudonym, message.text, date])
             return .stored(inboxID: db.lastInsertedRowID, pseudonym: pseudonym)
         }
@@ -91,7 +91,7 @@ public final class CaseStore: Sendable {
     /// the latest channel and address (where the next reply goes).
     static func keepAddress(_ db: Database, of pseudonym: String, _ message: InboundMessage) throws {
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO worker_address (pseudonym, channel, address) VALUES (?, ?, ?)
                 ON CONFLICT(pseudonym) DO UPDATE SET channel = excluded.channel, address = excluded.address
                 """,
@@ -105,7 +105,7 @@ public final class CaseStore: Sendable {
 
     static func pendingInbox(_ db: Database, limit: Int) throws -> [InboxItem] {
         try Row.fetchAll(
-            db, sql: "SELECT id, channel, pseudonym, text FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT ?",
+            db, cached: "SELECT id, channel, pseudonym, text FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT ?",
             arguments: [limit]
         ).map { InboxItem(id: $0["id"], channel: $0["channel"], pseudonym: $0["pseudonym"], text: $0["text"]) }
     }
@@ -142,7 +142,7 @@ public final class CaseStore: Sendable {
         return try database.read { db in
             try Row.fetchAll(
                 db,
-                sql: """
+                cached: """
                     SELECT o.id, o.key, o.channel, o.pseudonym, o.text, a.address FROM outbox o
                     JOIN worker_address a ON a.pseudonym = o.pseudonym
                     WHERE o.channel = ? AND o.delivered_at IS NULL
@@ -182,26 +182,26 @@ public final class CaseStore: Sendable {
             for delivery in deliveries {
                 switch delivery {
                 case .delivered(let item):
-                    try db.execute(sql: "UPDATE outbox SET delivered_at = ? WHERE id = ?", arguments: [date, item.id])
+                    try db.execute(cached: "UPDATE outbox SET delivered_at = ? WHERE id = ?", arguments: [date, item.id])
                     erased = try Self.finishErasureIfDone(db, of: item.pseudonym, at: date) || erased
                 case .notDelivered(let item):
-                    try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [item.id])
+                    try db.execute(cached: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [item.id])
                 case .undeliverable(let item):
-                    try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [item.id])
+                    try db.execute(cached: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [item.id])
                     try db.execute(
-                        sql: "DELETE FROM outbox WHERE id = ? AND created_at < ?",
+                        cached: "DELETE FROM outbox WHERE id = ? AND created_at < ?",
                         arguments: [item.id, date.addingTimeInterval(-giveUpAfter)])
                     if db.changesCount == 1 {
                         givenUp += 1
                         erased = try Self.finishErasureIfDone(db, of: item.pseudonym, at: date) || erased
                     }
                 case .announcementDelivered(let id):
-                    try db.execute(sql: "UPDATE announcement SET delivered_at = ? WHERE id = ?", arguments: [date, id])
+                    try db.execute(cached: "UPDATE announcement SET delivered_at = ? WHERE id = ?", arguments: [date, id])
                 case .announcementNotDelivered(let id):
-                    try db.execute(sql: "UPDATE announcement SET attempts = attempts + 1 WHERE id = ?", arguments: [id])
+                    try db.execute(cached: "UPDATE announcement SET attempts = attempts + 1 WHERE id = ?", arguments: [id])
                 case .announcementUndeliverable(let id, let reason):
                     try db.execute(
-                        sql: "UPDATE announcement SET failed_reason = ?, attempts = attempts + 1 WHERE id = ? AND delivered_at IS NULL",
+                        cached: "UPDATE announcement SET failed_reason = ?, attempts = attempts + 1 WHERE id = ? AND delivered_at IS NULL",
                         arguments: [reason, id])
                 }
             }
@@ -222,19 +222,19 @@ public final class CaseStore: Sendable {
     static func finishErasureIfDone(_ db: Database, of pseudonym: String, at date: Date) throws -> Bool {
         let stillNeeded = try Bool.fetchOne(
             db,
-            sql: """
+            cached: """
                 SELECT EXISTS(SELECT 1 FROM outbox WHERE pseudonym = ?1 AND delivered_at IS NULL)
                     OR EXISTS(SELECT 1 FROM inbox WHERE pseudonym = ?1 AND processed_at IS NULL)
                     OR EXISTS(SELECT 1 FROM helpline_case WHERE pseudonym = ?1 AND status IN ('open', 'claimed'))
                 """,
             arguments: [pseudonym]) ?? true
         guard !stillNeeded else { return false }
-        try db.execute(sql: "DELETE FROM worker_address WHERE pseudonym = ?", arguments: [pseudonym])
+        try db.execute(cached: "DELETE FROM worker_address WHERE pseudonym = ?", arguments: [pseudonym])
         let erased = try Bool.fetchOne(
-            db, sql: "SELECT NOT EXISTS(SELECT 1 FROM conversation WHERE pseudonym = ?)", arguments: [pseudonym]) ?? false
+            db, cached: "SELECT NOT EXISTS(SELECT 1 FROM conversation WHERE pseudonym = ?)", arguments: [pseudonym]) ?? false
         if erased {
-            try db.execute(sql: "DELETE FROM outbox WHERE pseudonym = ?", arguments: [pseudonym])
-            try db.execute(sql: "DELETE FROM inbox WHERE pseudonym = ?", arguments: [pseudonym])
+            try db.execute(cached: "DELETE FROM outbox WHERE pseudonym = ?", arguments: [pseudonym])
+            try db.execute(cached: "DELETE FROM inbox WHERE pseudonym = ?", arguments: [pseudonym])
             try appendAudit(db, actor: "worker", action: "erase", caseID: nil, outcome: "ok", detail: "forget me", at: date)
         }
         return erased
@@ -248,7 +248,7 @@ public final class CaseStore: Sendable {
     public func unansweredQuestions(limit: Int = 10_000) throws -> [UnansweredQuestion] {
         try database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT text, language, decision FROM unanswered ORDER BY id DESC LIMIT ?", arguments: [limit]
+                db, cached: "SELECT text, language, decision FROM unanswered ORDER BY id DESC LIMIT ?", arguments: [limit]
             ).map { UnansweredQuestion(text: $0["text"], language: $0["language"], decision: $0["decision"]) }
         }
     }
@@ -260,7 +260,7 @@ public final class CaseStore: Sendable {
         try database.write { db in
             var removed = 0
             for text in Set(texts) {
-                try db.execute(sql: "DELETE FROM unanswered WHERE text = ?", arguments: [text])
+                try db.execute(cached: "DELETE FROM unanswered WHERE text = ?", arguments: [text])
                 removed += db.changesCount
             }
             return removed
@@ -271,7 +271,7 @@ public final class CaseStore: Sendable {
 
     public func cursor(of channel: String) throws -> String? {
         try database.read { db in
-            try String.fetchOne(db, sql: "SELECT cursor FROM channel_cursor WHERE channel = ?", arguments: [channel])
+            try String.fetchOne(db, cached: "SELECT cursor FROM channel_cursor WHERE channel = ?", arguments: [channel])
         }
     }
 
@@ -287,7 +287,7 @@ public final class CaseStore: Sendable {
         let found = try database.write { db -> Bool in
             var removed = 0
             for table in Self.tablesAboutAWorker {
-                try db.execute(sql: "DELETE FROM \(table) WHERE pseudonym = ?", arguments: [pseudonym])
+                try db.execute(cached: "DELETE FROM \(table) WHERE pseudonym = ?", arguments: [pseudonym])
                 removed += db.changesCount
             }
             try Self.appendAudit(

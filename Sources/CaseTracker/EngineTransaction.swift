@@ -32,7 +32,7 @@ public struct EngineTransaction {
     }
 
     public func conversation(of pseudonym: String) throws -> ConversationState {
-        guard let json = try String.fetchOne(db, sql: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [pseudonym])
+        guard let json = try String.fetchOne(db, cached: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [pseudonym])
         else { return ConversationState() }
         return try JSONDecoder().decode(ConversationState.self, from: Data(json.utf8))
     }
@@ -47,19 +47,19 @@ public struct EngineTransaction {
             let closedAt = found.closedAt, now.timeIntervalSince(closedAt) <= window
         else { return nil }
         let since = try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM inbox WHERE pseudonym = ? AND received_at > ? AND id < ?",
+            db, cached: "SELECT COUNT(*) FROM inbox WHERE pseudonym = ? AND received_at > ? AND id < ?",
             arguments: [pseudonym, closedAt, inboxID]) ?? 0
         return since == 0 ? found : nil
     }
 
     public func statistics(now: Date = Date()) throws -> CaseStatistics {
-        let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM helpline_case WHERE status = 'open'") ?? 0
-        let claimed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM helpline_case WHERE status = 'claimed'") ?? 0
+        let open = try Int.fetchOne(db, cached: "SELECT COUNT(*) FROM helpline_case WHERE status = 'open'") ?? 0
+        let claimed = try Int.fetchOne(db, cached: "SELECT COUNT(*) FROM helpline_case WHERE status = 'claimed'") ?? 0
         let closed = try Int.fetchOne(
-            db, sql: "SELECT COUNT(*) FROM helpline_case WHERE status = 'closed' AND closed_at >= ?",
+            db, cached: "SELECT COUNT(*) FROM helpline_case WHERE status = 'closed' AND closed_at >= ?",
             arguments: [now.addingTimeInterval(-7 * 86_400)]) ?? 0
         let waits = try Row.fetchAll(
-            db, sql: "SELECT opened_at, claimed_at FROM helpline_case WHERE claimed_at IS NOT NULL ORDER BY claimed_at DESC LIMIT 20"
+            db, cached: "SELECT opened_at, claimed_at FROM helpline_case WHERE claimed_at IS NOT NULL ORDER BY claimed_at DESC LIMIT 20"
         ).map { (row: Row) -> TimeInterval in (row["claimed_at"] as Date).timeIntervalSince(row["opened_at"] as Date) }.sorted()
         return CaseStatistics(
             open: open, claimed: claimed, closedLastWeek: closed, medianTimeToClaim: waits.isEmpty ? nil : waits[waits.count / 2])
@@ -77,7 +77,7 @@ public struct EngineTransaction {
     ) throws -> (HelplineCase, isNew: Bool) {
         if var existing = try CaseStore.fetchCase(db, "pseudonym = ? AND status IN ('open', 'claimed')", [pseudonym]) {
             if urgent && !existing.urgent {
-                try db.execute(sql: "UPDATE helpline_case SET urgent = 1 WHERE id = ?", arguments: [existing.id])
+                try db.execute(cached: "UPDATE helpline_case SET urgent = 1 WHERE id = ?", arguments: [existing.id])
                 existing.urgent = true
                 try CaseStore.insertAnnouncements(
                     db, announce(existing, false), key: "case-\(existing.id)-urgent", about: pseudonym, at: date)
@@ -88,7 +88,7 @@ public struct EngineTransaction {
             let closedAt = closed.closedAt, date.timeIntervalSince(closedAt) < reopenWithin
         {
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE helpline_case SET status = 'open', claimed_by = NULL, closed_at = NULL, outcome = NULL,
                     urgent = urgent OR ?, opened_at = ?, reminded_at = NULL WHERE id = ?
                     """,
@@ -104,7 +104,7 @@ public struct EngineTransaction {
             return (closed, true)
         }
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO helpline_case (pseudonym, channel, language, topic, urgent, status, opened_at)
                 VALUES (?, ?, ?, ?, ?, 'open', ?)
                 """,
@@ -121,11 +121,11 @@ public struct EngineTransaction {
     /// A worker's message on a claimed case: stored as an event, sent to the claimant, and the inbox message
     /// marked handled. The bot says nothing to the worker.
     public func relayToClaimant(_ item: InboxItem, caseID: Int64, announcements: [Announcement], at date: Date = Date()) throws {
-        guard try Bool.fetchOne(db, sql: "SELECT processed_at IS NULL FROM inbox WHERE id = ?", arguments: [item.id]) == true
+        guard try Bool.fetchOne(db, cached: "SELECT processed_at IS NULL FROM inbox WHERE id = ?", arguments: [item.id]) == true
         else { return }
         try CaseStore.insertEvent(db, caseID, .workerMessage, actor: "worker", text: item.text, at: date)
         try CaseStore.insertAnnouncements(db, announcements, key: "inbox-\(item.id)", about: item.pseudonym, at: date)
-        try db.execute(sql: "UPDATE inbox SET processed_at = ? WHERE id = ?", arguments: [date, item.id])
+        try db.execute(cached: "UPDATE inbox SET processed_at = ? WHERE id = ?", arguments: [date, item.id])
     }
 
     /// Adds a worker's message to their open (unclaimed) case, so the claimant can read it on `show`.
@@ -135,7 +135,7 @@ public struct EngineTransaction {
 
     /// The worker's answer to "did this help?": `yes` or `no`, on the case, as an event and in the audit.
     public func recordFeedback(_ caseID: Int64, answer: String, at date: Date = Date()) throws {
-        try db.execute(sql: "UPDATE helpline_case SET feedback = ? WHERE id = ? AND feedback IS NULL", arguments: [answer, caseID])
+        try db.execute(cached: "UPDATE helpline_case SET feedback = ? WHERE id = ? AND feedback IS NULL", arguments: [answer, caseID])
         guard db.changesCount == 1 else { return }
         try CaseStore.insertEvent(db, caseID, .feedback, actor: "worker", text: answer, at: date)
         try CaseStore.appendAudit(db, actor: "worker", action: "feedback", caseID: caseID, outcome: "ok", detail: answer, at: date)
@@ -152,32 +152,32 @@ public struct EngineTransaction {
         unanswered: UnansweredQuestion? = nil, announcements: [Announcement] = [], at date: Date = Date()
     ) throws {
         let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
-        let processed = try Bool.fetchOne(db, sql: "SELECT processed_at IS NOT NULL FROM inbox WHERE id = ?", arguments: [item.id])
+        let processed = try Bool.fetchOne(db, cached: "SELECT processed_at IS NOT NULL FROM inbox WHERE id = ?", arguments: [item.id])
         // Already done (by a run that crashed after committing), or erased meanwhile.
         guard processed == false else { return }
         if eraseWorker {
             // The address stays until the confirmation is delivered (see markDelivered).
             for table in CaseStore.tablesAboutAWorker where table != "worker_address" {
-                try db.execute(sql: "DELETE FROM \(table) WHERE pseudonym = ?", arguments: [item.pseudonym])
+                try db.execute(cached: "DELETE FROM \(table) WHERE pseudonym = ?", arguments: [item.pseudonym])
             }
             erasures.erased = true
         } else {
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO conversation (pseudonym, state, updated_at) VALUES (?, ?, ?)
                     ON CONFLICT(pseudonym) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
                     """,
                 arguments: [item.pseudonym, json, date])
-            try db.execute(sql: "UPDATE inbox SET processed_at = ? WHERE id = ?", arguments: [date, item.id])
+            try db.execute(cached: "UPDATE inbox SET processed_at = ? WHERE id = ?", arguments: [date, item.id])
             if let unanswered {
                 try db.execute(
-                    sql: "INSERT INTO unanswered (pseudonym, text, language, decision, created_at) VALUES (?, ?, ?, ?, ?)",
+                    cached: "INSERT INTO unanswered (pseudonym, text, language, decision, created_at) VALUES (?, ?, ?, ?, ?)",
                     arguments: [item.pseudonym, unanswered.text, unanswered.language, unanswered.decision, date])
             }
         }
         for (index, text) in replies.enumerated() {
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(key) DO NOTHING
                     """,
