@@ -56,6 +56,9 @@ let package = Package(
             name: "CStemmer",
             providers: [.apt(["libstemmer-dev"])]
         ),
+        // glibc's malloc_trim (malloc.h is not in Swift's Glibc module): the answer library returns the training's
+        // freed memory to the system after each load (docs/benchmarks.md, memory).
+        .systemLibrary(name: "CMalloc"),
         // English word vectors distilled from a sentence model (scripts/distil-word-vectors), linked in as data.
         .target(
             name: "CWordVectors",
@@ -90,7 +93,7 @@ let package = Package(
         .target(
             name: "Helpline",
             dependencies: [
-                "IntentMatcher", "CaseTracker", "ChannelRecords", "SafetyNet",
+                "IntentMatcher", "CaseTracker", "ChannelRecords", "SafetyNet", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

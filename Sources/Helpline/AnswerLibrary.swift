@@ -1,3 +1,4 @@
+import CMalloc
 public import Foundation
 public import IntentMatcher
 public import Logging
@@ -48,7 +49,11 @@ public final class AnswerLibrary: Sendable {
             }
         }
         guard let answers, let safety, problems.isEmpty else { throw AnswerSetError(problems: problems) }
-        return Snapshot(answers: answers, matcher: Matcher(answers: answers), safety: safety, referrals: referrals)
+        let snapshot = Snapshot(answers: answers, matcher: Matcher(answers: answers), safety: safety, referrals: referrals)
+        // Training the matcher frees tens of MB that glibc keeps in its arenas (one per training thread); without
+        // this the process stays 13 MB larger for its whole life (entraide chat: 48.6 against 35.4 MB of heap).
+        malloc_trim(0)
+        return snapshot
     }
 
     private let current: Mutex<Snapshot>
