@@ -89,9 +89,10 @@ public final class CurlEventLoop: Sendable {
     /// Opens a line connection; returns once connected (TLS and proxy included).
     public func connectLine(_ options: LineOptions) async throws -> LineConnection {
         let id = nextID()
+        let inbox = LineInbox()
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let accepted = submit { loop in loop.openLine(id: id, options: options, continuation: continuation) }
+                let accepted = submit { loop in loop.openLine(id: id, options: options, inbox: inbox, continuation: continuation) }
                 if !accepted { continuation.resume(throwing: TransportError(.cancelled, detail: "event loop stopped")) }
             }
         } onCancel: {
@@ -99,7 +100,7 @@ public final class CurlEventLoop: Sendable {
                 loop.closeLine(id: id, error: TransportError(.cancelled, detail: "connect cancelled"), beforeStart: true)
             }
         }
-        return LineConnection(id: id, loop: self)
+        return LineConnection(id: id, loop: self, inbox: inbox)
     }
 
     // MARK: The loop thread
@@ -157,13 +158,13 @@ final class LoopState {
         transfer.fail(CancellationError())
     }
 
-    func openLine(id: UInt64, options: LineOptions, continuation: CheckedContinuation<Void, any Error>) {
+    func openLine(id: UInt64, options: LineOptions, inbox: LineInbox, continuation: CheckedContinuation<Void, any Error>) {
         if cancelledEarly.remove(id) != nil {
             continuation.resume(throwing: CancellationError())
             return
         }
         do {
-            let socket = try LineSocket(options: options, connected: continuation)
+            let socket = try LineSocket(options: options, inbox: inbox, connected: continuation)
             try attach(socket.easy, id: id)
             lines[id] = socket
         } catch {
@@ -194,12 +195,10 @@ final class LoopState {
         lines[connection]?.cancelRead(id: reader)
     }
 
-    func writeLine(connection: UInt64, bytes: [UInt8], continuation: CheckedContinuation<Void, any Error>) {
-        guard let socket = lines[connection] else {
-            continuation.resume(throwing: TransportError(.connectionClosed, detail: "connection closed"))
-            return
-        }
-        socket.enqueueWrite(bytes, continuation: continuation)
+    /// A line for a connection that is gone is dropped: its reader has been told.
+    func writeLine(connection: UInt64, bytes: [UInt8]) {
+        guard let socket = lines[connection] else { return }
+        socket.enqueueWrite(bytes)
         socket.service(now: .now)
     }
 

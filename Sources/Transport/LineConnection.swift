@@ -4,10 +4,13 @@
 public final class LineConnection: Sendable {
     let id: UInt64
     let loop: CurlEventLoop
+    /// Lines received and not read yet, shared with the loop thread: a line already there is read without it.
+    private let inbox: LineInbox
 
-    init(id: UInt64, loop: CurlEventLoop) {
+    init(id: UInt64, loop: CurlEventLoop, inbox: LineInbox) {
         self.id = id
         self.loop = loop
+        self.inbox = inbox
     }
 
     deinit {
@@ -15,23 +18,34 @@ public final class LineConnection: Sendable {
         loop.submit { state in state.closeLine(id: id, error: TransportError(.connectionClosed, detail: "closed")) }
     }
 
-    /// Sends one line; CRLF is added here. A line that contains CR, LF or NUL is refused rather
-    /// than sent, because it would let its author forge a second line.
-    public func send(_ line: String) async throws {
+    /// Queues one line to send, in order after the ones before; CRLF is added here. A line that contains CR, LF
+    /// or NUL is refused rather than sent, because it would let its author forge a second line.
+    ///
+    /// Returns once the line is handed to the loop thread, not once it is written: waiting for the write cost
+    /// the sender a round trip through the loop thread for every line, and proved nothing (what the peer got is
+    /// proven by the protocol, on IRC by a PONG). A connection that fails to write closes, and the reader hears
+    /// why; lines sent after that are dropped. Lines queued before `close()` are flushed if the socket takes them.
+    public func send(_ line: String) throws {
         let bytes = Array(line.utf8)
         guard !bytes.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else {
             throw TransportError(.invalidLine, detail: "a line to send contains CR, LF or NUL")
         }
         let id = self.id
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let accepted = loop.submit { state in state.writeLine(connection: id, bytes: bytes, continuation: continuation) }
-            if !accepted { continuation.resume(throwing: TransportError(.cancelled, detail: "event loop stopped")) }
+        guard loop.submit({ state in state.writeLine(connection: id, bytes: bytes) }) else {
+            throw TransportError(.cancelled, detail: "event loop stopped")
         }
     }
 
     /// The next line without its CRLF, or nil when none arrived within `timeout`.
     /// Throws `.connectionClosed` once the peer has closed and every buffered line was read.
+    /// One reader at a time.
     public func readLine(timeout: Duration) async throws -> String? {
+        // A line already received is read here, without a round trip through the loop thread.
+        if let line = inbox.take() {
+            // Reading had stopped at the limit of unread lines: the loop must look at the socket again.
+            if inbox.count == LineSocket.maxQueuedLines - 1 { loop.submit { _ in } }
+            return line
+        }
         let id = self.id
         let readerID = loop.nextID()
         let deadline = ContinuousClock.now + timeout

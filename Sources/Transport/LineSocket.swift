@@ -19,7 +19,6 @@ final class LineSocket {
     struct Write {
         let bytes: [UInt8]
         var sent: Int
-        let continuation: CheckedContinuation<Void, any Error>
     }
 
     enum State {
@@ -35,12 +34,15 @@ final class LineSocket {
     let easy: EasyHandle
     private(set) var state: State
     private var framer: LineFramer
-    private var lines: [String] = []
+    /// Received lines not read yet; the connection's reader takes from it directly.
+    let inbox: LineInbox
     private var readers: [Reader] = []
     private var writes: [Write] = []
     private(set) var overlongLines = 0
+    private var flushingBeforeClose = false
 
-    init(options: LineOptions, connected: CheckedContinuation<Void, any Error>) throws(TransportError) {
+    init(options: LineOptions, inbox: LineInbox, connected: CheckedContinuation<Void, any Error>) throws(TransportError) {
+        self.inbox = inbox
         easy = try EasyHandle()
         framer = LineFramer(maxLineBytes: options.maxLineBytes)
         state = .connecting(connected)
@@ -68,7 +70,7 @@ final class LineSocket {
         return false
     }
 
-    var wantsRead: Bool { isOpen && lines.count < Self.maxQueuedLines }
+    var wantsRead: Bool { isOpen && inbox.count < Self.maxQueuedLines }
     var wantsWrite: Bool { isOpen && !writes.isEmpty }
     var nearestDeadline: ContinuousClock.Instant? { readers.map(\.deadline).min() }
 
@@ -95,12 +97,10 @@ final class LineSocket {
         readers.remove(at: index).continuation.resume(throwing: CancellationError())
     }
 
-    func enqueueWrite(_ line: [UInt8], continuation: CheckedContinuation<Void, any Error>) {
-        if case .closed(let error) = state {
-            continuation.resume(throwing: error)
-            return
-        }
-        writes.append(Write(bytes: line + [13, 10], sent: 0, continuation: continuation))
+    /// Queues a line to send. On a closed connection it is dropped: the reader hears why.
+    func enqueueWrite(_ line: [UInt8]) {
+        if case .closed = state { return }
+        writes.append(Write(bytes: line + [13, 10], sent: 0))
     }
 
     /// Reads what the socket has, sends what it can take, and answers readers; never blocks.
@@ -115,12 +115,17 @@ final class LineSocket {
         case .connecting(let continuation):
             continuation.resume(throwing: error)
         case .open:
-            break
+            // What was queued before the close (a QUIT) goes if the socket takes it now; a failure in that last
+            // send closes the socket itself (and does not come back here to flush again).
+            if !flushingBeforeClose {
+                flushingBeforeClose = true
+                send()
+                if case .closed = state { return }
+            }
         case .closed:
             return
         }
         state = .closed(error)
-        for write in writes { write.continuation.resume(throwing: error) }
         writes.removeAll()
         deliver(now: .now)
     }
@@ -146,7 +151,7 @@ final class LineSocket {
             framer.feed(buffer[0..<received]) { output in
                 switch output {
                 case .line(let line):
-                    lines.append(line)
+                    inbox.append(line)
                 case .overlong:
                     overlongLines += 1
                 }
@@ -179,7 +184,6 @@ final class LineSocket {
             write.sent += sent
             if write.sent == write.bytes.count {
                 writes.removeFirst()
-                write.continuation.resume()
             } else {
                 writes[0] = write
             }
@@ -187,8 +191,8 @@ final class LineSocket {
     }
 
     private func deliver(now: ContinuousClock.Instant) {
-        while !readers.isEmpty && !lines.isEmpty {
-            readers.removeFirst().continuation.resume(returning: lines.removeFirst())
+        while !readers.isEmpty, let line = inbox.take() {
+            readers.removeFirst().continuation.resume(returning: line)
         }
         if case .closed(let error) = state {
             for reader in readers { reader.continuation.resume(throwing: error) }
