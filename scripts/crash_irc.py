@@ -54,6 +54,7 @@ class Worker(threading.Thread):
         self.sent = 0          # questions the server accepted for the bot (no 401 back)
         self.refused = 0       # 401: the bot was down; sent again
         self.received = 0      # reply lines from the bot
+        self.last_reply = 0.0  # when the last reply came
         self.outstanding = 0
         self.lock = threading.Lock()
         self.done = threading.Event()
@@ -99,11 +100,14 @@ class Worker(threading.Thread):
                 elif text.lower().startswith(f":{self.bot.lower()}!") and f" PRIVMSG {self.nick} " in text:
                     with self.lock:
                         self.received += 1
+                        self.last_reply = time.time()
                         self.outstanding = max(0, self.outstanding - 1)
                     self.state["progress"]()
             # A question whose reply was lost with a kill (never stored) would hold the window: after 3 s of
             # silence, free the window (the lost count comes from the store, not from here).
-            if to_send == 0 and self.outstanding == 0:
+            # Done once every question is answered, or (a question lost with a kill is never answered) once
+            # nothing came for 3 s after the last one was sent.
+            if to_send == 0 and (self.outstanding == 0 or time.time() - max(last_send, self.last_reply) > 3):
                 self.done.set()
             if self.outstanding >= self.window and time.time() - last_send > 3:
                 with self.lock:

@@ -246,7 +246,7 @@ actor IRCSession {
         }
         while true {
             switch outbound.next(now: .now) {
-            case .send(let line): try connection.send(line.serialize())
+            case .send(let line): try await connection.send(line.serialize())
             case .wait(let wait): return wait
             case .waitForProof: return .seconds(1)  // the PONG rings the bell
             case .idle: return retryAt.isEmpty ? .seconds(5) : Self.retryUnreachableAfter
@@ -397,7 +397,7 @@ actor IRCSession {
         for action in actions {
             switch action {
             case .send(let message):
-                try connection.send(message.serialize())
+                try await connection.send(message.serialize())
             case .registered(let nick):
                 logger.info(
                     "irc.registered", metadata: ["irc.nick": "\(nick)", "irc.capabilities": "\(client.capabilities.sorted())"])

@@ -195,10 +195,12 @@ final class LoopState {
         lines[connection]?.cancelRead(id: reader)
     }
 
-    /// A line for a connection that is gone is dropped: its reader has been told.
-    func writeLine(connection: UInt64, bytes: [UInt8]) {
-        guard let socket = lines[connection] else { return }
-        socket.enqueueWrite(bytes)
+    func writeLine(connection: UInt64, bytes: [UInt8], continuation: CheckedContinuation<Void, any Error>) {
+        guard let socket = lines[connection] else {
+            continuation.resume(throwing: TransportError(.connectionClosed, detail: "connection closed"))
+            return
+        }
+        socket.enqueueWrite(bytes, continuation: continuation)
         socket.service(now: .now)
     }
 

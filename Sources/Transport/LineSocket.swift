@@ -19,6 +19,7 @@ final class LineSocket {
     struct Write {
         let bytes: [UInt8]
         var sent: Int
+        let continuation: CheckedContinuation<Void, any Error>
     }
 
     enum State {
@@ -39,7 +40,6 @@ final class LineSocket {
     private var readers: [Reader] = []
     private var writes: [Write] = []
     private(set) var overlongLines = 0
-    private var flushingBeforeClose = false
 
     init(options: LineOptions, inbox: LineInbox, connected: CheckedContinuation<Void, any Error>) throws(TransportError) {
         self.inbox = inbox
@@ -97,10 +97,12 @@ final class LineSocket {
         readers.remove(at: index).continuation.resume(throwing: CancellationError())
     }
 
-    /// Queues a line to send. On a closed connection it is dropped: the reader hears why.
-    func enqueueWrite(_ line: [UInt8]) {
-        if case .closed = state { return }
-        writes.append(Write(bytes: line + [13, 10], sent: 0))
+    func enqueueWrite(_ line: [UInt8], continuation: CheckedContinuation<Void, any Error>) {
+        if case .closed(let error) = state {
+            continuation.resume(throwing: error)
+            return
+        }
+        writes.append(Write(bytes: line + [13, 10], sent: 0, continuation: continuation))
     }
 
     /// Reads what the socket has, sends what it can take, and answers readers; never blocks.
@@ -115,17 +117,12 @@ final class LineSocket {
         case .connecting(let continuation):
             continuation.resume(throwing: error)
         case .open:
-            // What was queued before the close (a QUIT) goes if the socket takes it now; a failure in that last
-            // send closes the socket itself (and does not come back here to flush again).
-            if !flushingBeforeClose {
-                flushingBeforeClose = true
-                send()
-                if case .closed = state { return }
-            }
+            break
         case .closed:
             return
         }
         state = .closed(error)
+        for write in writes { write.continuation.resume(throwing: error) }
         writes.removeAll()
         deliver(now: .now)
     }
@@ -184,6 +181,7 @@ final class LineSocket {
             write.sent += sent
             if write.sent == write.bytes.count {
                 writes.removeFirst()
+                write.continuation.resume()
             } else {
                 writes[0] = write
             }

@@ -13,8 +13,8 @@ public actor IRCTestClient {
     public init(nick: String, port: Int, loop: CurlEventLoop, tls: Bool = false, caFile: String? = nil) async throws {
         self.nick = nick
         connection = try await loop.connectLine(LineOptions(host: "127.0.0.1", port: port, tls: tls, caFile: caFile))
-        try connection.send("NICK \(nick)")
-        try connection.send("USER \(nick) 0 * :test")
+        try await connection.send("NICK \(nick)")
+        try await connection.send("USER \(nick) 0 * :test")
     }
 
     /// Starts reading; answers PINGs so the server keeps us.
@@ -29,7 +29,7 @@ public actor IRCTestClient {
                 }
                 guard let line else { continue }
                 guard let message = try? IRCMessage.parse(line) else { continue }
-                if message.command == "PING" { try? connection.send("PONG :\(message.params.last ?? "")") }
+                if message.command == "PING" { try? await connection.send("PONG :\(message.params.last ?? "")") }
                 self.record(message)
             }
         }
@@ -37,10 +37,10 @@ public actor IRCTestClient {
 
     private func record(_ message: IRCMessage) { received.append(message) }
 
-    public func send(_ line: String) async throws { try connection.send(line) }
+    public func send(_ line: String) async throws { try await connection.send(line) }
 
     public func say(_ text: String, to target: String = "entraide") async throws {
-        try connection.send(try IRCMessage(command: "PRIVMSG", params: [target, text]).serialize())
+        try await connection.send(try IRCMessage(command: "PRIVMSG", params: [target, text]).serialize())
     }
 
     /// Private messages to us, in order, as (sender, text).

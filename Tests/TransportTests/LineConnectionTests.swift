@@ -30,23 +30,23 @@ import Transport
         let server = try startNgircd(pingTimeout: 5)
         defer { server.stop() }
         let connection = try await loop.connectLine(LineOptions(host: "127.0.0.1", port: server.port))
-        try connection.send("NICK entraide-test")
-        try connection.send("USER entraide 0 * :Entraide test")
+        try await connection.send("NICK entraide-test")
+        try await connection.send("USER entraide 0 * :Entraide test")
         let welcome = try await waitFor(connection) { $0.contains(" 001 ") }
         #expect(welcome.hasPrefix(":irc.helpline.test 001 entraide-test"))
 
         // Our own PING comes back as a PONG.
-        try connection.send("PING :probe-1")
+        try await connection.send("PING :probe-1")
         let pong = try await waitFor(connection) { $0.contains("PONG") }
         #expect(pong.hasSuffix("probe-1"))
 
         // The server's PING, answered: the server keeps us (it would drop us after PingTimeout).
         let ping = try await waitFor(connection, timeout: .seconds(20)) { $0.hasPrefix("PING") }
-        try connection.send("PONG" + ping.dropFirst(4))
-        try connection.send("PING :still-here")
+        try await connection.send("PONG" + ping.dropFirst(4))
+        try await connection.send("PING :still-here")
         let alive = try await waitFor(connection, timeout: .seconds(10)) { $0.contains("still-here") }
         #expect(alive.contains("PONG"))
-        try connection.send("QUIT :bye")
+        try await connection.send("QUIT :bye")
         connection.close()
     }
 
@@ -69,7 +69,7 @@ import Transport
         defer { server.stop() }
         let connection = try await loop.connectLine(LineOptions(host: "127.0.0.1", port: server.port))
         for bad in ["PRIVMSG #x :a\r\nQUIT", "a\nb", "nul\u{0}byte"] {
-            let error = #expect(throws: TransportError.self) { try connection.send(bad) }
+            let error = await #expect(throws: TransportError.self) { try await connection.send(bad) }
             #expect(error?.kind == .invalidLine)
         }
         connection.close()
@@ -88,8 +88,8 @@ import Transport
         let server = try startHTTPTestServer()
         defer { server.stop() }
         let connection = try await loop.connectLine(LineOptions(host: "127.0.0.1", port: server.port))
-        try connection.send("GET /hello HTTP/1.0")
-        try connection.send("")
+        try await connection.send("GET /hello HTTP/1.0")
+        try await connection.send("")
         let status = try await connection.readLine(timeout: .seconds(5))
         #expect(status?.hasPrefix("HTTP/1.") == true)
         let error = await #expect(throws: TransportError.self) {
