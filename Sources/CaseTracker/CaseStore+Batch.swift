@@ -21,7 +21,7 @@ extension CaseStore {
     /// This is what lets a polling channel acknowledge (send the new cursor to its endpoint) only
     /// what is durable: either the messages and the cursor are both committed, or neither is, and
     /// a repeat of the same batch after a crash stores nothing twice (channel + message id).
-    public func receive(batch: [BatchMessage], cursor: String, channel: String, at date: Date = Date()) throws -> BatchOutcome {
+    public func receive(batch: [BatchMessage], cursor: String?, channel: String, at date: Date = Date()) throws -> BatchOutcome {
         try database.write { db in
             var outcome = BatchOutcome(stored: 0, duplicates: 0)
             for item in batch {
@@ -44,6 +44,7 @@ extension CaseStore {
                     arguments: [message.channel, message.messageID, item.pseudonym, message.text, date])
                 outcome.stored += 1
             }
+            guard let cursor else { return outcome }
             try db.execute(
                 cached: """
                     INSERT INTO channel_cursor (channel, cursor) VALUES (?, ?)

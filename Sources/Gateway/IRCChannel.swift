@@ -162,6 +162,8 @@ actor IRCSession {
     /// from it: the pseudonym is the nick's; only services accounts tell two holders apart). Per connection:
     /// after a reconnect of the bot each is tried once more. Given up after `delivery.give_up_after_hours`.
     private var heldBack: [String: String] = [:]
+    /// Workers' messages read and not stored yet: stored together once the lines that arrived with them are read.
+    private var arrivals: [(nick: String, message: InboundMessage)] = []
     /// Whether the last look at the outbox filled a page: more may wait behind it.
     private var pageWasFull = false
     /// An announcement's target that could not be reached is tried again after this long.
@@ -205,18 +207,44 @@ actor IRCSession {
 
     func readLoop() async throws {
         while !Task.isCancelled {
-            let line = try await connection.readLine(timeout: .seconds(1))
-            if let line {
+            if let line = try await connection.readLine(timeout: .seconds(1)) {
                 outbound.heard(now: .now)
-                guard case .success(let message) = IRCMessage.read(line) else {
-                    if !line.isEmpty { logger.debug("irc.unparsable_line") }
-                    continue
+                try await handle(line)
+                // The lines that came with it are handled too, and their workers' messages stored together.
+                var drained = 1
+                while drained < Self.linesPerBatch, let next = connection.receivedLine() {
+                    try await handle(next)
+                    drained += 1
                 }
-                try await perform(client.handle(.received(message), now: .now))
+                storeArrivals()
             } else {
                 try await perform(client.handle(.tick, now: .now))
             }
             if let closing { throw TransportError(.connectionClosed, detail: closing) }
+        }
+    }
+
+    /// At most this many lines read at once are handled before their workers' messages are stored.
+    static let linesPerBatch = 100
+
+    private func handle(_ line: String) async throws {
+        guard case .success(let message) = IRCMessage.read(line) else {
+            if !line.isEmpty { logger.debug("irc.unparsable_line") }
+            return
+        }
+        try await perform(client.handle(.received(message), now: .now))
+    }
+
+    /// Stores the workers' messages read since the last call, in one transaction.
+    private func storeArrivals() {
+        guard !arrivals.isEmpty else { return }
+        defer { arrivals.removeAll(keepingCapacity: true) }
+        do {
+            _ = try mailbox.receive(batch: arrivals.map(\.message))
+        } catch {
+            // IRC cannot deliver them again: the workers hear now that they were not kept
+            // (StoreHealth has told the operator why).
+            for arrival in arrivals { answer(arrival.nick, [mailbox.unavailableNotice(for: arrival.message.text)]) }
         }
     }
 
@@ -424,13 +452,7 @@ actor IRCSession {
                     let message = InboundMessage(
                         channel: IRCChannel.channel, messageID: messageID ?? UUID().uuidString,
                         address: from.lowercased(), text: text)
-                    do {
-                        _ = try mailbox.receive(message)
-                    } catch {
-                        // IRC cannot deliver it again: the worker hears now that it was not kept
-                        // (StoreHealth has told the operator why).
-                        answer(from, [mailbox.unavailableNotice(for: text)])
-                    }
+                    arrivals.append((from, message))
                 }
             case .addressedInChannel(let channel, let from, let text):
                 let language = helpline.library.snapshot.matcher.detectLanguage(text) ?? .en

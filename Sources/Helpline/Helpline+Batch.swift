@@ -5,7 +5,8 @@ import Logging
 extension Helpline {
     /// Commits a polled batch and the channel's new cursor together; only after this returns may
     /// the channel send that cursor to its endpoint. Same preparation and rate limit as `receive(_:)`.
-    public func receive(batch: [InboundMessage], cursor: String, channel: String, at now: Date = Date()) throws -> BatchOutcome {
+    /// Without a cursor (IRC: the lines that arrived together), the messages alone, in one transaction.
+    public func receive(batch: [InboundMessage], cursor: String?, channel: String, at now: Date = Date()) throws -> BatchOutcome {
         let items = try batch.map { message -> BatchMessage in
             let (message, pseudonym) = prepared(message)
             return BatchMessage(message: message, pseudonym: pseudonym, refusal: try refusal(of: pseudonym, text: message.text, at: now))

@@ -34,6 +34,12 @@ public struct Mailbox: Sendable {
         try helpline.receive(batch: batch, cursor: cursor, channel: channel, at: now)
     }
 
+    /// Stores messages that arrived together (IRC: the lines read at once) in one transaction: under load, one
+    /// commit (one sync with durability `full`) for all of them instead of one each.
+    public func receive(batch: [InboundMessage], at now: Date = Date()) throws -> BatchOutcome {
+        try helpline.receive(batch: batch, cursor: nil, channel: channel, at: now)
+    }
+
     /// Where polling resumes: the cursor stored with the last batch, nil before the first.
     public func cursor() throws -> String? {
         try helpline.store.cursor(of: channel)

@@ -40,12 +40,7 @@ public final class LineConnection: Sendable {
     /// Throws `.connectionClosed` once the peer has closed and every buffered line was read.
     /// One reader at a time.
     public func readLine(timeout: Duration) async throws -> String? {
-        // A line already received is read here, without a round trip through the loop thread.
-        if let line = inbox.take() {
-            // Reading had stopped at the limit of unread lines: the loop must look at the socket again.
-            if inbox.count == LineSocket.maxQueuedLines - 1 { loop.submit { _ in } }
-            return line
-        }
+        if let line = receivedLine() { return line }
         let id = self.id
         let readerID = loop.nextID()
         let deadline = ContinuousClock.now + timeout
@@ -58,6 +53,15 @@ public final class LineConnection: Sendable {
         } onCancel: {
             loop.submit { state in state.cancelRead(connection: id, reader: readerID) }
         }
+    }
+
+    /// A line already received, or nil at once: read here, without a round trip through the loop thread. A
+    /// reader drains what arrived together with it, to handle those lines as one batch.
+    public func receivedLine() -> String? {
+        guard let line = inbox.take() else { return nil }
+        // Reading had stopped at the limit of unread lines: the loop must look at the socket again.
+        if inbox.count == LineSocket.maxQueuedLines - 1 { loop.submit { _ in } }
+        return line
     }
 
     /// Closes the connection; pending reads and writes fail with `.connectionClosed`.

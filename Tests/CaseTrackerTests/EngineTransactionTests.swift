@@ -78,6 +78,22 @@ import Testing
         #expect(commits.count == 1, "nothing pending: nothing written")
     }
 
+    /// IRC stores the messages read at once together: one commit, no cursor, a repeat stored once.
+    @Test func messagesThatArriveTogetherAreOneCommit() throws {
+        let commits = CommitCounter()
+        try store.database.add(transactionObserver: commits, extent: .observerLifetime)
+        let batch = (0..<20).map { index in
+            BatchMessage(
+                message: InboundMessage(channel: "irc", messageID: "together-\(index)", address: "nick\(index % 4)", text: "hello"),
+                pseudonym: "w-\(index % 4)", refusal: nil)
+        }
+        #expect(try store.receive(batch: batch, cursor: nil, channel: "irc") == BatchOutcome(stored: 20, duplicates: 0))
+        #expect(commits.count == 1)
+        #expect(try store.cursor(of: "irc") == nil, "no cursor where the channel has none")
+        #expect(try store.receive(batch: Array(batch.prefix(5)), cursor: nil, channel: "irc") == BatchOutcome(stored: 0, duplicates: 5))
+        #expect(try store.processInbox { _, _ in } == 20)
+    }
+
     @Test func whatOneProofConfirmsIsOneCommit() throws {
         try receive(30)
         _ = try store.processInbox { transaction, item in try escalate(item, in: transaction) }
