@@ -15,7 +15,8 @@ public final class ReplayGuard: Sendable {
         self.window = window
     }
 
-    /// Records `signature` (the whole header value); throws `.replayed` if it was seen before.
+    /// Records `signature` (one canonical form per signature: `Signature.verify(header:body:now:admittingOnce:)`
+    /// makes it, never the header's text); throws `.replayed` if it was seen before.
     public func admit(_ signature: String, timestamp: Int64, now: Int64) throws(SignatureError) {
         let fresh = state.withLock { state -> Bool in
             if now - state.lastSweep > window / 10 {

@@ -24,8 +24,24 @@ public struct Signature: Sendable {
         return "t=\(timestamp),v1=\(HMACSHA256.hex(key: secret, message: Self.signedPayload(body, timestamp)))"
     }
 
-    /// Checks a header against the raw body. Returns the timestamp on success (a replay guard keys on it).
+    /// Checks a header against the raw body. Returns the timestamp on success.
     public func verify(header: String?, body: [UInt8], now: Int64) throws(SignatureError) -> Int64 {
+        try verified(header: header, body: body, now: now).timestamp
+    }
+
+    /// Checks a header and refuses it if the same signature was admitted before, however it is spelt. The
+    /// replay guard keys on the timestamp and the MAC that matched, not on the header's text: spaces, another
+    /// order or a `v1` given twice used to make a captured request look new (issue #18).
+    public func verify(
+        header: String?, body: [UInt8], now: Int64, admittingOnce replays: ReplayGuard
+    ) throws(SignatureError) -> Int64 {
+        let (timestamp, mac) = try verified(header: header, body: body, now: now)
+        try replays.admit("\(timestamp).\(mac.map { String($0, radix: 16) }.joined(separator: ":"))", timestamp: timestamp, now: now)
+        return timestamp
+    }
+
+    /// The timestamp and the MAC that matched one of the secrets.
+    private func verified(header: String?, body: [UInt8], now: Int64) throws(SignatureError) -> (timestamp: Int64, mac: [UInt8]) {
         guard let header, !header.isEmpty else { throw SignatureError(.missing) }
         var timestamp: Int64?
         var candidates: [[UInt8]] = []
@@ -51,7 +67,7 @@ public struct Signature: Sendable {
         let payload = Self.signedPayload(body, timestamp)
         for secret in secrets {
             let expected = HMACSHA256.mac(key: secret, message: payload)
-            for candidate in candidates where HMACSHA256.constantTimeEqual(expected, candidate) { return timestamp }
+            for candidate in candidates where HMACSHA256.constantTimeEqual(expected, candidate) { return (timestamp, expected) }
         }
         throw SignatureError(.mismatch)
     }

@@ -42,8 +42,7 @@ struct RelayHandlers: Sendable {
                 }
             } else {
                 let header = request.headers[HTTPField.Name(Signature.headerName)!]
-                let timestamp = try inboundSignature.verify(header: header, body: body, now: Self.now)
-                try inboundReplays.admit(header ?? "", timestamp: timestamp, now: Self.now)
+                _ = try inboundSignature.verify(header: header, body: body, now: Self.now, admittingOnce: inboundReplays)
             }
         } catch let error as SignatureError {
             logger.notice("relay.inbound_refused", metadata: ["signature.problem": "\(error.kind.rawValue)"])
@@ -154,9 +153,12 @@ struct RelayHandlers: Sendable {
         guard botSignature.isEnabled else { return nil }
         do {
             let header = request.headers[HTTPField.Name(Signature.headerName)!]
-            let timestamp = try botSignature.verify(header: header, body: body, now: Self.now)
             // A GET's signature covers no body: the same one may come twice in a second, harmlessly.
-            if request.method == .post { try botReplays.admit(header ?? "", timestamp: timestamp, now: Self.now) }
+            if request.method == .post {
+                _ = try botSignature.verify(header: header, body: body, now: Self.now, admittingOnce: botReplays)
+            } else {
+                _ = try botSignature.verify(header: header, body: body, now: Self.now)
+            }
         } catch {
             logger.notice("relay.bot_refused", metadata: ["signature.problem": "\(error.kind.rawValue)"])
             return Self.json(.unauthorized, ["error": error.description])
