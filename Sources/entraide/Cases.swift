@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseTracker
 import Foundation
 import Helpline
+import IntentMatcher
 import Logging
 
 /// `entraide cases …`: the volunteers' commands on the server, and the weekly figures and the CSV
@@ -90,14 +91,30 @@ struct Volunteers: AsyncParsableCommand {
             guard alias.range(of: "^[A-Za-z0-9_-]{2,24}$", options: .regularExpression) != nil else {
                 throw ValidationError("an alias is 2–24 letters, digits, - or _")
             }
+            let languages = try Self.languages(self.languages)
             let services = try Services(configuration: try common.resolve(environment: ProcessInfo.processInfo.environment))
             guard let token = Digest.randomToken() else { throw ValidationError("no randomness available for a token") }
             try services.store.addVolunteer(
-                alias: alias, languages: languages.split(separator: ",").map(String.init), ircAccount: ircAccount,
+                alias: alias, languages: languages, ircAccount: ircAccount,
                 tokenHash: Digest.sha256Hex(token))
             print("volunteer \(alias) added. Their login token (shown once; give it to them privately):")
             print(token)
             print("On IRC they send the bot, in private: login \(token)")
+        }
+
+        /// The languages a volunteer answers in, checked: cases are offered by language, so a misspelt one
+        /// ("fre", "sp") would silently offer them nothing in it. Repeats are dropped, the order kept.
+        static func languages(_ list: String) throws -> [String] {
+            var chosen: [String] = []
+            for item in list.split(separator: ",", omittingEmptySubsequences: false) {
+                let code = item.trimmingCharacters(in: .whitespaces).lowercased()
+                guard let language = Language(rawValue: code) else {
+                    let known = Language.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw ValidationError("--languages: '\(code)' is not one of \(known) (comma-separated, e.g. en,fr)")
+                }
+                if !chosen.contains(language.rawValue) { chosen.append(language.rawValue) }
+            }
+            return chosen
         }
     }
 

@@ -120,6 +120,21 @@ import Testing
         }
     }
 
+    /// A misspelt language would silently offer the volunteer no case in it: refused, and nobody is added.
+    @Test func aVolunteersLanguagesAreChecked() throws {
+        #expect(try entraide(["volunteers", "add", "amina", "--languages", "en,fr"]).status == 0)
+        for bad in ["en,xx", "fre", "en,,fr", ""] {
+            let refused = try entraide(["volunteers", "add", "bob", "--languages", bad])
+            #expect(refused.status != 0, "'\(bad)' accepted: \(refused.output)")
+            #expect(refused.errors.contains("--languages"), "\(refused.errors)")
+        }
+        let stats = try entraide(["cases", "stats", "--as", "bob"])
+        #expect(stats.output.hasPrefix("Refused: bob is not an active volunteer"), "\(stats.output)")
+        let added = try entraide(["volunteers", "add", "bob", "--languages", " FR, ar ,fr"])
+        #expect(added.status == 0, "\(added.errors)")
+        #expect(try entraide(["cases", "stats", "--as", "bob"]).status == 0)
+    }
+
     @Test func statsShowsEveryWeekAskedForAndRefusesAnUnknownAlias() throws {
         try aClaimedCaseWithAWorkerWhoGaveTheirNameAndNumber()
         let stats = try entraide(["cases", "stats", "--as", "amina", "--weeks", "3"])
