@@ -441,8 +441,11 @@ actor IRCSession {
                     } else {
                         answer(from, [VolunteerCommand.unknown(text)])
                     }
-                } else if text.hasPrefix("!"), let parsed = VolunteerCommand.parse(text) {
-                    // A command by private message: never a worker's message, whoever sent it.
+                } else if text.hasPrefix("!"), roster.contains(from), let parsed = VolunteerCommand.parse(text) {
+                    // A command from someone in the volunteers' channel who is not logged in (a revoked token, a
+                    // forgotten login): refused, with what to do. From anyone else, "!help" is a worker's message
+                    // like any other: a worker must never get a volunteer's refusal, and a stranger's guesses must
+                    // not each leave an audit row (issue #18).
                     answer(from, volunteerCommand(parsed, from: from, account: account))
                 } else {
                     // IRC nicks are case-insensitive: one worker, one address, one pseudonym.
