@@ -92,7 +92,7 @@ public struct VolunteerDesk: Sendable {
                 guard !cases.isEmpty else { return ["No open cases\(language.map { " in \($0)" } ?? "")."] }
                 return cases.prefix(15).map { Self.line($0) }
             case .show(let id):
-                guard let found = try store.helplineCase(id) else { return ["There is no case #\(id)."] }
+                guard let found = try store.helplineCase(id) else { return ["Refused: there is no case #\(id)."] }
                 try store.audit(actor: alias, action: "show", caseID: id, outcome: "ok", detail: "")
                 return [Self.line(found)] + (try store.transcript(of: id, limit: Self.transcriptLines)).map(Self.line)
             case .claim(let id):
@@ -103,13 +103,13 @@ public struct VolunteerDesk: Sendable {
                         "You hold case #\(id) (\(found.language), \(found.topic)). Read it: show \(id) · write to the worker: reply \(id) your text "
                             + "(here in private; !reply \(id) … in the channel). The worker sees \"\(alias)\", never your nick."
                     ]
-                case .heldBy(let other): return ["Case #\(id) is already held by \(other)."]
-                case .closed: return ["Case #\(id) is closed."]
-                case .notFound: return ["There is no case #\(id)."]
+                case .heldBy(let other): return ["Refused: case #\(id) is already held by \(other)."]
+                case .closed: return ["Refused: case #\(id) is closed."]
+                case .notFound: return ["Refused: there is no case #\(id)."]
                 }
             case .reply(let id, let text):
                 guard let caseID = try id ?? heldCase(by: alias) else {
-                    return ["You hold no case, or several: use reply N text."]
+                    return ["Refused: you hold no case, or several: use reply N text."]
                 }
                 let found = try store.reply(to: caseID, by: alias, text: text, signed: "[\(alias)] \(text)")
                 helpline.outboxBell(for: found.channel).ring()
@@ -164,7 +164,7 @@ public struct VolunteerDesk: Sendable {
         } catch let refusal as CaseActionRefused {
             return ["Refused: \(refusal)."]
         } catch {
-            return ["Something went wrong on the server; nothing was changed. Try again, or tell the operator."]
+            return [Self.serverFailure]
         }
     }
 
@@ -192,7 +192,7 @@ public struct VolunteerDesk: Sendable {
     /// logged in or does not answer in the case's language, since the worker would wait for nobody.
     private func transfer(_ id: Int64, to other: String, by alias: String, force: Bool, override: Bool, channel: String) throws -> [String] {
         let store = helpline.store
-        guard let found = try store.helplineCase(id) else { return ["There is no case #\(id)."] }
+        guard let found = try store.helplineCase(id) else { return ["Refused: there is no case #\(id)."] }
         guard let receiver = try store.volunteer(alias: other), receiver.active else {
             return ["Refused: there is no active volunteer called \(other)."]
         }
@@ -230,14 +230,14 @@ public struct VolunteerDesk: Sendable {
     /// would have said, sent by a person who judged it right for this worker.
     private func sendCuratedAnswer(_ intentID: String, on id: Int64, by alias: String) throws -> [String] {
         let store = helpline.store
-        guard let found = try store.helplineCase(id) else { return ["There is no case #\(id)."] }
+        guard let found = try store.helplineCase(id) else { return ["Refused: there is no case #\(id)."] }
         let answers = helpline.library.snapshot.answers
         guard let intent = answers[intentID] else {
             let topics = answers.intents.keys.sorted().joined(separator: " ")
-            return ["There is no topic \"\(intentID)\". Topics: \(topics)"]
+            return ["Refused: there is no topic \"\(intentID)\". Topics: \(topics)"]
         }
         let language = Language(rawValue: found.language) ?? .en
-        guard let (answer, answered) = intent.answer(in: language) else { return ["Topic \(intentID) has no answer to send."] }
+        guard let (answer, answered) = intent.answer(in: language) else { return ["Refused: topic \(intentID) has no answer to send."] }
         let text = [answer.short, answer.more].compactMap { $0 }.joined(separator: "\n")
         let replied = try store.reply(to: id, by: alias, text: text, signed: "[\(alias)] \(text)")
         helpline.outboxBell(for: replied.channel).ring()
@@ -254,6 +254,15 @@ public struct VolunteerDesk: Sendable {
     private func ringBells(_ found: HelplineCase) {
         helpline.outboxBell(for: found.channel).ring()
         if let routing = helpline.volunteers { helpline.outboxBell(for: routing.channel).ring() }
+    }
+
+    static let serverFailure = "Something went wrong on the server; nothing was changed. Try again, or tell the operator."
+
+    /// Whether a command's answer says it did nothing: every refusal starts with "Refused", and the server's own
+    /// failure has one sentence. The command line exits non-zero on these (one rule for both).
+    public static func didNothing(_ lines: [String]) -> Bool {
+        guard let first = lines.first else { return false }
+        return first.hasPrefix("Refused") || first == serverFailure
     }
 
     static func line(_ entry: TranscriptLine) -> String {

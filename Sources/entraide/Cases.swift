@@ -55,14 +55,14 @@ extension Cases {
             if `operator` {
                 let lines = desk.perform(command, as: nil, via: "cli", sender: "operator", asOperator: true)
                 for line in lines { print(line) }
-                if lines.first?.hasPrefix("Refused") == true { throw ExitCode(1) }
+                if VolunteerDesk.didNothing(lines) { throw ExitCode(1) }
                 return
             }
             let alias = alias ?? ""
             let volunteer = try services.store.volunteer(alias: alias)
             let lines = desk.perform(command, as: volunteer, via: "cli", sender: alias)
             for line in lines { print(line) }
-            if volunteer?.active != true || lines.first?.hasPrefix("Refused") == true { throw ExitCode(1) }
+            if volunteer?.active != true || VolunteerDesk.didNothing(lines) { throw ExitCode(1) }
         }
     }
 }

@@ -135,6 +135,27 @@ import Testing
         #expect(try entraide(["cases", "stats", "--as", "bob"]).status == 0)
     }
 
+    /// A command that did nothing exits non-zero, so a script sees it (they used to exit 0 unless the answer
+    /// started with "Refused", and "There is no case #99." did not).
+    @Test func aCaseCommandThatDidNothingExitsNonZero() throws {
+        try aClaimedCaseWithAWorkerWhoGaveTheirNameAndNumber()
+        _ = try entraide(["volunteers", "add", "bruno"])
+        for (words, answer) in [
+            (["cases", "show", "99", "--as", "amina"], "Refused: there is no case #99."),
+            (["cases", "claim", "99", "--as", "amina"], "Refused: there is no case #99."),
+            (["cases", "claim", "1", "--as", "bruno"], "Refused: case #1 is already held by amina."),
+            (["cases", "answer", "1", "no-such-topic", "--as", "amina"], "Refused: there is no topic"),
+        ] {
+            let run = try entraide(words)
+            #expect(run.status == 1, "\(words): \(run.status) \(run.output)")
+            #expect(run.output.hasPrefix(answer), "\(words): \(run.output)")
+        }
+        let done = try entraide(["cases", "close", "1", "--as", "amina"])
+        #expect(done.status == 0, "\(done.output)\(done.errors)")
+        let again = try entraide(["cases", "claim", "1", "--as", "bruno"])
+        #expect(again.status == 1 && again.output.hasPrefix("Refused: case #1 is closed."), "\(again.output)")
+    }
+
     @Test func statsShowsEveryWeekAskedForAndRefusesAnUnknownAlias() throws {
         try aClaimedCaseWithAWorkerWhoGaveTheirNameAndNumber()
         let stats = try entraide(["cases", "stats", "--as", "amina", "--weeks", "3"])
