@@ -116,7 +116,7 @@ let package = Package(
         .target(
             name: "Relay",
             dependencies: [
-                "PollProtocol", "Transport",
+                "PollProtocol", "Transport", "ChannelRecords",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

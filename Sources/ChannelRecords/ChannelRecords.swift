@@ -109,3 +109,25 @@ public struct PendingAnnouncement: Sendable, Equatable {
         self.text = text
     }
 }
+
+/// The one rule for control characters in what a worker sends, at every door (the relay's webhook, the helpline's
+/// `receive`): C0 controls other than tab and line breaks, and DEL, become their visible pictures (U+2400 …
+/// U+2421: "␀", "␇"). Never dropped, never kept raw: a NUL cut the rest of a message where it was bound as a C
+/// string (SQLite), and a volunteer must see that something odd was sent rather than have it acted on.
+public enum VisibleControls {
+    public static func show(_ text: String) -> String {
+        guard text.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }) else {
+            return text
+        }
+        var shown = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0D: shown.append(scalar)
+            case 0x00..<0x20: shown.append(Unicode.Scalar(0x2400 + scalar.value)!)
+            case 0x7F: shown.append(Unicode.Scalar(0x2421)!)
+            default: shown.append(scalar)
+            }
+        }
+        return String(shown)
+    }
+}

@@ -78,7 +78,7 @@ public final class Helpline: Sendable {
     /// volunteer), and the pseudonym.
     func prepared(_ message: InboundMessage) -> (InboundMessage, pseudonym: String) {
         var message = message
-        message.text = LogRedaction.maskIdentifiers(Self.capped(message.text))
+        message.text = LogRedaction.maskIdentifiers(Self.capped(VisibleControls.show(message.text)))
         return (message, pseudonymizer.pseudonym(channel: message.channel, address: message.address))
     }
 

@@ -1,3 +1,4 @@
+import ChannelRecords
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -48,11 +49,12 @@ struct RelayHandlers: Sendable {
             logger.notice("relay.inbound_refused", metadata: ["signature.problem": "\(error.kind.rawValue)"])
             return Self.json(.unauthorized, ["error": error.description])
         }
-        guard let submission = try? JSONDecoder().decode(InboundSubmission.self, from: Data(body)),
+        guard var submission = try? JSONDecoder().decode(InboundSubmission.self, from: Data(body)),
             !submission.id.isEmpty, !submission.from.isEmpty
         else {
             return Self.json(.badRequest, ["error": "the body must be JSON {\"id\",\"from\",\"text\"} with a non-empty id and from"])
         }
+        submission.text = VisibleControls.show(submission.text)
         switch try store.addInbound(submission) {
         case .stored:
             arrivals.notifyAll()
