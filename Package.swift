@@ -59,6 +59,8 @@ let package = Package(
         // glibc's malloc_trim (malloc.h is not in Swift's Glibc module): the answer library returns the training's
         // freed memory to the system after each load (docs/benchmarks.md, memory).
         .systemLibrary(name: "CMalloc"),
+        // Owner-only files for secrets: created so, refused at start when others can read or replace them.
+        .target(name: "PrivateFiles", swiftSettings: swiftSettings),
         // English word vectors distilled from a sentence model (scripts/distil-word-vectors), linked in as data.
         .target(
             name: "CWordVectors",
@@ -84,7 +86,7 @@ let package = Package(
         .target(
             name: "CaseTracker",
             dependencies: [
-                "ChannelRecords", "CCrypto",
+                "ChannelRecords", "CCrypto", "PrivateFiles",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -116,7 +118,7 @@ let package = Package(
         .target(
             name: "Relay",
             dependencies: [
-                "PollProtocol", "Transport", "ChannelRecords",
+                "PollProtocol", "Transport", "ChannelRecords", "PrivateFiles",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -129,6 +131,7 @@ let package = Package(
             name: "entraide",
             dependencies: [
                 "Gateway", "Helpline", "IntentMatcher", "SafetyNet", "CaseTracker", "Transport", "Yams", "Relay", "PollProtocol",
+                "PrivateFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The health endpoint of `serve` (already built for the relay).
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,4 +1,5 @@
 @_exported public import ChannelRecords
+import PrivateFiles
 public import Foundation
 import GRDB
 public import Logging
@@ -28,6 +29,8 @@ public final class CaseStore: Sendable {
 
     /// Opens (and creates or migrates) the store at `path`.
     public init(path: String, durability: Durability = .full, logger: Logger = Logger(label: "entraide.store")) throws {
+        // The workers' words and addresses: owner-only, as are SQLite's -wal and -shm, which take the file's mode.
+        try PrivateFiles.ownerOnly(path)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // Erased rows are overwritten, not left in free pages ("forget me" must mean it).

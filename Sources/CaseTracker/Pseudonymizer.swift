@@ -1,3 +1,4 @@
+import PrivateFiles
 internal import CCrypto
 public import Foundation
 
@@ -18,6 +19,7 @@ public struct Pseudonymizer: Sendable {
     public static func loadOrCreateKey(at url: URL) throws -> Pseudonymizer {
         let manager = FileManager.default
         if let data = manager.contents(atPath: url.path) {
+            try PrivateFiles.checkSecret(url.path, what: "the pseudonym key")
             guard data.count >= 32 else {
                 throw StoreError("the pseudonym key \(url.path) is shorter than 32 bytes; restore it from backup")
             }

@@ -1,3 +1,4 @@
+import PrivateFiles
 import Foundation
 import Hummingbird
 public import Logging
@@ -16,10 +17,9 @@ public struct RelayServer: Service {
     public init(configuration: RelayConfiguration, loop: CurlEventLoop, logger: Logger) throws {
         let data = URL(fileURLWithPath: configuration.dataDirectory)
         do {
-            try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: data.path)
+            try PrivateFiles.prepareDirectory(data.path, what: "the relay's data directory")
         } catch {
-            throw RelayError("cannot use the relay's data directory \(data.path): \(error.localizedDescription). Use --data.")
+            throw RelayError("\(error) (or --data)")
         }
         self.store = try RelayStore(path: data.appendingPathComponent("relay.sqlite").path, fullSync: configuration.fullSync)
         self.configuration = configuration

@@ -1,3 +1,4 @@
+import PrivateFiles
 public import Foundation
 import GRDB
 public import PollProtocol
@@ -23,6 +24,7 @@ public final class RelayStore: Sendable {
     }
 
     public init(path: String, fullSync: Bool = true) throws {
+        try PrivateFiles.ownerOnly(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         do {

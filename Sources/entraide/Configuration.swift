@@ -1,3 +1,4 @@
+import PrivateFiles
 import CaseTracker
 import Foundation
 import Helpline
@@ -171,6 +172,7 @@ struct Configuration: Sendable, Equatable {
     ) throws(ConfigurationError) -> String? {
         if let value = environment[variable], !value.isEmpty { return value }
         guard !file.isEmpty else { return nil }
+        do { try PrivateFiles.checkSecret(file, what: "the secret file") } catch { throw ConfigurationError("\(error)") }
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             throw ConfigurationError("cannot read the secret file \(file); check its path and permissions")
         }

@@ -1,3 +1,4 @@
+import PrivateFiles
 import CaseTracker
 import Foundation
 import Helpline
@@ -23,12 +24,10 @@ struct Services {
 
         let data = URL(fileURLWithPath: configuration.dataDirectory)
         do {
-            try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-            // The store and the key are the workers' secrets: owner-only.
-            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: data.path)
+            // The store and the key are the workers' secrets: a new directory is owner-only, a shared one refused.
+            try PrivateFiles.prepareDirectory(data.path, what: "the data directory")
         } catch {
-            throw ConfigurationError(
-                "cannot use the data directory \(data.path): \(error.localizedDescription). Set data_dir or --data.")
+            throw ConfigurationError("\(error) (or set data_dir or --data)")
         }
         let intents = URL(fileURLWithPath: configuration.intentsDirectory)
         var isDirectory: ObjCBool = false

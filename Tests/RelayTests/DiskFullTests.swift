@@ -19,7 +19,7 @@ struct DiskFullTests {
         let directory = try temporaryDirectory("diskfull")
         let data = directory.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        try run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", data.path])
+        try run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", data.path])
         defer { _ = try? run("/bin/umount", ["-l", data.path]) }
 
         let relay = try RelayUnderTest()

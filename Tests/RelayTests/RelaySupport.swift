@@ -40,6 +40,7 @@ struct RelayUnderTest {
         func file(_ name: String, _ content: String) throws -> String {
             let url = directory.appendingPathComponent(name)
             try content.write(to: url, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)  // as an operator must
             return url.path
         }
         let port = freeLoopbackPort()
@@ -77,6 +78,7 @@ extension RelayUnderTest {
     func httpConfiguration(in directory: URL, _ extra: [String] = []) throws -> String {
         let tokenFile = directory.appendingPathComponent("token")
         try Self.botToken.write(to: tokenFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile.path)
         return (["http:", "  base_url: \(baseURL)", "  token_file: \(tokenFile.path)"] + extra.map { "  " + $0 })
             .joined(separator: "\n")
     }
