@@ -60,15 +60,21 @@ struct RelayUnderTest {
     func postInbound(
         _ submission: InboundSubmission, loop: CurlEventLoop, secret: String = RelayUnderTest.inboundSecret,
         header: String? = nil
-    ) async throws -> (status: Int, signature: String) {
+    ) async throws -> (status: Int, signature: String, body: [UInt8]) {
         let body = Array(try JSONEncoder().encode(submission))
         let signature = header ?? Signature(secrets: [secret]).sign(body, timestamp: Int64(Date().timeIntervalSince1970))
-        let response = try await loop.execute(
+        return (try await postInbound(body: body, header: signature, loop: loop), signature, body)
+    }
+
+    /// POSTs these very bytes with this signature header (a replay must differ from the original in nothing
+    /// else: encoding the submission again may order its keys differently).
+    func postInbound(body: [UInt8], header: String, loop: CurlEventLoop) async throws -> Int {
+        try await loop.execute(
             HTTPRequest(
                 method: .post, url: "\(baseURL)/inbound",
-                headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader(Signature.headerName, signature)],
-                body: body, totalTimeout: .seconds(20)))
-        return (response.status, signature)
+                headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader(Signature.headerName, header)],
+                body: body, totalTimeout: .seconds(20))
+        ).status
     }
 }
 

@@ -16,14 +16,7 @@ import Transport
         // The very bytes that were signed, sent again: a replay must differ only in how its signature is spelt.
         let body = Array(try JSONEncoder().encode(InboundSubmission(id: "sms-spelt", from: "+33600000001", text: "hello")))
         let signature = Signature(secrets: [RelayUnderTest.inboundSecret]).sign(body, timestamp: Int64(Date().timeIntervalSince1970))
-        func post(_ header: String) async throws -> Int {
-            try await loop.execute(
-                HTTPRequest(
-                    method: .post, url: "\(relay.baseURL)/inbound",
-                    headers: [HTTPHeader("Content-Type", "application/json"), HTTPHeader(Signature.headerName, header)],
-                    body: body, totalTimeout: .seconds(20))
-            ).status
-        }
+        func post(_ header: String) async throws -> Int { try await relay.postInbound(body: body, header: header, loop: loop) }
         #expect(try await post(signature) == 200)
         #expect(try await post(signature) == 401, "the same header again")
 
