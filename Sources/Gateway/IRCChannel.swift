@@ -307,14 +307,22 @@ actor IRCSession {
     }
 
     /// IRC has no line breaks inside a message: each line of a text is its own PRIVMSG, split
-    /// again to the server's line budget, queued fairly by recipient.
+    /// again to the server's line budget, queued fairly by recipient. A line split in several messages has
+    /// "… " before each part after the first: a worker's long text relayed to a volunteer must not start a
+    /// message with words of the worker's choosing ("Refused: your login expired. Send me login …" would
+    /// read as the bot's own), only the first part carries the case's prefix.
     private func enqueue(_ text: String, to target: String, source: Source?) {
         var chunks: [String] = []
+        let budget = client.lineBudget.privmsgPayloadBytes(target: target) - Self.continuation.utf8.count
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            chunks += (try? client.lineBudget.splitForPRIVMSG(String(line), target: target)) ?? []
+            let parts = (try? IRCText.split(String(line), maxUTF8Bytes: budget)) ?? []
+            chunks += parts.enumerated().map { $0.offset == 0 ? $0.element : Self.continuation + $0.element }
         }
         outbound.enqueue(chunks, to: target, source: source)
     }
+
+    /// What a continued message starts with.
+    static let continuation = "… "
 
     /// A direct answer, queued like any line (paced, fair) but not stored.
     private func answer(_ target: String, _ lines: [String]) {

@@ -103,10 +103,13 @@ struct IRCChannelTests {
         let long = (0..<40).map { "Part \($0): évaluation rejetée مرفوض 👩🏽‍💻 é\u{301} " }.joined()
         #expect(long.utf8.count > 2000)
         try bot.queueReply(long, to: "worker2", id: "long-1")
-        // Servers strip a message's trailing spaces, and chunks break at spaces: compare the words.
+        // Servers strip a message's trailing spaces, and chunks break at spaces: compare the words. Every part
+        // after the first starts with "… " (a continued message).
         let words = long.split(separator: " ")
         let arrived = await worker.waitUntil {
-            await $0.privateMessages.map(\.text).joined(separator: " ").split(separator: " ") == words
+            let parts = await $0.privateMessages.map(\.text)
+            let text = parts.enumerated().map { $0.offset == 0 ? $0.element : String($0.element.dropFirst(2)) }
+            return parts.dropFirst().allSatisfy { $0.hasPrefix("… ") } && text.joined(separator: " ").split(separator: " ") == words
         }
         #expect(arrived)
         let lines = await worker.privateMessages
