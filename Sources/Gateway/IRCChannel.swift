@@ -153,6 +153,11 @@ actor IRCSession {
     private var inFlight: Set<Int64> = []
     private var announcementsInFlight: Set<Int64> = []
     private let desk: VolunteerDesk
+    /// Login attempts and commands from senders who are not logged in, per nick: a few are answered and
+    /// audited, a flood is not (one audit row says it happened). Before, 300 lines gave 300 answers and 300
+    /// permanent audit rows (issue #18, item 6).
+    private let unauthenticated = SenderRateLimit(
+        policy: RateLimitPolicy(burst: 5, perMinute: 5, noticeInterval: 300, trackedSenders: 1_000))
     private var closing: String?
     /// Announcement targets the server refused, and when each may be tried again.
     private var retryAt: [String: ContinuousClock.Instant] = [:]
@@ -413,6 +418,7 @@ actor IRCSession {
         _ parsed: Result<VolunteerCommand, VolunteerCommandError>, from nick: String, account: String?
     ) -> [String] {
         let volunteer = identify(nick: nick, account: account)
+        if volunteer == nil, let refusal = throttled(nick) { return refusal }
         switch parsed {
         case .failure(let error):
             guard volunteer != nil else {
@@ -422,6 +428,22 @@ actor IRCSession {
             return ["\(error)"]
         case .success(let command):
             return desk.perform(command, as: volunteer, via: IRCChannel.channel, sender: nick)
+        }
+    }
+
+    /// nil when a sender who is not logged in may be heard now; otherwise what to answer: one refusal (and one
+    /// audit row) when the flood starts, then nothing for `noticeInterval`.
+    private func throttled(_ nick: String) -> [String]? {
+        switch unauthenticated.admit(nick.lowercased(), at: Date()) {
+        case .read:
+            return nil
+        case .refuse(tell: false):
+            return []
+        case .refuse(tell: true):
+            desk.audit(
+                actor: "unauthenticated:irc", action: "flood", outcome: "denied",
+                detail: "over 5 attempts a minute; the next ones for 5 minutes are neither answered nor recorded")
+            return ["Refused: too many attempts from this nick. Wait a few minutes, then try again."]
         }
     }
 
@@ -441,7 +463,11 @@ actor IRCSession {
                 mailbox.bell.ring()
             case .privateMessage(let from, let account, let text, let messageID):
                 if let token = Self.loginToken(text) {
-                    answer(from, login(nick: from, token: token))
+                    if let refusal = throttled(from) {
+                        answer(from, refusal)
+                    } else {
+                        answer(from, login(nick: from, token: token))
+                    }
                 } else if identify(nick: from, account: account) != nil {
                     // A volunteer talks to the bot in commands, with or without "!": never as a worker.
                     if let parsed = VolunteerCommand.parse(text) {

@@ -101,6 +101,40 @@ struct VolunteerLoginTests {
         await bot.stop()
     }
 
+    /// 300 token guesses from one nick: a few are answered and audited, then one refusal and one audit row say
+    /// it is a flood, and the rest are neither answered nor recorded; a worker is still answered (issue #18,
+    /// item 6: 300 lines gave 300 answers and 300 permanent audit rows).
+    @Test func tokenGuessesAreRateLimitedAndAuditedOnce() async throws {
+        let server = try startNgircd(relaxedFlood: true)
+        defer { server.stop() }
+        let bot = try RunningHelpline(ircPort: server.port, burst: 100, lineInterval: .milliseconds(1))
+        let guesser = try await IRCTestClient(nick: "guesser", port: server.port, loop: bot.loop)
+        let worker = try await IRCTestClient(nick: "worker9", port: server.port, loop: bot.loop)
+        await guesser.start()
+        await worker.start()
+        #expect(await guesser.waitForWelcome())
+        #expect(await worker.waitForWelcome())
+        #expect(await guesser.waitUntil { _ in bot.channel.status.registered })
+        let audited = try bot.store.auditRecords().count
+        for index in 0..<300 { try await guesser.say("login guess-\(index)") }
+        try await guesser.say("login last-guess")
+        // Once the bot has read them all: the worker, who wrote after, is answered.
+        try await Task.sleep(for: .seconds(1))
+        try await worker.say("hello")
+        #expect(await worker.waitUntil(timeout: .seconds(10)) { await !$0.privateMessages.isEmpty })
+        try await Task.sleep(for: .seconds(1))
+        let answers = await guesser.privateMessages.map(\.text)
+        #expect(answers.filter { $0.hasPrefix("Refused: that token is not valid") }.count == 5, "\(answers.count) answers")
+        #expect(answers.filter { $0.hasPrefix("Refused: too many attempts") }.count == 1)
+        #expect(answers.count == 6)
+        let rows = try bot.store.auditRecords().dropFirst(audited)
+        #expect(rows.count == 6, "\(rows.count) audit rows")
+        #expect(rows.filter { $0.action == "flood" }.count == 1)
+        await guesser.close()
+        await worker.close()
+        await bot.stop()
+    }
+
     /// Outside the volunteers' channel the bot would not see a quit, so it does not log anyone in there.
     @Test func aLoginOutsideTheChannelIsRefusedAndTheNickTakenOverGetsNothing() async throws {
         let server = try startNgircd(relaxedFlood: true)
