@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         // The relay's HTTP server (and later the dashboard and metrics): see docs/http-channel.md for why.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // Already built for Hummingbird; named for NIOCore's TimeAmount (the listeners' idle timeout).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         // Header names for the relay's routes (Hummingbird's own header types).
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
@@ -121,6 +123,8 @@ let package = Package(
                 "PollProtocol", "Transport", "ChannelRecords", "PrivateFiles",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -48,8 +48,9 @@ public struct RelayServer: Service {
         }
         if !faults.isEmpty { logger.warning("relay.faults_enabled", metadata: ["faults.rules": "\(faults.rules.count)"]) }
         let app = Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "entraide-relay"),
+            router: router, server: ListenerLimits.server(),
+            configuration: ListenerLimits.configuration(
+                host: configuration.host, port: configuration.port, serverName: "entraide-relay", logger: logger),
             services: services, logger: logger)
         logger.info(
             "relay.listening",

@@ -4,6 +4,7 @@ import Gateway
 import Helpline
 import Hummingbird
 import Logging
+import Relay
 import ServiceLifecycle
 
 /// `GET /health` for `serve`: 200 and `{"status":"ok",…}` when the store takes writes and every
@@ -81,7 +82,9 @@ struct HealthEndpoint: Service {
                 headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
         let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "entraide"), logger: logger)
+            router: router, server: ListenerLimits.server(),
+            configuration: ListenerLimits.configuration(host: host, port: port, serverName: "entraide", logger: logger),
+            logger: logger)
         logger.info("health.listening", metadata: ["health.address": "\(host):\(port)"])
         try await app.run()
     }

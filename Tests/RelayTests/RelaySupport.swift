@@ -34,7 +34,8 @@ struct RelayUnderTest {
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var storePath: String { directory.appendingPathComponent("data/relay.sqlite").path }
 
-    init(faults: String? = nil, webhook: String? = nil) throws {
+    /// `descriptorLimit`: the relay runs under `prlimit --nofile=N` (a small server's limit).
+    init(faults: String? = nil, webhook: String? = nil, descriptorLimit: Int? = nil) throws {
         let directory = try temporaryDirectory("relay")
         self.directory = directory
         func file(_ name: String, _ content: String) throws -> String {
@@ -53,7 +54,13 @@ struct RelayUnderTest {
         ]
         if let faults { arguments += ["--faults", faults] }
         if let webhook { arguments += ["--outbound-webhook", webhook] }
-        process = try ServerProcess(name: "relay", executable: entraideExecutable.path, arguments: arguments, port: port)
+        if let descriptorLimit {
+            process = try ServerProcess(
+                name: "relay", executable: "/usr/bin/prlimit",
+                arguments: ["--nofile=\(descriptorLimit):\(descriptorLimit)", entraideExecutable.path] + arguments, port: port)
+        } else {
+            process = try ServerProcess(name: "relay", executable: entraideExecutable.path, arguments: arguments, port: port)
+        }
     }
 
     /// POSTs one signed inbound message; returns the status.
