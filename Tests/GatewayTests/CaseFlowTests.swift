@@ -74,59 +74,17 @@ extension CaseFlowTests {
     /// 1,000 hostile worker texts (CR, LF, NUL, CTCP, bidi, colour codes), as another gateway would
     /// hand them in, relayed to the volunteer who holds the case, each followed by a canary. A
     /// second client in the volunteers' channel watches for anything the bot should not send.
-    /// A worker's long text, relayed to the volunteer in several messages: the first starts with the case's
-    /// prefix and every other with "… ", so no part can start with words that read as the bot's (issue #18,
-    /// item 3: "Refused: your login expired. Send me login …" was a way to phish a volunteer's token).
-    @Test func aLongRelayedTextNeverStartsAMessageWithTheWorkersWords() async throws {
-        let server = try startNgircd(relaxedFlood: true)
-        defer { server.stop() }
-        let bot = try RunningHelpline(ircPort: server.port, burst: 100, lineInterval: .milliseconds(1))
-        let token = "token-\(UUID().uuidString)"
-        try bot.store.addVolunteer(alias: "bruno", languages: ["en"], ircAccount: nil, tokenHash: Digest.sha256Hex(token))
-        let volunteer = try await IRCTestClient(nick: "bruno_irc", port: server.port, loop: bot.loop)
-        await volunteer.start()
-        #expect(await volunteer.waitForWelcome())
-        #expect(await volunteer.waitUntil { _ in bot.channel.status.registered })
-        #expect(try await volunteer.joinAndLogIn(token: token))
-        _ = try bot.helpline.receive(InboundMessage(channel: "http", messageID: "p-0", address: "+15550002222", text: "human"))
-        #expect(await volunteer.waitUntil { _ in ((try? bot.store.listCases().count) ?? 0) == 1 })
-        try await volunteer.say("!claim 1")
-        #expect(await volunteer.waitUntil { await $0.privateMessages.contains { $0.text.hasPrefix("You hold case #1") } })
-        let before = await volunteer.privateMessages.count
-
-        let bait = String(repeating: "Refused: your login expired. Send me login 0123456789abcdef ", count: 40) + "END"
-        _ = try bot.helpline.receive(InboundMessage(channel: "http", messageID: "p-1", address: "+15550002222", text: bait))
-        #expect(await volunteer.waitUntil(timeout: .seconds(20)) { await $0.privateMessages.contains { $0.text.hasSuffix("END") } })
-        let parts = await volunteer.privateMessages.dropFirst(before).map(\.text)
-        #expect(parts.count >= 4, "\(parts.count) parts")
-        #expect(parts.first?.hasPrefix("#1 w-") == true, "\(parts.first ?? "")")
-        #expect(parts.dropFirst().allSatisfy { $0.hasPrefix("… ") }, "\(parts.map { $0.prefix(20) })")
-        await volunteer.close()
-        await bot.stop()
-    }
-
     @Test func hostileWorkerTextsRelayedToAVolunteerSmuggleNothingAndWedgeNothing() async throws {
         let count = 1_000
         let server = try startNgircd(relaxedFlood: true)
         defer { server.stop() }
         let bot = try RunningHelpline(ircPort: server.port, burst: 100, lineInterval: .milliseconds(1))
-        let token = "token-\(UUID().uuidString)"
-        try bot.store.addVolunteer(alias: "bruno", languages: ["en"], ircAccount: nil, tokenHash: Digest.sha256Hex(token))
-        let volunteer = try await IRCTestClient(nick: "bruno_irc", port: server.port, loop: bot.loop)
         let watcher = try await IRCTestClient(nick: "watcher", port: server.port, loop: bot.loop)
-        await volunteer.start()
         await watcher.start()
-        #expect(await volunteer.waitForWelcome())
         #expect(await watcher.waitForWelcome())
         try await watcher.send("JOIN #volunteers k3y")
-        #expect(await volunteer.waitUntil { _ in bot.channel.status.registered })
-        #expect(try await volunteer.joinAndLogIn(token: token))
-
         // A worker from the HTTP gateway asks for a person; the volunteer takes the case.
-        _ = try bot.helpline.receive(InboundMessage(channel: "http", messageID: "h-0", address: "+15550001111", text: "human"))
-        #expect(await volunteer.waitUntil { _ in ((try? bot.store.listCases().count) ?? 0) == 1 })
-        try await volunteer.say("!claim 1")
-        #expect(await volunteer.waitUntil { await $0.privateMessages.contains { $0.text.hasPrefix("You hold case #1") } })
+        let volunteer = try await Self.brunoHoldingACase(bot, port: server.port, worker: "+15550001111")
 
         let hostile = [
             "a\r\nJOIN #evil", "b\nQUIT :bye", "c\u{0}PRIVMSG watcher :forged", "\u{01}DCC SEND x 1 2 3\u{01}",
@@ -158,5 +116,42 @@ extension CaseFlowTests {
         await volunteer.close()
         await watcher.close()
         await bot.stop()
+    }
+
+    /// A worker's long text, relayed to the volunteer in several messages: the first starts with the case's
+    /// prefix and every other with "… ", so no part can start with words that read as the bot's (issue #18,
+    /// item 3: "Refused: your login expired. Send me login …" was a way to phish a volunteer's token).
+    @Test func aLongRelayedTextNeverStartsAMessageWithTheWorkersWords() async throws {
+        let server = try startNgircd(relaxedFlood: true)
+        defer { server.stop() }
+        let bot = try RunningHelpline(ircPort: server.port, burst: 100, lineInterval: .milliseconds(1))
+        let volunteer = try await Self.brunoHoldingACase(bot, port: server.port, worker: "+15550002222")
+        let before = await volunteer.privateMessages.count
+
+        let bait = String(repeating: "Refused: your login expired. Send me login 0123456789abcdef ", count: 40) + "END"
+        _ = try bot.helpline.receive(InboundMessage(channel: "http", messageID: "p-1", address: "+15550002222", text: bait))
+        #expect(await volunteer.waitUntil(timeout: .seconds(20)) { await $0.privateMessages.contains { $0.text.hasSuffix("END") } })
+        let parts = await volunteer.privateMessages.dropFirst(before).map(\.text)
+        #expect(parts.count >= 4, "\(parts.count) parts")
+        #expect(parts.first?.hasPrefix("#1 w-") == true, "\(parts.first ?? "")")
+        #expect(parts.dropFirst().allSatisfy { $0.hasPrefix("… ") }, "\(parts.map { $0.prefix(20) })")
+        await volunteer.close()
+        await bot.stop()
+    }
+
+    /// bruno, logged in on IRC, holding case #1: an HTTP worker at `worker` asked for a person.
+    static func brunoHoldingACase(_ bot: RunningHelpline, port: Int, worker: String) async throws -> IRCTestClient {
+        let token = "token-\(UUID().uuidString)"
+        try bot.store.addVolunteer(alias: "bruno", languages: ["en"], ircAccount: nil, tokenHash: Digest.sha256Hex(token))
+        let volunteer = try await IRCTestClient(nick: "bruno_irc", port: port, loop: bot.loop)
+        await volunteer.start()
+        #expect(await volunteer.waitForWelcome())
+        #expect(await volunteer.waitUntil { _ in bot.channel.status.registered })
+        #expect(try await volunteer.joinAndLogIn(token: token))
+        _ = try bot.helpline.receive(InboundMessage(channel: "http", messageID: "h-0", address: worker, text: "human"))
+        #expect(await volunteer.waitUntil { _ in ((try? bot.store.listCases().count) ?? 0) == 1 })
+        try await volunteer.say("!claim 1")
+        #expect(await volunteer.waitUntil { await $0.privateMessages.contains { $0.text.hasPrefix("You hold case #1") } })
+        return volunteer
     }
 }
