@@ -318,10 +318,8 @@ actor IRCSession {
     /// read as the bot's own), only the first part carries the case's prefix.
     private func enqueue(_ text: String, to target: String, source: Source?) {
         var chunks: [String] = []
-        let budget = client.lineBudget.privmsgPayloadBytes(target: target) - Self.continuation.utf8.count
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-            let parts = (try? IRCText.split(String(line), maxUTF8Bytes: budget)) ?? []
-            chunks += parts.enumerated().map { $0.offset == 0 ? $0.element : Self.continuation + $0.element }
+            chunks += (try? client.lineBudget.splitForPRIVMSG(String(line), target: target, continuation: Self.continuation)) ?? []
         }
         outbound.enqueue(chunks, to: target, source: source)
     }
@@ -440,9 +438,11 @@ actor IRCSession {
         case .refuse(tell: false):
             return []
         case .refuse(tell: true):
+            let policy = unauthenticated.policy
             desk.audit(
                 actor: "unauthenticated:irc", action: "flood", outcome: "denied",
-                detail: "over 5 attempts a minute; the next ones for 5 minutes are neither answered nor recorded")
+                detail: "over \(policy.perMinute) attempts a minute; the next ones for \(Int(policy.noticeInterval / 60)) minutes"
+                    + " are neither answered nor recorded")
             return ["Refused: too many attempts from this nick. Wait a few minutes, then try again."]
         }
     }

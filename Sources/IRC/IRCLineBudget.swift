@@ -40,11 +40,14 @@ public struct IRCLineBudget: Sendable, Equatable {
         return Self.maxLineBytes - 2 - relayPrefixBytes - "PRIVMSG".utf8.count - 1 - targetBytes - 2
     }
 
-    /// Splits `text` into PRIVMSG-sized chunks for `target`; see ``IRCText/split(_:maxUTF8Bytes:)``.
+    /// Splits `text` into PRIVMSG-sized chunks for `target`; see ``IRCText/split(_:maxUTF8Bytes:)``. Every chunk
+    /// after the first starts with `continuation` (room is kept for it): the bot passes "… " so that no part of a
+    /// worker's long text relayed to a volunteer starts a message with words of the worker's choosing.
     ///
     /// - Throws: ``IRCSplitError`` when the target leaves fewer than 4 bytes (one scalar) of room.
-    public func splitForPRIVMSG(_ text: String, target: String) throws(IRCSplitError) -> [String] {
-        try IRCText.split(text, maxUTF8Bytes: privmsgPayloadBytes(target: target))
+    public func splitForPRIVMSG(_ text: String, target: String, continuation: String = "") throws(IRCSplitError) -> [String] {
+        let chunks = try IRCText.split(text, maxUTF8Bytes: privmsgPayloadBytes(target: target) - continuation.utf8.count)
+        return chunks.enumerated().map { $0.offset == 0 ? $0.element : continuation + $0.element }
     }
 }
 

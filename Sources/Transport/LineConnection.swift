@@ -58,9 +58,9 @@ public final class LineConnection: Sendable {
     /// A line already received, or nil at once: read here, without a round trip through the loop thread. A
     /// reader drains what arrived together with it, to handle those lines as one batch.
     public func receivedLine() -> String? {
-        guard let line = inbox.take() else { return nil }
+        guard let (line, left) = inbox.take() else { return nil }
         // Reading had stopped at the limit of unread lines: the loop must look at the socket again.
-        if inbox.count == LineSocket.maxQueuedLines - 1 { loop.submit { _ in } }
+        if left == LineSocket.maxQueuedLines - 1 { loop.submit { _ in } }
         return line
     }
 

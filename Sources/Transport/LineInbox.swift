@@ -36,7 +36,8 @@ final class LineInbox: Sendable {
         lines.withLock { $0.items.append(line) }
     }
 
-    func take() -> String? {
-        lines.withLock { $0.take() }
+    /// The oldest line and how many are left after it, in one look.
+    func take() -> (line: String, left: Int)? {
+        lines.withLock { lines in lines.take().map { ($0, lines.count) } }
     }
 }

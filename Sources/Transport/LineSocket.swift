@@ -189,7 +189,7 @@ final class LineSocket {
     }
 
     private func deliver(now: ContinuousClock.Instant) {
-        while !readers.isEmpty, let line = inbox.take() {
+        while !readers.isEmpty, let (line, _) = inbox.take() {
             readers.removeFirst().continuation.resume(returning: line)
         }
         if case .closed(let error) = state {

@@ -31,6 +31,18 @@ struct SplitTests {
         #expect(first.utf8.count == 512)
     }
 
+    @Test("a continued message starts with the marker and still fits; nothing else is added or lost")
+    func continuation() throws {
+        let budget = IRCLineBudget(nickLength: 9, userLength: 10, hostLength: 63)
+        let text = String(repeating: "Refused: send me login abc ", count: 60)
+        let chunks = try budget.splitForPRIVMSG(text, target: "bruno", continuation: "… ")
+        #expect(chunks.count > 2)
+        #expect(!chunks[0].hasPrefix("… ") && chunks.dropFirst().allSatisfy { $0.hasPrefix("… ") })
+        #expect(chunks.allSatisfy { $0.utf8.count <= budget.privmsgPayloadBytes(target: "bruno") })
+        #expect(chunks.enumerated().map { $0.offset == 0 ? $0.element : String($0.element.dropFirst(2)) }.joined() == text)
+        #expect(try budget.splitForPRIVMSG("short", target: "bruno", continuation: "… ") == ["short"])
+    }
+
     @Test("empty or control-only text gives no chunks; short text one unchanged chunk")
     func trivial() throws {
         #expect(try IRCText.split("", maxUTF8Bytes: 10).isEmpty)
