@@ -35,6 +35,32 @@ struct WordVectorsTests {
                 "paid \(cosine(unpaid, paraphrase)) alarm \(cosine(unpaid, alarm))")
     }
 
+    @Test func bytesKeepTheCosinesOfRealSentencesWithinAHundredth() throws {
+        // The examples' vectors are kept as signed bytes (`ExampleVectors.quantize`); the cosines that pick an
+        // intent's nearest example must stay what the floats say, to well under the gaps between intents.
+        let vectors = try #require(WordVectors.shipped)
+        let texts = ["my payment never arrived", "I still have not been paid for my work",
+                     "wake me up at seven tomorrow", "my requester rejected all my hits without a reason",
+                     "how do I join a union of click workers", "is this job offer asking for a fee a scam"]
+        let floats = try texts.map { try vector(vectors, $0) }
+        var largestError: Float = 0
+        for a in floats {
+            let query = ExampleVectors.quantize(a)
+            for b in floats {
+                let example = ExampleVectors.quantize(b)
+                let bytes = example.values.withUnsafeBufferPointer { x in
+                    query.values.withUnsafeBufferPointer { y in
+                        ExampleVectors.dot(x.baseAddress!, y.baseAddress!, count: x.count)
+                    }
+                }
+                largestError = max(largestError, abs(Float(bytes) * example.scale * query.scale - cosine(a, b)))
+            }
+        }
+        #expect(largestError < 0.01, "largest error \(largestError)")
+        #expect(largestError > 0, "bytes cannot be exact: the check compared nothing")
+        #expect(ExampleVectors.quantize([0, 0]).scale == 0)
+    }
+
     @Test func aDamagedTableIsRefusedNotRead() {
         let header: [UInt8] = Array("EWV1".utf8) + [1, 0, 0, 0, 4, 0, 0, 0]
         let row: [UInt8] = [2] + Array("ok".utf8) + [0, 0, 128, 63, 0, 0, 128, 63] + [1, 2, 3, 4]
@@ -50,8 +76,8 @@ struct WordVectorsTests {
     /// The weights measured in docs/benchmarks.md, with which the vectors are turned on.
     private static var withVectors: MatcherConfiguration {
         var configuration = MatcherConfiguration.default
-        configuration.wordVectorWeight = 2
-        configuration.similarityWeight = 1
+        configuration.wordVectorWeight = MatcherConfiguration.measuredWordVectorWeight
+        configuration.similarityWeight = MatcherConfiguration.measuredSimilarityWeight
         return configuration
     }
 
