@@ -270,13 +270,13 @@ public struct HelplineEngine: Sendable {
         // Without the names it gave, does the reply still ask something else? "je suis en France, je bosse sur
         // Clickworker" leaves nothing; "my payment from Clickworker never arrived" leaves a question on pay.
         let rest = Self.removing(names: (country?.names ?? []) + (platform?.aliases ?? []), from: text)
-        let remainder = matcher.match(rest, language: match.language)
-        let newQuestion = matcher.contentWordCount(rest) >= Self.newQuestionWords
-            && (remainder.decision == .answer || remainder.decision == .escalate)
-            && remainder.intent.map { $0 != id && $0 != Self.crisisIntent && !intent.related.contains($0) && !Self.conversational.contains($0) } == true
-        if newQuestion { return nil }
+        if isNewQuestion(rest, after: intent, language: match.language) { return nil }
 
         var state = previous
+        // A reply in another language than the conversation's (and the worker did not choose one) is answered in
+        // the reply's, as any other message is: "c'est sur Prolific" after an English answer gets French. Read
+        // without the names: "Prolific" alone says nothing of the worker's language.
+        if !state.languageChosen, let detected = matcher.detectLanguage(rest) { state.language = detected.rawValue }
         let language = Language(rawValue: state.language ?? "") ?? defaultLanguage
         if let country { state.country = country.code }
         if let platform { state.platform = platform.id }
@@ -305,10 +305,41 @@ public struct HelplineEngine: Sendable {
         return parts
     }
 
-    /// What a reply must still say, once the names it gave are taken out, to be read as a new question: "je suis
-    /// en France, je bosse sur Clickworker" leaves one word that means something ("bosse"), "my payment from
-    /// Clickworker never arrived" three.
+    /// Whether what is left of a reply once the names it gave are taken out (`rest`) asks something else than
+    /// `intent`: the matcher reads it, on its own, as another topic (not `intent`, one of its related intents,
+    /// crisis, or the conversation itself), and it says enough for that reading to be trusted:
+    /// - answered (or escalated) with two such words or more and a score of `strongAnswerFactor` times the
+    ///   answer threshold: "Prolific a bloqué mon paiement" leaves "bloqué paiement" (pay-method, 0.37 against
+    ///   0.16), where "je suis en France, je bosse sur Clickworker" leaves one word ("bosse") and "c'est sur
+    ///   Prolific, je travaille dessus depuis deux ans" a weak guess (work-none, 0.19). A reply that names what
+    ///   was asked is the reply unless it plainly asks something else: either mistake gives a wrong answer, and
+    ///   right after the question the reply is the likelier;
+    /// - or asked to choose among topics none of which is `intent` or related, with `newQuestionWords` or more.
+    func isNewQuestion(_ rest: String, after intent: Intent, language: Language?) -> Bool {
+        let words = matcher.contentWordCount(rest)
+        guard words >= 2 else { return false }
+        let remainder = matcher.match(rest, language: language)
+        func otherTopic(_ other: String) -> Bool {
+            other != intent.id && other != Self.crisisIntent && !intent.related.contains(other)
+                && !Self.conversational.contains(other)
+        }
+        switch remainder.decision {
+        case .answer, .escalate:
+            guard let other = remainder.intent, otherTopic(other) else { return false }
+            return remainder.score >= Self.strongAnswerFactor * matcher.answerThreshold
+        case .clarify:
+            return words >= Self.newQuestionWords && !remainder.alternatives.isEmpty
+                && remainder.alternatives.allSatisfy { otherTopic($0.intent) }
+        case .fallback:
+            return false
+        }
+    }
+
+    /// How many words that mean something a remainder must have for a choice among other topics to make it a
+    /// new question ("my payment from Clickworker never arrived" leaves three).
     static let newQuestionWords = 3
+    /// How far above the answer threshold a remainder must score to be a new question.
+    static let strongAnswerFactor = 2.0
 
     /// The normalised text without these names (whole words, normalised the same way).
     static func removing(names: [String], from text: String) -> String {

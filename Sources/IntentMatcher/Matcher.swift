@@ -156,7 +156,7 @@ public struct Matcher: Sendable {
     }
 
     /// The thresholds in force: the configuration's where it sets them, else the calibrated ones.
-    var answerThreshold: Double { configuration.answerThreshold ?? calibration.answerThreshold }
+    public var answerThreshold: Double { configuration.answerThreshold ?? calibration.answerThreshold }
     var clarifyMargin: Double { configuration.clarifyMargin ?? calibration.clarifyMargin }
     var clarifyFloor: Double { configuration.clarifyFloor ?? calibration.clarifyFloor }
 

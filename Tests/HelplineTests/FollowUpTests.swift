@@ -91,6 +91,32 @@ import Testing
         #expect(turns[1].state.followUp != "union-join")
     }
 
+    /// Found trying the helpline as a worker would: after "which platform?", a short French message about a
+    /// blocked Prolific payment was read as the reply and got the English Prolific part of the rejection answer.
+    @Test func aShortNewQuestionInAnotherLanguageIsNotTakenForTheReply() {
+        let turns = talk(["my work was rejected and I was not paid", "Prolific a bloqué mon paiement"])
+        #expect(turns[0].state.followUp == "rejection-unpaid")
+        #expect(turns[1].intent != "rejection-unpaid", "read as the reply: \(turns[1].replies)")
+        // Matched as a message of its own: answered on pay, or asked to choose with a pay topic among the choices.
+        let pay: Set = ["pay-method", "pay-missing"]
+        #expect(pay.contains(turns[1].intent ?? "")
+                || (turns[1].decision == .clarify && !pay.isDisjoint(with: turns[1].state.pendingChoices)),
+                "\(turns[1].decision.map { "\($0)" } ?? "-") \(String(describing: turns[1].intent)) \(turns[1].state.pendingChoices)")
+        #expect(turns[1].state.language == "fr")
+        #expect(turns[1].state.platform == "prolific")
+    }
+
+    /// A reply that only names the platform, in another language than the answer's, is still the reply, and is
+    /// answered in the reply's language.
+    @Test func theReplyInAnotherLanguageGetsThatLanguage() throws {
+        let turns = talk(["my work was rejected and I was not paid", "c'est sur Prolific, je travaille dessus depuis deux ans"])
+        #expect(turns[1].intent == "rejection-unpaid")
+        #expect(turns[1].state.language == "fr")
+        let part = try #require(engine.answers["rejection-unpaid"]?.answers[.fr]?.answer(about: "prolific"))
+        #expect(turns[1].replies.first == part)
+        #expect(turns[1].replies.last == FollowUpMessage.orVolunteer.text(in: .fr))
+    }
+
     /// A reply that names nothing is a new message; the question is not repeated forever.
     @Test func aReplyThatNamesNothingIsMatchedAsUsual() {
         let turns = talk(["how do I join a union", "thanks"])
