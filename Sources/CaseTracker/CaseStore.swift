@@ -146,7 +146,7 @@ public final class CaseStore: Sendable {
             try Row.fetchAll(
                 db,
                 cached: """
-                    SELECT o.id, o.key, o.channel, o.pseudonym, o.text, a.address FROM outbox o
+                    SELECT o.id, o.key, o.channel, o.pseudonym, o.text, a.address, o.ends_erasure FROM outbox o
                     JOIN worker_address a ON a.pseudonym = o.pseudonym
                     WHERE o.channel = ? AND o.delivered_at IS NULL
                         AND o.pseudonym NOT IN (SELECT value FROM json_each(?))
@@ -156,7 +156,7 @@ public final class CaseStore: Sendable {
             ).map {
                 OutboxItem(
                     id: $0["id"], key: $0["key"], channel: $0["channel"], address: $0["address"],
-                    pseudonym: $0["pseudonym"], text: $0["text"])
+                    pseudonym: $0["pseudonym"], text: $0["text"], endsErasure: $0["ends_erasure"])
             }
         }
     }

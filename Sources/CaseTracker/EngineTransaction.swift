@@ -178,10 +178,11 @@ public struct EngineTransaction {
         for (index, text) in replies.enumerated() {
             try db.execute(
                 cached: """
-                    INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO outbox (key, channel, pseudonym, text, created_at, ends_erasure) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(key) DO NOTHING
                     """,
-                arguments: ["inbox-\(item.id)-\(index)", item.channel, item.pseudonym, text, date])
+                arguments: ["inbox-\(item.id)-\(index)", item.channel, item.pseudonym, text, date,
+                            eraseWorker && index == replies.count - 1])
         }
         try CaseStore.insertAnnouncements(db, announcements, key: "inbox-\(item.id)-staff", at: date)
     }

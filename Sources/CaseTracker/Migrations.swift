@@ -156,6 +156,12 @@ enum Migrations {
             try db.execute(sql: "CREATE INDEX outbox_pending_rows ON outbox(channel, id) WHERE delivered_at IS NULL")
             try db.execute(sql: "CREATE INDEX outbox_pending_worker ON outbox(pseudonym) WHERE delivered_at IS NULL")
         }
+        // The last reply of a "forget me" (the confirmation): once delivered, an endpoint that keeps messages (the
+        // HTTP relay) is asked to forget the worker too (issue #18). Marked when written, not guessed later: a
+        // worker without a conversation is not always one who asked to be erased (a refused flood, say).
+        migrator.registerMigration("v7: the reply that ends an erasure") { db in
+            try db.alter(table: "outbox") { t in t.add(column: "ends_erasure", .boolean).notNull().defaults(to: false) }
+        }
         return migrator
     }
 }

@@ -48,7 +48,8 @@ struct GenericPollDialect: PollDialect {
     }
 
     func sendRequest(_ item: OutboxItem) throws -> HTTPRequest {
-        let body = Array(try JSONEncoder().encode(OutgoingMessage(id: item.key, to: item.address, text: item.text)))
+        let body = Array(try JSONEncoder().encode(
+            OutgoingMessage(id: item.key, to: item.address, text: item.text, forget: item.endsErasure ? true : nil)))
         var headers = headers(body: body)
         headers.append(HTTPHeader("Content-Type", "application/json"))
         headers.append(HTTPHeader("Idempotency-Key", item.key))

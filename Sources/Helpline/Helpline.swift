@@ -78,7 +78,7 @@ public final class Helpline: Sendable {
     /// volunteer), and the pseudonym.
     func prepared(_ message: InboundMessage) -> (InboundMessage, pseudonym: String) {
         var message = message
-        message.text = LogRedaction.maskIdentifiers(Self.capped(VisibleControls.show(message.text)))
+        message.text = IdentifierMask.mask(Self.capped(VisibleControls.show(message.text)))
         return (message, pseudonymizer.pseudonym(channel: message.channel, address: message.address))
     }
 

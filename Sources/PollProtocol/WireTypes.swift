@@ -40,11 +40,15 @@ public struct OutgoingMessage: Codable, Sendable, Equatable {
     public var id: String
     public var to: String
     public var text: String
+    /// The bot's last reply to a worker who asked to be forgotten: once it is handed on, the endpoint erases
+    /// everything it holds about `to` (docs/http-channel.md). Absent otherwise.
+    public var forget: Bool?
 
-    public init(id: String, to: String, text: String) {
+    public init(id: String, to: String, text: String, forget: Bool? = nil) {
         self.id = id
         self.to = to
         self.text = text
+        self.forget = forget
     }
 }
 

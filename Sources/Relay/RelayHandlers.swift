@@ -54,7 +54,8 @@ struct RelayHandlers: Sendable {
         else {
             return Self.json(.badRequest, ["error": "the body must be JSON {\"id\",\"from\",\"text\"} with a non-empty id and from"])
         }
-        submission.text = VisibleControls.show(submission.text)
+        // Stored as the bot would store it: controls shown, identifiers (e-mails, phone numbers, worker ids) masked.
+        submission.text = IdentifierMask.mask(VisibleControls.show(submission.text))
         switch try store.addInbound(submission) {
         case .stored:
             arrivals.notifyAll()
@@ -79,6 +80,8 @@ struct RelayHandlers: Sendable {
         }
         let wait = min(Duration.seconds(Int(String(query.get("wait") ?? "0")) ?? 0), configuration.maxWait)
         let limit = min(max(Int(String(query.get("limit") ?? "100")) ?? 100, 1), 1000)
+        // The bot asks for what follows `after` once it has committed everything up to it: those are let go.
+        try store.acknowledge(through: after)
         let deadline = ContinuousClock.now + wait
         var page: UpdatesPage
         while true {

@@ -7,6 +7,14 @@ public import PollProtocol
 ///
 /// Every message is committed before the relay answers 2xx, so a provider's webhook retry or a
 /// restart loses nothing; ids are unique, so a retry stores nothing twice.
+///
+/// It keeps a worker's words only until the other side has them (issue #18): a message the bot acknowledged
+/// (by polling past it) and a reply forwarded to the provider (or read by the web form) keep their id and
+/// sequence, so that a retry is still recognised, and lose their text; the message's sender goes too. A reply
+/// marked `forget` (the bot's last to a worker who said "forget me") takes everything about its recipient
+/// with it once it is handed on. Erased content is overwritten (`secure_delete`) and the WAL is emptied after
+/// an erasure. What is left of acknowledged rows (ids, sequences, the recipient of forwarded replies, for the
+/// relay's figures) goes after `tombstoneLifetime`.
 public final class RelayStore: Sendable {
     let database: DatabasePool
 
@@ -27,6 +35,8 @@ public final class RelayStore: Sendable {
         try PrivateFiles.ownerOnly(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
+        // Deleted and overwritten content is zeroed in the file, not left in free pages.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
         do {
             database = try DatabasePool(path: path, configuration: configuration)
             // After the pool is open: GRDB sets `synchronous = NORMAL` on the writer when it turns
@@ -64,6 +74,14 @@ public final class RelayStore: Sendable {
             }
             try db.create(index: "outbound_pending", on: "outbound", columns: ["forwarded_at", "seq"])
         }
+        migrator.registerMigration("v2: acknowledged rows lose their content; forget") { db in
+            // When the bot acknowledged a message (its text and sender are gone by then).
+            try db.alter(table: "inbound") { t in t.add(column: "acknowledged_at", .datetime) }
+            // The bot's last reply to a worker who asked to be forgotten.
+            try db.alter(table: "outbound") { t in t.add(column: "forget", .boolean).notNull().defaults(to: false) }
+            // When the provider or the form had the reply (its text is gone by then).
+            try db.alter(table: "outbound") { t in t.add(column: "handed_at", .datetime) }
+        }
         return migrator
     }
 
@@ -71,7 +89,10 @@ public final class RelayStore: Sendable {
 
     public func addInbound(_ submission: InboundSubmission, at date: Date = Date()) throws -> Outcome {
         try database.write { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT sender, text FROM inbound WHERE id = ?", arguments: [submission.id]) {
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT sender, text, acknowledged_at FROM inbound WHERE id = ?", arguments: [submission.id]) {
+                // Acknowledged: its content is gone, so a retry can only be taken as the same message.
+                if (row["acknowledged_at"] as Date?) != nil { return .duplicate }
                 let same = (row["sender"] as String) == submission.from && (row["text"] as String) == submission.text
                 return same ? .duplicate : .conflict
             }
@@ -82,11 +103,39 @@ public final class RelayStore: Sendable {
         }
     }
 
+    /// The bot polled with `cursor`: it has committed every message up to it (docs/http-channel.md), so their
+    /// text and sender are erased, and what is left of messages acknowledged `tombstoneLifetime` ago goes.
+    /// A cursor ahead of every message erases nothing it has not seen. Returns how many were acknowledged.
+    @discardableResult
+    public func acknowledge(through cursor: Int64, at date: Date = Date()) throws -> Int {
+        guard cursor > 0 else { return 0 }
+        return try database.write { db in
+            try db.execute(
+                sql: "UPDATE inbound SET sender = '', text = '', acknowledged_at = ? WHERE seq <= ? AND acknowledged_at IS NULL",
+                arguments: [date, cursor])
+            let acknowledged = db.changesCount
+            if acknowledged > 0 {
+                try db.execute(
+                    sql: "DELETE FROM inbound WHERE acknowledged_at < ?",
+                    arguments: [date.addingTimeInterval(-Self.tombstoneLifetime)])
+            }
+            return acknowledged
+        }
+    }
+
+    /// How long the id and sequence of an acknowledged message (or handed-on reply) are kept: long enough to
+    /// recognise a provider's retry or the bot's resend (it gives up after a day, `CaseStore.giveUpAfter`).
+    public static let tombstoneLifetime: TimeInterval = 7 * 24 * 3600
+
     /// The messages after `cursor`, oldest first, and the cursor that follows them.
     public func updates(after cursor: Int64, limit: Int) throws -> UpdatesPage {
         try database.read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT seq, id, sender, text, received_at FROM inbound WHERE seq > ? ORDER BY seq LIMIT ?",
+                db,
+                sql: """
+                    SELECT seq, id, sender, text, received_at FROM inbound
+                    WHERE seq > ? AND acknowledged_at IS NULL ORDER BY seq LIMIT ?
+                    """,
                 arguments: [cursor, limit])
             let formatter = ISO8601DateFormatter()
             let messages = rows.map { row in
@@ -103,15 +152,18 @@ public final class RelayStore: Sendable {
 
     public func addOutbound(_ message: OutgoingMessage, at date: Date = Date()) throws -> Outcome {
         try database.write { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT recipient, text FROM outbound WHERE id = ?", arguments: [message.id]) {
-                let same = (row["recipient"] as String) == message.to && (row["text"] as String) == message.text
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT recipient, text, handed_at FROM outbound WHERE id = ?", arguments: [message.id]) {
+                // Handed on: its text is gone, so a resend can only be taken as the same reply.
+                let same = (row["handed_at"] as Date?) != nil
+                    || ((row["recipient"] as String) == message.to && (row["text"] as String) == message.text)
                 guard same else { return .conflict }
                 try db.execute(sql: "UPDATE outbound SET repeats = repeats + 1 WHERE id = ?", arguments: [message.id])
                 return .duplicate
             }
             try db.execute(
-                sql: "INSERT INTO outbound (id, recipient, text, received_at) VALUES (?, ?, ?, ?)",
-                arguments: [message.id, message.to, message.text, date])
+                sql: "INSERT INTO outbound (id, recipient, text, received_at, forget) VALUES (?, ?, ?, ?, ?)",
+                arguments: [message.id, message.to, message.text, date, message.forget == true])
             return .stored(sequence: db.lastInsertedRowID)
         }
     }
@@ -126,9 +178,44 @@ public final class RelayStore: Sendable {
         }
     }
 
+    /// The provider took the reply (or refused it for good): its text goes, and a `forget` reply takes its
+    /// recipient's rows with it (see `handedOn`).
     public func markForwarded(sequence: Int64, at date: Date = Date()) throws {
-        try database.write { db in
+        let forgot = try database.write { db -> Bool in
             try db.execute(sql: "UPDATE outbound SET forwarded_at = ? WHERE seq = ?", arguments: [date, sequence])
+            return try Self.handedOn(db, where: "seq = ?", arguments: [sequence], at: date)
+        }
+        if forgot { try emptyWAL() }
+    }
+
+    /// Replies now in the provider's or the form's hands (`condition` picks them): their text is erased; for a
+    /// reply marked `forget`, the handed-on replies to its recipient lose the recipient too, the last rows that
+    /// named them (the messages the bot acknowledged have lost their sender already; one it has not polled yet
+    /// stays, to be delivered: a worker may write again right after "forget me"). Returns whether anyone was
+    /// forgotten.
+    private static func handedOn(_ db: Database, where condition: String, arguments: StatementArguments, at date: Date)
+        throws -> Bool {
+        let forgotten = try String.fetchAll(
+            db, sql: "SELECT DISTINCT recipient FROM outbound WHERE handed_at IS NULL AND forget AND \(condition)",
+            arguments: arguments)
+        try db.execute(
+            sql: "UPDATE outbound SET text = '', handed_at = ? WHERE handed_at IS NULL AND \(condition)",
+            arguments: StatementArguments([date]) + arguments)
+        for recipient in forgotten {
+            // The ids stay until `tombstoneLifetime`: a resend after a crash of the bot is still known, not sent twice.
+            try db.execute(
+                sql: "UPDATE outbound SET recipient = '' WHERE recipient = ? AND handed_at IS NOT NULL", arguments: [recipient])
+        }
+        try db.execute(
+            sql: "DELETE FROM outbound WHERE handed_at < ?", arguments: [date.addingTimeInterval(-tombstoneLifetime)])
+        return !forgotten.isEmpty
+    }
+
+    /// After an erasure: the WAL's copies of the erased pages are written back and the file emptied, so the
+    /// erased words are in neither file (readers in the middle of a read may delay it to the next erasure).
+    private func emptyWAL() throws {
+        try database.writeWithoutTransaction { db in
+            _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
         }
     }
 
@@ -138,14 +225,24 @@ public final class RelayStore: Sendable {
         }
     }
 
-    /// Replies to `recipient` after `cursor`, for a web form that polls for its worker's answers.
-    public func replies(to recipient: String, after cursor: Int64, limit: Int) throws -> [StoredReply] {
-        try database.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT seq, id, recipient, text, received_at FROM outbound WHERE recipient = ? AND seq > ? ORDER BY seq LIMIT ?",
+    /// Replies to `recipient` after `cursor`, for a web form that polls for its worker's answers. The form's
+    /// cursor says it has every reply up to it: those are handed on (see `handedOn`).
+    public func replies(to recipient: String, after cursor: Int64, limit: Int, at date: Date = Date()) throws -> [StoredReply] {
+        let (replies, forgot) = try database.write { db -> ([StoredReply], Bool) in
+            let forgot = cursor > 0
+                ? try Self.handedOn(db, where: "recipient = ? AND seq <= ?", arguments: [recipient, cursor], at: date) : false
+            let replies = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, id, recipient, text, received_at FROM outbound
+                    WHERE recipient = ? AND seq > ? AND handed_at IS NULL ORDER BY seq LIMIT ?
+                    """,
                 arguments: [recipient, cursor, limit]
             ).map(Self.reply)
+            return (replies, forgot)
         }
+        if forgot { try emptyWAL() }
+        return replies
     }
 
     private static func reply(_ row: Row) -> StoredReply {

@@ -150,7 +150,7 @@ import Testing
     }
 
     @Test func theLatestSchemaVersionIsTheLastMigrationAndANewStoreIsAtIt() throws {
-        #expect(CaseStore.latestSchemaVersion == "v6: partial indexes on pending rows")
+        #expect(CaseStore.latestSchemaVersion == "v7: the reply that ends an erasure")
         #expect(try store.schemaVersion() == CaseStore.latestSchemaVersion)
     }
 }

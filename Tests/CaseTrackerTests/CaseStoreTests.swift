@@ -83,13 +83,19 @@ import Testing
         _ = try receive(message("m-1", from: canary, text: "my secret question zebra-7"))
         let first = try #require(try store.pendingInbox().first)
         try store.complete(first, state: ConversationState(language: "en"), replies: ["an answer quokka-3"])
+        #expect(try store.pendingOutbox(channel: "irc").map(\.endsErasure) == [false])
+        try store.markDelivered(try #require(try store.pendingOutbox(channel: "irc").first))
         _ = try receive(message("m-2", from: canary, text: "forget me"))
         let second = try #require(try store.pendingInbox().first)
-        try store.complete(second, state: ConversationState(), replies: ["erased"], eraseWorker: true)
+        try store.complete(second, state: ConversationState(), replies: ["erasing", "erased"], eraseWorker: true)
 
-        // Only the confirmation is left, and the address it needs.
-        let pending = try store.pendingOutbox(channel: "irc")
-        #expect(pending.map(\.text) == ["erased"])
+        // Only what goes and the confirmation are left, and the address they need; the confirmation, last, is
+        // the one that asks an endpoint keeping messages (the relay) to forget the worker too.
+        var pending = try store.pendingOutbox(channel: "irc")
+        #expect(pending.map(\.text) == ["erasing", "erased"])
+        #expect(pending.map(\.endsErasure) == [false, true])
+        try store.markDelivered(try #require(pending.first))
+        pending = try store.pendingOutbox(channel: "irc")
         try store.markDelivered(try #require(pending.first))
 
         #expect(try store.pendingOutbox(channel: "irc").isEmpty)
