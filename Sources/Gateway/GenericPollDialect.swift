@@ -34,9 +34,9 @@ struct GenericPollDialect: PollDialect {
             lowSpeedWindow: configuration.pollWait + configuration.requestTimeout)
     }
 
-    func readPoll(_ response: HTTPResponse, channel: String) throws(PollProblem) -> PolledBatch {
+    func readPoll(_ response: HTTPResponse, answering request: HTTPRequest, channel: String) throws(PollProblem) -> PolledBatch {
         try checkStatus(response)
-        try checkSignature(response)
+        try checkSignature(response, answering: request)
         guard let page = try? JSONDecoder().decode(UpdatesPage.self, from: Data(response.body)) else {
             throw invalid("the answer to GET /updates is not {\"messages\":[…],\"cursor\":…}")
         }
@@ -60,19 +60,23 @@ struct GenericPollDialect: PollDialect {
             lowSpeedWindow: configuration.requestTimeout)
     }
 
-    func readSend(_ response: HTTPResponse) throws(PollProblem) {
+    func readSend(_ response: HTTPResponse, answering request: HTTPRequest) throws(PollProblem) {
         try checkStatus(response)
-        try checkSignature(response)
+        try checkSignature(response, answering: request)
     }
 
-    /// An answer that should be signed and is not, or is signed wrongly, is not believed.
-    private func checkSignature(_ response: HTTPResponse) throws(PollProblem) {
+    /// An answer that should be signed and is not, or is signed wrongly, or for another request (a validly signed
+    /// answer replayed by someone on the path), is not believed: a reply is then sent again, not marked delivered.
+    private func checkSignature(_ response: HTTPResponse, answering request: HTTPRequest) throws(PollProblem) {
         guard signature.isEnabled else { return }
+        guard let sent = request.headers.last(where: { $0.name == Signature.headerName }).flatMap({ Signature.signedMAC(of: $0.value) })
+        else { throw invalid("the request was not signed, so its answer cannot be checked") }
         do {
             _ = try signature.verify(
-                header: response.value(of: Signature.headerName), body: response.body, now: Int64(Date().timeIntervalSince1970))
+                header: response.value(of: Signature.headerName), body: response.body, now: Int64(Date().timeIntervalSince1970),
+                answering: sent)
         } catch {
-            throw invalid("the endpoint's answer is not signed correctly: \(error)")
+            throw invalid("the endpoint's answer is not signed correctly for this request: \(error)")
         }
     }
 }

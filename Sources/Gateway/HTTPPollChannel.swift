@@ -44,7 +44,12 @@ public final class HTTPPollChannel: Service, Sendable {
     package static func readPoll(
         _ response: HTTPResponse, configuration: HTTPPollChannelConfiguration
     ) throws(PollProblem) -> PolledBatch {
-        try dialect(for: configuration).readPoll(response, channel: configuration.channelName)
+        let dialect = dialect(for: configuration)
+        // The poll this answer would follow (a fixed cursor: the fuzz target reads answers, not cursors).
+        guard let request = try? dialect.pollRequest(cursor: nil) else {
+            throw dialect.invalid("the configuration cannot make a poll")
+        }
+        return try dialect.readPoll(response, answering: request, channel: configuration.channelName)
     }
 
     public var channel: String { configuration.channelName }
@@ -96,14 +101,15 @@ public final class HTTPPollChannel: Service, Sendable {
     private func pollOnce(cursor: String?) async throws -> PolledBatch {
         counters.update { $0.polls += 1 }
         let response: HTTPResponse
+        let request = try dialect.pollRequest(cursor: cursor)
         do {
-            response = try await loop.execute(dialect.pollRequest(cursor: cursor))
+            response = try await loop.execute(request)
         } catch let error as TransportError where error.kind == .timedOut {
             counters.update { $0.pollTimeouts += 1 }
             throw error
         }
         do {
-            let batch = try dialect.readPoll(response, channel: channel)
+            let batch = try dialect.readPoll(response, answering: request, channel: channel)
             if batch.cursor == nil { counters.update { $0.emptyPolls += 1 } }
             return batch
         } catch let problem {
@@ -194,8 +200,9 @@ public final class HTTPPollChannel: Service, Sendable {
         var result = RoundResult()
         for item in items {
             do {
-                let response = try await loop.execute(dialect.sendRequest(item))
-                try dialect.readSend(response)
+                let request = try dialect.sendRequest(item)
+                let response = try await loop.execute(request)
+                try dialect.readSend(response, answering: request)
                 try mailbox.delivered(item)
                 counters.update { $0.sent += 1 }
             } catch let problem as PollProblem where problem.kind == .giveUp {

@@ -23,9 +23,10 @@ package struct PollProblem: Error, CustomStringConvertible {
 /// The wire format of one flavour: how to ask, how to read the answer. No I/O.
 protocol PollDialect: Sendable {
     func pollRequest(cursor: String?) throws -> HTTPRequest
-    func readPoll(_ response: HTTPResponse, channel: String) throws(PollProblem) -> PolledBatch
+    /// `request`: the poll it answers (a signed answer must name it).
+    func readPoll(_ response: HTTPResponse, answering request: HTTPRequest, channel: String) throws(PollProblem) -> PolledBatch
     func sendRequest(_ item: OutboxItem) throws -> HTTPRequest
-    func readSend(_ response: HTTPResponse) throws(PollProblem)
+    func readSend(_ response: HTTPResponse, answering request: HTTPRequest) throws(PollProblem)
 }
 
 extension PollDialect {

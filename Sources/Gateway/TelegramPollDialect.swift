@@ -48,7 +48,7 @@ struct TelegramPollDialect: PollDialect {
             lowSpeedWindow: configuration.pollWait + configuration.requestTimeout)
     }
 
-    func readPoll(_ response: HTTPResponse, channel: String) throws(PollProblem) -> PolledBatch {
+    func readPoll(_ response: HTTPResponse, answering request: HTTPRequest, channel: String) throws(PollProblem) -> PolledBatch {
         let envelope = try? JSONDecoder().decode(Envelope<[Update]>.self, from: Data(response.body))
         try checkStatus(response, retryAfter: envelope?.parameters?.retry_after.map { .seconds($0) })
         guard let envelope, envelope.ok, let updates = envelope.result else {
@@ -82,7 +82,7 @@ struct TelegramPollDialect: PollDialect {
             lowSpeedWindow: configuration.requestTimeout)
     }
 
-    func readSend(_ response: HTTPResponse) throws(PollProblem) {
+    func readSend(_ response: HTTPResponse, answering request: HTTPRequest) throws(PollProblem) {
         let envelope = try? JSONDecoder().decode(Envelope<IgnoredResult>.self, from: Data(response.body))
         try checkStatus(response, retryAfter: envelope?.parameters?.retry_after.map { .seconds($0) })
     }

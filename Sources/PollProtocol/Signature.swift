@@ -24,6 +24,42 @@ public struct Signature: Sendable {
         return "t=\(timestamp),v1=\(HMACSHA256.hex(key: secret, message: Self.signedPayload(body, timestamp)))"
     }
 
+    /// The header value of an answer to the request whose matched MAC is `request` (lowercase hex): the signed
+    /// payload is "<t>.<request>.<body>", so a validly signed answer cannot be replayed as the answer to another
+    /// request (issue #18: one captured `{"status":"stored"}` acknowledged 19 replies the relay never got).
+    public func sign(_ body: [UInt8], timestamp: Int64, answering request: String) -> String {
+        guard let secret = secrets.first else { return "" }
+        return "t=\(timestamp),v1=\(HMACSHA256.hex(key: secret, message: Self.signedPayload(body, timestamp, answering: request)))"
+    }
+
+    /// Checks an answer's header against its raw body and the request it must answer (see
+    /// `sign(_:timestamp:answering:)`). Returns the timestamp on success.
+    public func verify(header: String?, body: [UInt8], now: Int64, answering request: String) throws(SignatureError) -> Int64 {
+        try verified(header: header, body: body, now: now, answering: request).timestamp
+    }
+
+    /// The MAC of a request as its receiver binds its answer to it: the `v1` that matched, in lowercase hex.
+    /// With `replays`, a signature admitted before is refused (see `verify(header:body:now:admittingOnce:)`).
+    public func verifiedRequest(
+        header: String?, body: [UInt8], now: Int64, admittingOnce replays: ReplayGuard? = nil
+    ) throws(SignatureError) -> String {
+        let (timestamp, mac) = try verified(header: header, body: body, now: now)
+        if let replays {
+            try replays.admit("\(timestamp).\(mac.map { String($0, radix: 16) }.joined(separator: ":"))", timestamp: timestamp, now: now)
+        }
+        return mac.lowercaseHex
+    }
+
+    /// The `v1` MAC of a header this side signed (one `v1`: it signs with its first secret only), to check the
+    /// answer against: nil when the header has none.
+    public static func signedMAC(of header: String) -> String? {
+        for part in header.split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            if pair.count == 2, pair[0].trimmingSpaces == "v1" { return String(pair[1].trimmingSpaces) }
+        }
+        return nil
+    }
+
     /// Checks a header against the raw body. Returns the timestamp on success.
     public func verify(header: String?, body: [UInt8], now: Int64) throws(SignatureError) -> Int64 {
         try verified(header: header, body: body, now: now).timestamp
@@ -40,8 +76,10 @@ public struct Signature: Sendable {
         return timestamp
     }
 
-    /// The timestamp and the MAC that matched one of the secrets.
-    private func verified(header: String?, body: [UInt8], now: Int64) throws(SignatureError) -> (timestamp: Int64, mac: [UInt8]) {
+    /// The timestamp and the MAC that matched one of the secrets; an answer's payload names its request.
+    private func verified(
+        header: String?, body: [UInt8], now: Int64, answering request: String? = nil
+    ) throws(SignatureError) -> (timestamp: Int64, mac: [UInt8]) {
         guard let header, !header.isEmpty else { throw SignatureError(.missing) }
         var timestamp: Int64?
         var candidates: [[UInt8]] = []
@@ -64,7 +102,7 @@ public struct Signature: Sendable {
         }
         guard let timestamp, !candidates.isEmpty else { throw SignatureError(.malformed) }
         guard abs(now - timestamp) <= tolerance else { throw SignatureError(.outsideWindow) }
-        let payload = Self.signedPayload(body, timestamp)
+        let payload = Self.signedPayload(body, timestamp, answering: request)
         for secret in secrets {
             let expected = HMACSHA256.mac(key: secret, message: payload)
             for candidate in candidates where HMACSHA256.constantTimeEqual(expected, candidate) { return (timestamp, expected) }
@@ -72,8 +110,8 @@ public struct Signature: Sendable {
         throw SignatureError(.mismatch)
     }
 
-    static func signedPayload(_ body: [UInt8], _ timestamp: Int64) -> [UInt8] {
-        Array("\(timestamp).".utf8) + body
+    static func signedPayload(_ body: [UInt8], _ timestamp: Int64, answering request: String? = nil) -> [UInt8] {
+        Array("\(timestamp).".utf8) + (request.map { Array("\($0).".utf8) } ?? []) + body
     }
 
     /// Only lowercase hex is accepted: one spelling per signature, nothing to normalise.

@@ -71,7 +71,11 @@ struct RelayHandlers: Sendable {
     // MARK: GET /updates — the bot's long-poll
 
     func updates(_ request: Request, fault: FaultPlan.Fault?) async throws -> Response {
-        if let refusal = try authorise(request, body: []) { return refusal }
+        let requestMAC: String?
+        switch try authorise(request, body: []) {
+        case .refused(let refusal): return refusal
+        case .admitted(let mac): requestMAC = mac
+        }
         if let early = Self.earlyAnswer(fault) { return early }
         let query = request.uri.queryParameters
         let afterText = query.get("after") ?? ""
@@ -91,7 +95,7 @@ struct RelayHandlers: Sendable {
             guard page.messages.isEmpty, remaining > .zero, !Task.isCancelled else { break }
             await arrivals.wait(since: seen, timeout: remaining)
         }
-        return try await answer(encoding: page, fault: fault)
+        return try await answer(encoding: page, answering: requestMAC, fault: fault)
     }
 
     // MARK: POST /messages — the bot's replies
@@ -99,7 +103,11 @@ struct RelayHandlers: Sendable {
     func messages(_ request: Request, fault: FaultPlan.Fault?) async throws -> Response {
         var request = request
         let body = try await Self.bytes(&request, limit: configuration.maxBodyBytes)
-        if let refusal = try authorise(request, body: body) { return refusal }
+        let requestMAC: String?
+        switch try authorise(request, body: body) {
+        case .refused(let refusal): return refusal
+        case .admitted(let mac): requestMAC = mac
+        }
         if let early = Self.earlyAnswer(fault) { return early }
         guard let message = try? JSONDecoder().decode(OutgoingMessage.self, from: Data(body)), !message.id.isEmpty else {
             return Self.json(.badRequest, ["error": "the body must be JSON {\"id\",\"to\",\"text\"} with a non-empty id"])
@@ -117,7 +125,7 @@ struct RelayHandlers: Sendable {
         case .conflict:
             return Self.json(.unprocessableContent, ["error": "this id was already used for a different message"])
         }
-        return try await answer(encoding: ["status": status], fault: fault)
+        return try await answer(encoding: ["status": status], answering: requestMAC, fault: fault)
     }
 
     // MARK: GET /outbound?to= — replies kept for a web form
@@ -147,28 +155,30 @@ struct RelayHandlers: Sendable {
 
     // MARK: Helpers
 
-    /// nil when the bot may go on; otherwise the refusal to send.
-    private func authorise(_ request: Request, body: [UInt8]) throws -> Response? {
+    enum Authorisation {
+        /// The bot may go on; with signatures, the MAC of its request, which the answer's signature names.
+        case admitted(requestMAC: String?)
+        case refused(Response)
+    }
+
+    private func authorise(_ request: Request, body: [UInt8]) throws -> Authorisation {
         guard let given = Self.bearer(request),
             HMACSHA256.constantTimeEqual(Array(given.utf8), Array(configuration.botToken.utf8))
         else {
             logger.notice("relay.bot_refused", metadata: ["reason": "token"])
-            return Self.json(.unauthorized, ["error": "missing or wrong bearer token"])
+            return .refused(Self.json(.unauthorized, ["error": "missing or wrong bearer token"]))
         }
-        guard botSignature.isEnabled else { return nil }
+        guard botSignature.isEnabled else { return .admitted(requestMAC: nil) }
         do {
             let header = request.headers[HTTPField.Name(Signature.headerName)!]
             // A GET's signature covers no body: the same one may come twice in a second, harmlessly.
-            if request.method == .post {
-                _ = try botSignature.verify(header: header, body: body, now: Self.now, admittingOnce: botReplays)
-            } else {
-                _ = try botSignature.verify(header: header, body: body, now: Self.now)
-            }
+            let mac = try botSignature.verifiedRequest(
+                header: header, body: body, now: Self.now, admittingOnce: request.method == .post ? botReplays : nil)
+            return .admitted(requestMAC: mac)
         } catch {
             logger.notice("relay.bot_refused", metadata: ["signature.problem": "\(error.kind.rawValue)"])
-            return Self.json(.unauthorized, ["error": error.description])
+            return .refused(Self.json(.unauthorized, ["error": error.description]))
         }
-        return nil
     }
 
     /// Faults that answer before any work is done.
@@ -185,8 +195,11 @@ struct RelayHandlers: Sendable {
         }
     }
 
-    /// The answer after the work is committed, signed when a secret is shared, with the late faults.
-    private func answer<Value: Encodable>(encoding value: Value, fault: FaultPlan.Fault?) async throws -> Response {
+    /// The answer after the work is committed, signed when a secret is shared (naming the request it answers),
+    /// with the late faults.
+    private func answer<Value: Encodable>(
+        encoding value: Value, answering requestMAC: String?, fault: FaultPlan.Fault?
+    ) async throws -> Response {
         let body = Array(try JSONEncoder().encode(value))
         switch fault {
         case .drop:
@@ -205,8 +218,9 @@ struct RelayHandlers: Sendable {
         }
         var response = Response(
             status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
-        if botSignature.isEnabled {
-            response.headers[HTTPField.Name(Signature.headerName)!] = botSignature.sign(body, timestamp: Self.now)
+        if botSignature.isEnabled, let requestMAC {
+            response.headers[HTTPField.Name(Signature.headerName)!] = botSignature.sign(
+                body, timestamp: Self.now, answering: requestMAC)
         }
         return response
     }

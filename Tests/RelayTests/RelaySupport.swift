@@ -27,6 +27,7 @@ struct RelayUnderTest {
     static let botToken = "bot-token-for-tests"
     static let inboundSecret = "inbound-secret-for-tests"
     static let webhookSecret = "webhook-secret-for-tests"
+    static let botSigningSecret = "bot-signing-secret-for-tests"
 
     let process: ServerProcess
     let directory: URL
@@ -35,7 +36,8 @@ struct RelayUnderTest {
     var storePath: String { directory.appendingPathComponent("data/relay.sqlite").path }
 
     /// `descriptorLimit`: the relay runs under `prlimit --nofile=N` (a small server's limit).
-    init(faults: String? = nil, webhook: String? = nil, descriptorLimit: Int? = nil) throws {
+    /// `signed`: the relay and the bot share `botSigningSecret` (requests and answers carry `Entraide-Signature`).
+    init(faults: String? = nil, webhook: String? = nil, descriptorLimit: Int? = nil, signed: Bool = false) throws {
         let directory = try temporaryDirectory("relay")
         self.directory = directory
         func file(_ name: String, _ content: String) throws -> String {
@@ -52,6 +54,7 @@ struct RelayUnderTest {
             "--inbound-secret-file", try file("inbound-secret", Self.inboundSecret),
             "--webhook-secret-file", try file("webhook-secret", Self.webhookSecret),
         ]
+        if signed { arguments += ["--bot-secret-file", try file("bot-secret", Self.botSigningSecret)] }
         if let faults { arguments += ["--faults", faults] }
         if let webhook { arguments += ["--outbound-webhook", webhook] }
         if let descriptorLimit {
@@ -88,12 +91,20 @@ struct RelayUnderTest {
 extension RelayUnderTest {
     /// The `http:` section of a `serve` configuration that polls this relay, its token in a file
     /// of its own in `directory` (as docs/configuration.md asks of secrets).
-    func httpConfiguration(in directory: URL, _ extra: [String] = []) throws -> String {
+    /// `through`: another base URL than the relay's (a proxy in front of it); `signed`: with the signing secret.
+    func httpConfiguration(in directory: URL, _ extra: [String] = [], through base: String? = nil, signed: Bool = false)
+        throws -> String {
         let tokenFile = directory.appendingPathComponent("token")
         try Self.botToken.write(to: tokenFile, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile.path)
-        return (["http:", "  base_url: \(baseURL)", "  token_file: \(tokenFile.path)"] + extra.map { "  " + $0 })
-            .joined(separator: "\n")
+        var lines = ["http:", "  base_url: \(base ?? baseURL)", "  token_file: \(tokenFile.path)"]
+        if signed {
+            let secretFile = directory.appendingPathComponent("signing-secret")
+            try Self.botSigningSecret.write(to: secretFile, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretFile.path)
+            lines.append("  signing_secret_file: \(secretFile.path)")
+        }
+        return (lines + extra.map { "  " + $0 }).joined(separator: "\n")
     }
 }
 
