@@ -113,11 +113,24 @@ public struct AuditRecord: Sendable, Equatable {
     public var detail: String
     public var previousHash: String
     public var hash: String
+    /// The digest of `detail` that the link covers (nil: a record written before the chain had digests, whose
+    /// link covers the detail itself); `detail` may then be erased and the chain still verifies.
+    public var detailDigest: String? = nil
+    /// Whether the link and the digest are HMACs under the audit key rather than plain SHA-256.
+    public var keyed = false
 
-    /// The hash this record should have, from its fields and its predecessor's hash.
+    /// The hash a record written before digests (`detailDigest` nil) should have.
     public var expectedHash: String {
         Digest.sha256Hex([previousHash, at, actor, action, caseID.map(String.init) ?? "", outcome, detail].joined(separator: "|"))
     }
+
+    /// What a record's link covers since digests: its fields, its detail's digest and its predecessor's link.
+    static func linkPayload(previous: String, at: String, actor: String, action: String, caseID: Int64?, outcome: String,
+                            detailDigest: String) -> String {
+        [previous, at, actor, action, caseID.map(String.init) ?? "", outcome, detailDigest].joined(separator: "|")
+    }
+
+    static func detailPayload(_ detail: String) -> String { "detail|" + detail }
 }
 
 public struct CaseStatistics: Sendable, Equatable {

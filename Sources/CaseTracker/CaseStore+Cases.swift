@@ -268,23 +268,91 @@ extension CaseStore {
             try Row.fetchAll(db, cached: "SELECT * FROM audit ORDER BY id").map {
                 AuditRecord(
                     id: $0["id"], at: $0["at"], actor: $0["actor"], action: $0["action"], caseID: $0["case_id"],
-                    outcome: $0["outcome"], detail: $0["detail"], previousHash: $0["previous_hash"], hash: $0["hash"])
+                    outcome: $0["outcome"], detail: $0["detail"], previousHash: $0["previous_hash"], hash: $0["hash"],
+                    detailDigest: $0["detail_digest"], keyed: $0["keyed"])
             }
         }
     }
 
-    /// Walks the chain; returns the id of the first record that does not fit, or nil when all do.
-    /// An edited record breaks its own hash; a removed one breaks the next record's link.
-    public func verifyAudit() throws -> (checked: Int, firstBad: Int64?) {
+    /// What walking the chain found.
+    public struct AuditVerification: Sendable, Equatable {
+        public var checked: Int
+        /// The first record that does not fit: edited, removed (its successor's link breaks), or linked without the
+        /// key after keyed records (rewritten by someone without it).
+        public var firstBad: Int64?
+        /// Records whose detail was erased with the worker it was about (the chain covers its digest).
+        public var erasedDetails = 0
+        /// Records written before the chain was keyed (their links are plain SHA-256).
+        public var unkeyed = 0
+        /// Keyed records this store cannot check, for want of the key.
+        public var needingKey = 0
+    }
+
+    /// Walks the chain. An edited record breaks its own link; a removed one breaks the next record's. Keyed
+    /// links are checked with this store's key; a chain recomputed without it does not verify. A removed tail
+    /// shows only against a head exported earlier (`auditHead`, `entraide audit head`).
+    public func verifyAudit() throws -> AuditVerification {
         let records = try auditRecords()
+        var result = AuditVerification(checked: records.count)
         var previous = ""
+        var sawKeyed = false
         for record in records {
-            guard record.previousHash == previous, record.hash == record.expectedHash else {
-                return (records.count, record.id)
+            let fits: Bool
+            if let digest = record.detailDigest {
+                if record.keyed {
+                    sawKeyed = true
+                } else if sawKeyed || auditKey != nil {
+                    // An unkeyed link where the store has a key: written by someone without it (every command that
+                    // writes opens the store with the key, `openStore`), so rewritten.
+                    result.firstBad = record.id
+                    return result
+                } else {
+                    result.unkeyed += 1
+                }
+                guard !record.keyed || auditKey != nil else {
+                    result.needingKey += 1
+                    previous = record.hash
+                    continue
+                }
+                let key = record.keyed ? auditKey : nil
+                let detailFits = record.detail.isEmpty || digest == Self.auditLink(AuditRecord.detailPayload(record.detail), key: key)
+                if record.detail.isEmpty && digest != Self.auditLink(AuditRecord.detailPayload(""), key: key) {
+                    result.erasedDetails += 1
+                }
+                let payload = AuditRecord.linkPayload(
+                    previous: record.previousHash, at: record.at, actor: record.actor, action: record.action,
+                    caseID: record.caseID, outcome: record.outcome, detailDigest: digest)
+                fits = detailFits && record.hash == Self.auditLink(payload, key: key)
+            } else {
+                guard !sawKeyed else {
+                    result.firstBad = record.id
+                    return result
+                }
+                result.unkeyed += 1
+                fits = record.hash == record.expectedHash
+            }
+            guard record.previousHash == previous, fits else {
+                result.firstBad = record.id
+                return result
             }
             previous = record.hash
         }
-        return (records.count, nil)
+        return result
+    }
+
+    /// The last record's id and link, for an operator to keep elsewhere: `verifyAudit(head:)` then tells whether
+    /// the log's tail was removed or rewritten since.
+    public func auditHead() throws -> (id: Int64, hash: String)? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").map { ($0["id"], $0["hash"]) }
+        }
+    }
+
+    /// Whether the record a head exported earlier names is still there with the same link.
+    public func auditContains(head id: Int64, hash: String) throws -> Bool {
+        try database.read { db in
+            try String.fetchOne(db, sql: "SELECT hash FROM audit WHERE id = ?", arguments: [id]) == hash
+        }
     }
 
     // MARK: Helpers (inside a transaction)
@@ -293,16 +361,32 @@ extension CaseStore {
         _ db: Database, actor: String, action: String, caseID: Int64?, outcome: String, detail: String, at date: Date
     ) throws {
         let previous = try String.fetchOne(db, cached: "SELECT hash FROM audit ORDER BY id DESC LIMIT 1") ?? ""
-        var record = AuditRecord(
-            id: 0, at: Self.auditTimestamp(date), actor: actor, action: action, caseID: caseID, outcome: outcome,
-            detail: detail, previousHash: previous, hash: "")
-        record.hash = record.expectedHash
+        let at = Self.auditTimestamp(date)
+        // The links come from the connection's `audit_link` (keyed when the store has the audit key).
+        guard let digest = try String.fetchOne(db, cached: "SELECT audit_link(?)", arguments: [AuditRecord.detailPayload(detail)]),
+              let hash = try String.fetchOne(
+                db, cached: "SELECT audit_link(?)",
+                arguments: [AuditRecord.linkPayload(
+                    previous: previous, at: at, actor: actor, action: action, caseID: caseID, outcome: outcome,
+                    detailDigest: digest)])
+        else { throw StoreError("the audit chain's link could not be computed") }
         try db.execute(
             cached: """
-                INSERT INTO audit (at, actor, action, case_id, outcome, detail, previous_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO audit (at, actor, action, case_id, outcome, detail, previous_hash, hash, detail_digest, keyed)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, audit_keyed())
                 """,
-            arguments: [record.at, actor, action, caseID, outcome, detail, previous, record.hash])
+            arguments: [at, actor, action, caseID, outcome, detail, previous, hash, digest])
+    }
+
+    /// Erases the details of the audit records about `pseudonym`'s cases (those written with a digest; older
+    /// ones are part of their link and stay). Run before the cases themselves are deleted.
+    static func eraseAuditDetails(_ db: Database, of pseudonym: String) throws {
+        try db.execute(
+            cached: """
+                UPDATE audit SET detail = '' WHERE detail_digest IS NOT NULL AND detail != ''
+                    AND case_id IN (SELECT id FROM helpline_case WHERE pseudonym = ?)
+                """,
+            arguments: [pseudonym])
     }
 
     static func auditTimestamp(_ date: Date) -> String {

@@ -26,15 +26,29 @@ public final class CaseStore: Sendable {
     /// Internal, not private: extensions in other files of the module (one per concern) use it.
     let database: DatabasePool
     let logger: Logger
+    /// The audit chain's key (`Pseudonymizer.derivedKey(for: "audit")`, kept apart from the database): new records
+    /// are linked by HMACs under it, which whoever holds only the database cannot recompute after an edit. Nil
+    /// (tests, tools that read only): plain SHA-256 links, marked unkeyed.
+    let auditKey: [UInt8]?
 
     /// Opens (and creates or migrates) the store at `path`.
-    public init(path: String, durability: Durability = .full, logger: Logger = Logger(label: "entraide.store")) throws {
+    public init(
+        path: String, durability: Durability = .full, logger: Logger = Logger(label: "entraide.store"),
+        auditKey: [UInt8]? = nil
+    ) throws {
         // The workers' words and addresses: owner-only, as are SQLite's -wal and -shm, which take the file's mode.
         try PrivateFiles.ownerOnly(path)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // Erased rows are overwritten, not left in free pages ("forget me" must mean it).
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            // The audit chain's links are computed in the connection (`appendAudit` is called inside many
+            // transactions), with the key captured here rather than stored anywhere in the database.
+            db.add(function: DatabaseFunction("audit_link", argumentCount: 1, pure: true) { values in
+                guard let text = String.fromDatabaseValue(values[0]) else { return nil }
+                return CaseStore.auditLink(text, key: auditKey)
+            })
+            db.add(function: DatabaseFunction("audit_keyed", argumentCount: 0, pure: true) { _ in auditKey != nil })
         }
         // Another process (an operator's command) may hold the write lock for a moment.
         configuration.busyMode = .timeout(5)
@@ -44,6 +58,12 @@ public final class CaseStore: Sendable {
             throw StoreError("cannot open the case store at \(path): \(error). Check that the data directory exists and is writable.")
         }
         self.logger = logger
+        self.auditKey = auditKey
+    }
+
+    /// One link of the audit chain: HMAC-SHA256 under the key, or SHA-256 without one.
+    static func auditLink(_ text: String, key: [UInt8]?) -> String {
+        key.map { Digest.hmacSHA256Hex(key: $0, text) } ?? Digest.sha256Hex(text)
     }
 
     /// Opens the pool and migrates, again when another process got there first: `serve` and an operator's

@@ -9,6 +9,15 @@ public enum Digest {
         return digest.map { String(format: "%02x", $0) }.joined()
     }
 
+    /// HMAC-SHA256 of `text` under `key`, as lowercase hex: the audit chain's links when it has a key.
+    public static func hmacSHA256Hex(key: [UInt8], _ text: String) -> String {
+        let bytes = Array(text.utf8)
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        _ = HMAC(EVP_sha256(), key, Int32(key.count), bytes, bytes.count, &digest, &length)
+        return digest.prefix(Int(length)).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// A new random token (a volunteer's login), 24 bytes as hex.
     public static func randomToken() -> String? {
         var bytes = [UInt8](repeating: 0, count: 24)

@@ -156,6 +156,9 @@ public struct EngineTransaction {
         // Already done (by a run that crashed after committing), or erased meanwhile.
         guard processed == false else { return }
         if eraseWorker {
+            // What volunteers wrote about the worker's cases in the audit log (a `!close` outcome may hold a phone
+            // number) goes too; the chain covers each detail's digest, so it still verifies (`verifyAudit`).
+            try CaseStore.eraseAuditDetails(db, of: item.pseudonym)
             // The address stays until the confirmation is delivered (see markDelivered).
             for table in CaseStore.tablesAboutAWorker where table != "worker_address" {
                 try db.execute(cached: "DELETE FROM \(table) WHERE pseudonym = ?", arguments: [item.pseudonym])

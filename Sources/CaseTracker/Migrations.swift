@@ -162,6 +162,16 @@ enum Migrations {
         migrator.registerMigration("v7: the reply that ends an erasure") { db in
             try db.alter(table: "outbox") { t in t.add(column: "ends_erasure", .boolean).notNull().defaults(to: false) }
         }
+        // The audit chain keyed and its details erasable (issue #18): each record links a digest of its detail, so
+        // a volunteer's free text about a worker can be erased with them and the chain still verifies; `keyed`:
+        // the links are HMACs under a key kept apart from the database (see `CaseStore.auditKey`). Earlier records
+        // (no digest) are verified as they were written.
+        migrator.registerMigration("v8: keyed audit chain") { db in
+            try db.alter(table: "audit") { t in
+                t.add(column: "detail_digest", .text)
+                t.add(column: "keyed", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 }

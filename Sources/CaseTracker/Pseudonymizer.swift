@@ -34,6 +34,13 @@ public struct Pseudonymizer: Sendable {
         return Pseudonymizer(key: key)
     }
 
+    /// A key for another purpose, derived from this one (HMAC of the purpose's name): the audit chain's key lives
+    /// where the pseudonym key does, apart from the database, without a second secret file to keep.
+    public func derivedKey(for purpose: String) -> [UInt8] {
+        let hex = Digest.hmacSHA256Hex(key: key, "entraide derived key: \(purpose)")
+        return Array(hex.utf8)
+    }
+
     /// `w-` and 16 hex digits (64 bits): short enough for a volunteer to type, long enough not to collide.
     public func pseudonym(channel: String, address: String) -> String {
         let input = Array("\(channel):\(address)".precomposedStringWithCanonicalMapping.utf8)

@@ -28,7 +28,7 @@ struct Backup: AsyncParsableCommand {
             throw ValidationError(
                 "there is no store at \(configuration.databasePath): name the data directory serve uses, with --data or data_dir")
         }
-        let store = try CaseStore(path: configuration.databasePath, durability: configuration.storeDurability)
+        let store = try configuration.openStore().0
         let summary = try store.backup(to: file, replacing: force)
         try store.audit(actor: "operator", action: "backup", outcome: "ok", detail: summary.path)
         print("backup written: \(summary.path)")

@@ -137,25 +137,63 @@ struct Volunteers: AsyncParsableCommand {
     }
 }
 
-/// `entraide audit verify`: walks the audit chain and names the first record that was edited or removed.
+/// `entraide audit verify` and `audit head`: the audit chain checked, and its head exported to keep elsewhere.
 struct Audit: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check the audit log.", subcommands: [Verify.self])
+    static let configuration = CommandConfiguration(abstract: "Check the audit log.", subcommands: [Verify.self, Head.self])
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Verify the audit log's hash chain; exit 1 and name the first bad record if it was tampered with.")
+            abstract: "Verify the audit log's chain; exit 1 and name the first bad record if it was tampered with.",
+            discussion: """
+                The chain's links are HMACs under a key derived from the pseudonym key, so whoever edits the database \
+                without that key cannot make it verify again. A removed tail shows against a head you exported \
+                earlier (`entraide audit head`): give it with --head.
+                """)
+
+        @Option(help: "A head printed earlier by `entraide audit head` (\"<id> <link>\"): the log must still hold it.")
+        var head: String?
 
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
             let configuration = try common.resolve(environment: ProcessInfo.processInfo.environment)
-            let store = try CaseStore(path: configuration.databasePath, durability: configuration.storeDurability)
-            let (checked, firstBad) = try store.verifyAudit()
-            if let firstBad {
-                print("audit log broken at record \(firstBad) (of \(checked)): it, or the one before it, was edited or removed")
+            let store = try configuration.openStore().0
+            let result = try store.verifyAudit()
+            if let firstBad = result.firstBad {
+                print("audit log broken at record \(firstBad) (of \(result.checked)): it, or the one before it, was edited, removed or rewritten without the key")
                 throw ExitCode(1)
             }
-            print("ok: \(checked) audit records, chain intact")
+            if let head {
+                let parts = head.split(whereSeparator: { $0 == " " || $0 == ":" })
+                guard parts.count == 2, let id = Int64(parts[0]) else {
+                    throw ValidationError("--head takes what `entraide audit head` printed: \"<id> <link>\"")
+                }
+                guard try store.auditContains(head: id, hash: String(parts[1])) else {
+                    print("audit log broken: record \(id), the head exported earlier, is gone or changed: the log's tail was removed or rewritten")
+                    throw ExitCode(1)
+                }
+            }
+            var notes: [String] = []
+            if result.erasedDetails > 0 { notes.append("\(result.erasedDetails) details erased with their worker") }
+            if result.unkeyed > 0 { notes.append("\(result.unkeyed) records from before the chain was keyed") }
+            if result.needingKey > 0 { notes.append("\(result.needingKey) keyed records not checked: the key is missing") }
+            print("ok: \(result.checked) audit records, chain intact\(head == nil ? "" : ", head found")\(notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")")")
+        }
+    }
+
+    struct Head: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the audit log's head (\"<id> <link>\"): keep it apart from the server, then `audit verify --head` shows a removed or rewritten tail.")
+
+        @OptionGroup var common: CommonOptions
+
+        func run() async throws {
+            let configuration = try common.resolve(environment: ProcessInfo.processInfo.environment)
+            guard let head = try configuration.openStore().0.auditHead() else {
+                print("the audit log is empty")
+                return
+            }
+            print("\(head.id) \(head.hash)")
         }
     }
 }

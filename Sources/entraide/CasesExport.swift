@@ -28,7 +28,7 @@ extension Cases {
         func run() async throws {
             let from = try Self.day(since)
             let configuration = try common.resolve(environment: ProcessInfo.processInfo.environment)
-            let store = try CaseStore(path: configuration.databasePath, durability: configuration.storeDurability)
+            let store = try configuration.openStore().0
             let cases = try store.caseFacts(openedSince: from)
             let csv = CaseExport.csv(cases)
             if let output {

@@ -29,7 +29,7 @@ extension Cases {
 
         func run() async throws {
             let configuration = try common.resolve(environment: ProcessInfo.processInfo.environment)
-            let store = try CaseStore(path: configuration.databasePath, durability: configuration.storeDurability)
+            let store = try configuration.openStore().0
             // The same rule as every volunteer's command: an unknown or revoked alias is refused and audited.
             guard let volunteer = try store.volunteer(alias: alias), volunteer.active else {
                 try? store.audit(actor: "unauthenticated:cli", action: "stats", outcome: "denied", detail: "not an authenticated volunteer")

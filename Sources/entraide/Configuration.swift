@@ -58,6 +58,15 @@ struct Configuration: Sendable, Equatable {
             ? URL(fileURLWithPath: dataDirectory).appendingPathComponent("pseudonym.key").path : pseudonymKeyFile
     }
 
+    /// The case store, with the audit chain's key derived from the pseudonym key (created on first start, as
+    /// `serve` would): every command that writes audit records links them the same way. The one way to open it.
+    func openStore(logger: Logger = Logger(label: "entraide.store")) throws -> (CaseStore, Pseudonymizer) {
+        let pseudonymizer = try Pseudonymizer.loadOrCreateKey(at: URL(fileURLWithPath: pseudonymKeyPath))
+        let store = try CaseStore(
+            path: databasePath, durability: storeDurability, logger: logger, auditKey: pseudonymizer.derivedKey(for: "audit"))
+        return (store, pseudonymizer)
+    }
+
     /// One entry per key: its name in YAML (the environment variable is `ENTRAIDE_` and the name in
     /// capitals, dots as underscores) and how to set it from text.
     struct Key: Sendable {

@@ -30,7 +30,7 @@ struct Intents: AsyncParsableCommand {
         -> (store: CaseStore, questions: [UnansweredQuestion], groups: [[String]])?
     {
         let configuration = try common.resolve(environment: ProcessInfo.processInfo.environment)
-        let store = try CaseStore(path: configuration.databasePath, durability: configuration.storeDurability)
+        let store = try configuration.openStore().0
         let questions = try store.unansweredQuestions()
         guard !questions.isEmpty else {
             print("no unanswered questions in \(configuration.databasePath)")

@@ -17,7 +17,7 @@ struct Forget: AsyncParsableCommand {
             throw ValidationError("a pseudonym looks like w-3f9a0c1d2b4e5f60")
         }
         let configuration = try common.resolve(environment: ProcessInfo.processInfo.environment)
-        let store = try CaseStore(path: configuration.databasePath, durability: configuration.storeDurability)
+        let store = try configuration.openStore().0
         if try store.erase(pseudonym: pseudonym) {
             print("erased everything about \(pseudonym)")
         } else {
@@ -35,7 +35,7 @@ struct Purge: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try common.resolve(environment: ProcessInfo.processInfo.environment)
-        let store = try CaseStore(path: configuration.databasePath, durability: configuration.storeDurability)
+        let store = try configuration.openStore().0
         let report = try store.purge(olderThan: TimeInterval(configuration.retentionDays) * 86_400)
         print("erased \(report.cases) closed case(s), \(report.conversations) idle conversation(s), \(report.messages) message(s)")
     }

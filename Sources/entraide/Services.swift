@@ -40,8 +40,8 @@ struct Services {
         } catch {
             throw ConfigurationError("\(error)\nFix these and start again; `entraide intents check` lists them.")
         }
-        store = try CaseStore(path: configuration.databasePath, durability: configuration.storeDurability, logger: logger)
-        let pseudonymizer = try Pseudonymizer.loadOrCreateKey(at: URL(fileURLWithPath: configuration.pseudonymKeyPath))
+        let (store, pseudonymizer) = try configuration.openStore(logger: logger)
+        self.store = store
         var policy = CasePolicy(
             reopenWithin: TimeInterval(configuration.reopenWithinHours * 3600),
             remindAfter: TimeInterval(configuration.remindAfterMinutes * 60),

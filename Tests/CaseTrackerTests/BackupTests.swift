@@ -150,7 +150,7 @@ import Testing
     }
 
     @Test func theLatestSchemaVersionIsTheLastMigrationAndANewStoreIsAtIt() throws {
-        #expect(CaseStore.latestSchemaVersion == "v7: the reply that ends an erasure")
+        #expect(CaseStore.latestSchemaVersion == "v8: keyed audit chain")
         #expect(try store.schemaVersion() == CaseStore.latestSchemaVersion)
     }
 }

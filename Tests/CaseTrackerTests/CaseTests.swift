@@ -105,6 +105,91 @@ import Testing
         #expect(try CaseStore(path: path).verifyAudit().firstBad == records[1].id)
     }
 
+    // MARK: The keyed, anchored chain (issue #18, items 5 and 9)
+
+    private static let auditKey = Array("a key kept apart from the database, 32+ bytes".utf8)
+
+    private func keyedStore() throws -> (CaseStore, String) {
+        let path = directory.appendingPathComponent("keyed.sqlite").path
+        return (try CaseStore(path: path, durability: .normal, auditKey: Self.auditKey), path)
+    }
+
+    private func someActions(_ store: CaseStore, worker: String = "w-1") throws -> HelplineCase {
+        let found = try store.openCase(
+            pseudonym: worker, channel: "irc", language: "es", topic: "human", urgent: false, reopenWithin: 3600
+        ) { _, _ in [] }.0
+        _ = try store.claim(found.id, by: "amina")
+        try store.addNote(to: found.id, by: "amina", text: "called back")
+        try store.audit(actor: "unauthenticated:irc", action: "claim", outcome: "denied", detail: "not a volunteer")
+        return found
+    }
+
+    /// Someone with the database but not the key edits a record and recomputes every link, as the chain's old
+    /// scheme would let them (SHA-256 over the fields): it no longer verifies, whether they mark the links keyed
+    /// or not. Before, the same rewrite verified as intact.
+    @Test(arguments: [1, 0])
+    func aChainRecomputedWithoutTheKeyDoesNotVerify(markedKeyed: Int) throws {
+        let (store, path) = try keyedStore()
+        _ = try someActions(store)
+        let clean = try store.verifyAudit()
+        #expect(clean.firstBad == nil && clean.unkeyed == 0 && clean.checked >= 3)
+        var previous = ""
+        for record in try store.auditRecords() {
+            let detail = record.outcome == "denied" ? "an edited detail" : record.detail
+            let digest = Digest.sha256Hex("detail|" + detail)
+            let hash = Digest.sha256Hex(
+                [previous, record.at, record.actor, record.action, record.caseID.map(String.init) ?? "", record.outcome, digest]
+                    .joined(separator: "|"))
+            try sqlite(path, """
+                UPDATE audit SET detail = '\(detail)', detail_digest = '\(digest)', previous_hash = '\(previous)',
+                hash = '\(hash)', keyed = \(markedKeyed) WHERE id = \(record.id)
+                """)
+            previous = hash
+        }
+        let reopened = try CaseStore(path: path, durability: .normal, auditKey: Self.auditKey)
+        #expect(try reopened.verifyAudit().firstBad == (try reopened.auditRecords().first?.id))
+    }
+
+    /// A removed tail leaves a chain that is whole as far as it goes; the head exported before shows it.
+    @Test func aRemovedTailShowsAgainstTheHeadExportedBefore() throws {
+        let (store, path) = try keyedStore()
+        _ = try someActions(store)
+        let early = try #require(try store.auditHead())
+        try store.audit(actor: "amina", action: "close", outcome: "ok", detail: "resolved")
+        try store.audit(actor: "amina", action: "note", outcome: "ok", detail: "")
+        let late = try #require(try store.auditHead())
+        #expect(try store.auditContains(head: late.id, hash: late.hash))
+        try sqlite(path, "DELETE FROM audit WHERE id > \(early.id)")
+        let reopened = try CaseStore(path: path, durability: .normal, auditKey: Self.auditKey)
+        #expect(try reopened.verifyAudit().firstBad == nil)  // what is left is a whole chain…
+        #expect(try !reopened.auditContains(head: late.id, hash: late.hash))  // …without the head kept elsewhere
+        #expect(try reopened.auditContains(head: early.id, hash: early.hash))
+    }
+
+    /// What a volunteer typed when closing a worker's case (a phone number, say) goes when the worker says "forget
+    /// me"; the chain covers each detail's digest, so it still verifies. Before, the text stayed in the audit log.
+    @Test func aVolunteersWordsAboutAWorkerGoWithTheWorker() throws {
+        let (store, path) = try keyedStore()
+        let worker = "w-forget"
+        let found = try someActions(store, worker: worker)
+        _ = try store.close(found.id, by: "amina", outcome: "called her on +58 412 555 0199", followUp: nil)
+        _ = try store.receive(
+            InboundMessage(channel: "irc", messageID: "m-1", address: "nick", text: "forget me"), pseudonym: worker)
+        let item = try #require(try store.pendingInbox().first)
+        try store.complete(item, state: ConversationState(), replies: ["erased"], eraseWorker: true)
+        let verified = try store.verifyAudit()
+        #expect(verified.firstBad == nil)
+        let details = try store.auditRecords().map(\.detail)
+        #expect(verified.erasedDetails == 1, "\(details)")  // the close's words (a note's text is not audited)
+        #expect(try store.auditRecords().allSatisfy { !$0.detail.contains("555 0199") })
+        // The denied claim of someone else, about no case, keeps its detail.
+        #expect(try store.auditRecords().contains { $0.detail == "not a volunteer" })
+        // Nor is it left in the file (erased rows are overwritten: secure_delete, then the compaction).
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
+        #expect(bytes.range(of: Data("555 0199".utf8)) == nil)
+    }
+
     /// Writes with the sqlite3 command-line tool, as someone tampering with the file would.
     private func sqlite(_ path: String, _ sql: String) throws {
         let process = Process()

@@ -79,6 +79,35 @@ import Testing
         #expect(shown.output.contains("are you there?"), "\(shown.output)")
     }
 
+    /// The operator keeps the head `audit head` prints somewhere else; when the log's last records are removed
+    /// afterwards, what is left still verifies as a chain, but not against that head (issue #18, item 5).
+    @Test func aRemovedTailOfTheAuditLogShowsAgainstTheExportedHead() throws {
+        try aClaimedCaseWithAWorkerWhoGaveTheirNameAndNumber()
+        let early = try entraide(["audit", "head"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(early.split(separator: " ").count == 2, "\(early)")
+        #expect(try entraide(["cases", "close", "1", "--as", "amina"]).status == 0)
+        let head = try entraide(["audit", "head"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(head != early)
+        let intact = try entraide(["audit", "verify", "--head", head])
+        #expect(intact.status == 0 && intact.output.contains("head found"), "\(intact.output)\(intact.errors)")
+
+        let earlyID = try #require(early.split(separator: " ").first.map(String.init))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()",
+            data.appendingPathComponent("entraide.sqlite").path, "DELETE FROM audit WHERE id > \(earlyID)",
+        ]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        #expect(try entraide(["audit", "verify"]).status == 0)  // a whole chain, as far as it goes
+        let cut = try entraide(["audit", "verify", "--head", head])
+        #expect(cut.status == 1)
+        #expect(cut.output.contains("the head exported earlier, is gone or changed"), "\(cut.output)")
+        #expect(try entraide(["audit", "verify", "--head", early]).status == 0)
+    }
+
     @Test func aBackupOfADataDirectoryWithNoStoreIsRefused() throws {
         let run = try entraide(["backup", root.appendingPathComponent("x.sqlite").path])
         #expect(run.status != 0)
