@@ -116,15 +116,22 @@ final class ServeUnderTest: @unchecked Sendable {
     let output: OutputCollector
     let data: URL
 
-    init(configuration: String, directory: URL, data: URL? = nil, arguments: [String] = []) throws {
+    /// `descriptorLimit`: `serve` runs under `prlimit --nofile=N` (a small server's limit).
+    init(configuration: String, directory: URL, data: URL? = nil, arguments: [String] = [], descriptorLimit: Int? = nil) throws {
         let file = directory.appendingPathComponent("entraide.yaml")
         try configuration.write(to: file, atomically: true, encoding: .utf8)
         self.data = data ?? directory.appendingPathComponent("data")
-        process.executableURL = entraideExecutable
-        process.arguments = [
+        let serveArguments = [
             "serve", "--config", file.path, "--data", self.data.path,
             "--intents", repositoryRoot.appendingPathComponent("intents").path,
         ] + arguments
+        if let descriptorLimit {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            process.arguments = ["--nofile=\(descriptorLimit):\(descriptorLimit)", entraideExecutable.path] + serveArguments
+        } else {
+            process.executableURL = entraideExecutable
+            process.arguments = serveArguments
+        }
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ENTRAIDE_") }
         let pipe = Pipe()
         process.standardError = pipe
