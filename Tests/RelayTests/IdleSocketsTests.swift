@@ -11,9 +11,9 @@ import Transport
 /// connections until it ran out of descriptors and never closed an idle one: nobody got in while they were held.
 @Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "needs prlimit (util-linux)"))
 struct IdleSocketsTests {
-    @Test(.timeLimit(.minutes(2))) func idleSocketsDoNotLockWorkersOut() async throws {
-        let relay = try RelayUnderTest(descriptorLimit: 256)
-        defer { relay.process.stop() }
+    /// A process that opens up to 300 sockets to `port` and holds them, sending nothing, for 40 s; and how many
+    /// it opened.
+    private func holdIdleSockets(port: Int) throws -> (Process, Int) {
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         holder.arguments = [
@@ -23,7 +23,7 @@ struct IdleSocketsTests {
             held = []
             for _ in range(300):
                 try:
-                    held.append(socket.create_connection(("127.0.0.1", \(relay.port)), timeout=1))
+                    held.append(socket.create_connection(("127.0.0.1", \(port)), timeout=1))
                 except OSError:
                     pass
             print(len(held), flush=True)
@@ -33,8 +33,16 @@ struct IdleSocketsTests {
         let out = Pipe()
         holder.standardOutput = out
         try holder.run()
+        let opened = Int(String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        return (holder, opened)
+    }
+
+    @Test(.timeLimit(.minutes(2))) func idleSocketsDoNotLockWorkersOut() async throws {
+        let relay = try RelayUnderTest(descriptorLimit: 256)
+        defer { relay.process.stop() }
+        let (holder, opened) = try holdIdleSockets(port: relay.port)
         defer { if holder.isRunning { holder.terminate() } }
-        let opened = Int(String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         #expect(opened >= 250, "sockets opened: \(opened)")
 
         let loop = try CurlEventLoop()
@@ -70,28 +78,8 @@ struct IdleSocketsTests {
         while await health(timeout: .seconds(2)) == nil, ContinuousClock.now < ready { try await Task.sleep(for: .milliseconds(200)) }
         #expect(await health(timeout: .seconds(5)) == 200, "serve said: \(serve.output.text.suffix(1500))")
 
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = [
-            "python3", "-c",
-            """
-            import socket, sys, time
-            held = []
-            for _ in range(300):
-                try:
-                    held.append(socket.create_connection(("127.0.0.1", \(healthPort)), timeout=1))
-                except OSError:
-                    pass
-            print(len(held), flush=True)
-            time.sleep(40)
-            """,
-        ]
-        let out = Pipe()
-        holder.standardOutput = out
-        try holder.run()
+        let (holder, opened) = try holdIdleSockets(port: healthPort)
         defer { if holder.isRunning { holder.terminate() } }
-        let opened = Int(String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         #expect(opened >= 250, "sockets opened: \(opened)")
 
         let start = ContinuousClock.now
