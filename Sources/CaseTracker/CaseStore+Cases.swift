@@ -340,7 +340,7 @@ extension CaseStore {
         return result
     }
 
-    /// The last record's id and link, for an operator to keep elsewhere: `verifyAudit(head:)` then tells whether
+    /// The last record's id and link, for an operator to keep elsewhere: `auditContains(head:hash:)` then tells whether
     /// the log's tail was removed or rewritten since.
     public func auditHead() throws -> (id: Int64, hash: String)? {
         try database.read { db in

@@ -20,16 +20,19 @@ public struct Signature: Sendable {
 
     /// The header value for `body` at `timestamp` (Unix seconds).
     public func sign(_ body: [UInt8], timestamp: Int64) -> String {
+        header(for: Self.signedPayload(body, timestamp), timestamp: timestamp)
+    }
+
+    private func header(for payload: [UInt8], timestamp: Int64) -> String {
         guard let secret = secrets.first else { return "" }
-        return "t=\(timestamp),v1=\(HMACSHA256.hex(key: secret, message: Self.signedPayload(body, timestamp)))"
+        return "t=\(timestamp),v1=\(HMACSHA256.hex(key: secret, message: payload))"
     }
 
     /// The header value of an answer to the request whose matched MAC is `request` (lowercase hex): the signed
     /// payload is "<t>.<request>.<body>", so a validly signed answer cannot be replayed as the answer to another
     /// request (issue #18: one captured `{"status":"stored"}` acknowledged 19 replies the relay never got).
     public func sign(_ body: [UInt8], timestamp: Int64, answering request: String) -> String {
-        guard let secret = secrets.first else { return "" }
-        return "t=\(timestamp),v1=\(HMACSHA256.hex(key: secret, message: Self.signedPayload(body, timestamp, answering: request)))"
+        header(for: Self.signedPayload(body, timestamp, answering: request), timestamp: timestamp)
     }
 
     /// Checks an answer's header against its raw body and the request it must answer (see
@@ -44,9 +47,7 @@ public struct Signature: Sendable {
         header: String?, body: [UInt8], now: Int64, admittingOnce replays: ReplayGuard? = nil
     ) throws(SignatureError) -> String {
         let (timestamp, mac) = try verified(header: header, body: body, now: now)
-        if let replays {
-            try replays.admit("\(timestamp).\(mac.map { String($0, radix: 16) }.joined(separator: ":"))", timestamp: timestamp, now: now)
-        }
+        if let replays { try Self.admit(timestamp: timestamp, mac: mac, to: replays, now: now) }
         return mac.lowercaseHex
     }
 
@@ -72,8 +73,13 @@ public struct Signature: Sendable {
         header: String?, body: [UInt8], now: Int64, admittingOnce replays: ReplayGuard
     ) throws(SignatureError) -> Int64 {
         let (timestamp, mac) = try verified(header: header, body: body, now: now)
-        try replays.admit("\(timestamp).\(mac.map { String($0, radix: 16) }.joined(separator: ":"))", timestamp: timestamp, now: now)
+        try Self.admit(timestamp: timestamp, mac: mac, to: replays, now: now)
         return timestamp
+    }
+
+    /// The one canonical form a replay guard records: the timestamp and the MAC that matched.
+    private static func admit(timestamp: Int64, mac: [UInt8], to replays: ReplayGuard, now: Int64) throws(SignatureError) {
+        try replays.admit("\(timestamp).\(mac.lowercaseHex)", timestamp: timestamp, now: now)
     }
 
     /// The timestamp and the MAC that matched one of the secrets; an answer's payload names its request.

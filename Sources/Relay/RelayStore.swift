@@ -1,6 +1,7 @@
 import PrivateFiles
 public import Foundation
 import GRDB
+import Synchronization
 public import PollProtocol
 
 /// The relay's own SQLite file: messages waiting for the bot, replies waiting for the provider.
@@ -17,6 +18,11 @@ public import PollProtocol
 /// relay's figures) goes after `tombstoneLifetime`.
 public final class RelayStore: Sendable {
     let database: DatabasePool
+    /// The cursor the bot last acknowledged, and when tombstones were last pruned: a poll that acknowledges
+    /// nothing new writes nothing (every long-poll passes its cursor), and pruning, a walk of the table, runs
+    /// once per `pruneEvery` rather than at every poll or forwarded reply.
+    private let housekeeping = Mutex<(acknowledged: Int64, prunedAt: Date)>((0, .distantPast))
+    static let pruneEvery: TimeInterval = 3600
 
     public enum Outcome: Sendable, Equatable {
         case stored(sequence: Int64)
@@ -108,19 +114,32 @@ public final class RelayStore: Sendable {
     /// A cursor ahead of every message erases nothing it has not seen. Returns how many were acknowledged.
     @discardableResult
     public func acknowledge(through cursor: Int64, at date: Date = Date()) throws -> Int {
-        guard cursor > 0 else { return 0 }
-        return try database.write { db in
+        let from = housekeeping.withLock { $0.acknowledged }
+        guard cursor > from else { return 0 }
+        let acknowledged = try database.write { db -> Int in
+            // The sequence range since the last acknowledgement: the primary key, not a walk of old tombstones.
             try db.execute(
-                sql: "UPDATE inbound SET sender = '', text = '', acknowledged_at = ? WHERE seq <= ? AND acknowledged_at IS NULL",
-                arguments: [date, cursor])
+                sql: """
+                    UPDATE inbound SET sender = '', text = '', acknowledged_at = ?
+                    WHERE seq > ? AND seq <= ? AND acknowledged_at IS NULL
+                    """,
+                arguments: [date, from, cursor])
             let acknowledged = db.changesCount
-            if acknowledged > 0 {
-                try db.execute(
-                    sql: "DELETE FROM inbound WHERE acknowledged_at < ?",
-                    arguments: [date.addingTimeInterval(-Self.tombstoneLifetime)])
-            }
+            try pruneIfDue(db, at: date)
             return acknowledged
         }
+        housekeeping.withLock { $0.acknowledged = max($0.acknowledged, cursor) }
+        return acknowledged
+    }
+
+    /// Removes what is left of rows acknowledged or handed on more than `tombstoneLifetime` ago, at most once per
+    /// `pruneEvery`.
+    private func pruneIfDue(_ db: Database, at date: Date) throws {
+        guard housekeeping.withLock({ date.timeIntervalSince($0.prunedAt) >= Self.pruneEvery }) else { return }
+        let cutoff = date.addingTimeInterval(-Self.tombstoneLifetime)
+        try db.execute(sql: "DELETE FROM inbound WHERE acknowledged_at < ?", arguments: [cutoff])
+        try db.execute(sql: "DELETE FROM outbound WHERE handed_at < ?", arguments: [cutoff])
+        housekeeping.withLock { $0.prunedAt = date }
     }
 
     /// How long the id and sequence of an acknowledged message (or handed-on reply) are kept: long enough to
@@ -183,7 +202,7 @@ public final class RelayStore: Sendable {
     public func markForwarded(sequence: Int64, at date: Date = Date()) throws {
         let forgot = try database.write { db -> Bool in
             try db.execute(sql: "UPDATE outbound SET forwarded_at = ? WHERE seq = ?", arguments: [date, sequence])
-            return try Self.handedOn(db, where: "seq = ?", arguments: [sequence], at: date)
+            return try handedOn(db, where: "seq = ?", arguments: [sequence], at: date)
         }
         if forgot { try emptyWAL() }
     }
@@ -193,7 +212,7 @@ public final class RelayStore: Sendable {
     /// named them (the messages the bot acknowledged have lost their sender already; one it has not polled yet
     /// stays, to be delivered: a worker may write again right after "forget me"). Returns whether anyone was
     /// forgotten.
-    private static func handedOn(_ db: Database, where condition: String, arguments: StatementArguments, at date: Date)
+    private func handedOn(_ db: Database, where condition: String, arguments: StatementArguments, at date: Date)
         throws -> Bool {
         let forgotten = try String.fetchAll(
             db, sql: "SELECT DISTINCT recipient FROM outbound WHERE handed_at IS NULL AND forget AND \(condition)",
@@ -206,8 +225,7 @@ public final class RelayStore: Sendable {
             try db.execute(
                 sql: "UPDATE outbound SET recipient = '' WHERE recipient = ? AND handed_at IS NOT NULL", arguments: [recipient])
         }
-        try db.execute(
-            sql: "DELETE FROM outbound WHERE handed_at < ?", arguments: [date.addingTimeInterval(-tombstoneLifetime)])
+        try pruneIfDue(db, at: date)
         return !forgotten.isEmpty
     }
 
@@ -230,7 +248,7 @@ public final class RelayStore: Sendable {
     public func replies(to recipient: String, after cursor: Int64, limit: Int, at date: Date = Date()) throws -> [StoredReply] {
         let (replies, forgot) = try database.write { db -> ([StoredReply], Bool) in
             let forgot = cursor > 0
-                ? try Self.handedOn(db, where: "recipient = ? AND seq <= ?", arguments: [recipient, cursor], at: date) : false
+                ? try handedOn(db, where: "recipient = ? AND seq <= ?", arguments: [recipient, cursor], at: date) : false
             let replies = try Row.fetchAll(
                 db,
                 sql: """

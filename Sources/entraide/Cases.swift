@@ -157,7 +157,7 @@ struct Audit: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try common.resolve(environment: ProcessInfo.processInfo.environment)
-            let store = try configuration.openStore().0
+            let store = try configuration.openStore(checkingOnly: true).0
             let result = try store.verifyAudit()
             if let firstBad = result.firstBad {
                 print("audit log broken at record \(firstBad) (of \(result.checked)): it, or the one before it, was edited, removed or rewritten without the key")
@@ -189,7 +189,7 @@ struct Audit: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try common.resolve(environment: ProcessInfo.processInfo.environment)
-            guard let head = try configuration.openStore().0.auditHead() else {
+            guard let head = try configuration.openStore(checkingOnly: true).0.auditHead() else {
                 print("the audit log is empty")
                 return
             }

@@ -60,7 +60,15 @@ struct Configuration: Sendable, Equatable {
 
     /// The case store, with the audit chain's key derived from the pseudonym key (created on first start, as
     /// `serve` would): every command that writes audit records links them the same way. The one way to open it.
-    func openStore(logger: Logger = Logger(label: "entraide.store")) throws -> (CaseStore, Pseudonymizer) {
+    /// `checkingOnly`: a command that checks the chain (`audit verify`, `audit head`) must not create a key, which
+    /// would make every keyed record look rewritten: it says the key is missing instead.
+    func openStore(logger: Logger = Logger(label: "entraide.store"), checkingOnly: Bool = false) throws
+        -> (CaseStore, Pseudonymizer) {
+        if checkingOnly && !FileManager.default.fileExists(atPath: pseudonymKeyPath) {
+            throw ConfigurationError(
+                "the pseudonym key \(pseudonymKeyPath) is missing: the audit chain's key is derived from it. Put the key's "
+                    + "backup back there (docs/operators.md, \"Backups and restore\"), or name it with pseudonym_key_file.")
+        }
         let pseudonymizer = try Pseudonymizer.loadOrCreateKey(at: URL(fileURLWithPath: pseudonymKeyPath))
         let store = try CaseStore(
             path: databasePath, durability: storeDurability, logger: logger, auditKey: pseudonymizer.derivedKey(for: "audit"))

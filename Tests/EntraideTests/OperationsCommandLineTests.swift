@@ -106,6 +106,18 @@ import Testing
         #expect(cut.status == 1)
         #expect(cut.output.contains("the head exported earlier, is gone or changed"), "\(cut.output)")
         #expect(try entraide(["audit", "verify", "--head", early]).status == 0)
+
+        // Checked without the key (restored without it), the chain is not declared broken: the key is asked for,
+        // and none is made up.
+        let key = data.appendingPathComponent("pseudonym.key")
+        let aside = root.appendingPathComponent("pseudonym.key.aside")
+        try FileManager.default.moveItem(at: key, to: aside)
+        let keyless = try entraide(["audit", "verify"])
+        #expect(keyless.status != 0)
+        #expect(keyless.errors.contains("pseudonym key") && keyless.errors.contains("is missing"), "\(keyless.errors)")
+        #expect(!FileManager.default.fileExists(atPath: key.path))
+        try FileManager.default.moveItem(at: aside, to: key)
+        #expect(try entraide(["audit", "verify"]).status == 0)
     }
 
     @Test func aBackupOfADataDirectoryWithNoStoreIsRefused() throws {
