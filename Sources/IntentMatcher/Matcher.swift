@@ -135,7 +135,7 @@ public struct Matcher: Sendable {
         options.maximumEpochs = passes
         let foldModel = IntentModel(set, positions: training, options: options)
         var records: [Calibration.Record] = []
-        for position in 0..<exampleCount where fold[position] == current {
+        for position in 0..<exampleCount where fold[position] == current && !index.indistinct[position] {
             let example = index.examples[position]
             let analysis = analyse(example.text, hint: example.language, excluding: position, model: foldModel)
             var best = 0
@@ -397,7 +397,9 @@ public struct Matcher: Sendable {
             var position = 0
             for feature in features {
                 let factor = MatcherIndex.factor(feature, stopword: index.stopwordFactor, digit: index.digitFactor)
-                let termID = feature.termID(preferring: languageIndex).id
+                var termID = feature.termID(preferring: languageIndex).id
+                // Held out, an example's own words are new words (see `MatcherIndex.soleTerms`).
+                if excluding >= 0 && termID >= 0 && index.soleTerms[Int(termID)] { termID = -1 }
                 if !feature.isStopword && feature.script != .digits {
                     contentWords += 1
                     if termID < 0 { unknownWords += 1 }
@@ -635,6 +637,16 @@ public struct Matcher: Sendable {
         // A fallback's alternatives are the best guesses however low (for `intents match`, gaps and benchmarks:
         // what the matcher would have said); the helpline offers none of them to the worker.
         let guesses = Array(ranked.prefix(configuration.maximumAlternatives))
+        // An urgent intent that is the best guess is never dropped silently: from the urgent threshold on, under
+        // the floor of what is offered, the worker is still asked, the urgent intent first (a long message about
+        // "dark thoughts" with no telling word of the examples; the safety net, before the matcher, is the
+        // first line, and this is the matcher's own).
+        if let first = order.first, scores[first] < clarifyFloor, scores[first] >= configuration.urgentThreshold,
+           index.escalations[first] == .urgent, ranked.count >= 2 {
+            let best = ranked[0]
+            return Match(decision: .clarify, intent: nil, score: best.score, language: language,
+                         alternatives: guesses)
+        }
         guard let best = ranked.first, best.score >= clarifyFloor else {
             return Match(decision: .fallback, intent: nil, score: ranked.first?.score ?? 0, language: language,
                          alternatives: guesses)

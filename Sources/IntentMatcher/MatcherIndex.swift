@@ -30,6 +30,12 @@ struct MatcherIndex: Sendable {
     let examples: [Example]
     /// The intent of each example, apart from `examples` so that the hot loop reads plain integers.
     let exampleIntents: [Int32]
+    /// Examples whose words (as a set: order and repeats aside) also make an example of another intent. No
+    /// matcher can tell which intent such a text asks for, so it says nothing about how well the set tells its
+    /// intents apart, and calibration leaves it out (`Matcher.heldOutRecords`). A generic line written into
+    /// several intents ("i have a question") is one; so are the filler lines of a converted public data set,
+    /// which were a third of its held-out examples and dragged the answer threshold down (docs/benchmarks.md).
+    let indistinct: [Bool]
     let analyzer: Analyzer
     let termIDs: [String: Int32]
     let gramIDs: [UInt64: Int32]
@@ -74,6 +80,11 @@ struct MatcherIndex: Sendable {
     /// Words outside the groups are no evidence: "never", "tomorrow" or "enough" in a crisis example say
     /// nothing of a crisis.
     let urgentTerms: [Int: [Int32: Double]]
+    /// Terms (stopwords aside) that one example alone uses and no answer does. Held out in calibration, that
+    /// example is matched as if the helpline had never seen them: a worker's own new words lower a score
+    /// (`MatcherConfiguration.unknownWordPenalty`), and an example matched with its own words counted as known
+    /// scored higher than any worker's message would, which set the answer threshold too low.
+    let soleTerms: [Bool]
     static let strongUrgentRatio = 3
     static let sharedUrgentShare = 0.75
     /// Terms that more than this share of the intents use (function words mostly: `my`, `de`, `que`), and trigrams
@@ -98,6 +109,20 @@ struct MatcherIndex: Sendable {
             }
         }
         return examples
+    }
+
+    /// `indistinct`, for examples given as their words and intents.
+    static func indistinctExamples(_ words: [[String]], intents: [Int]) -> [Bool] {
+        var owners: [[String]: Int] = [:]  // a word set, and its intent (-1: several)
+        let keys = words.map { Array(Set($0)).sorted() }
+        for (key, intent) in zip(keys, intents) where !key.isEmpty {
+            if let owner = owners[key] {
+                if owner != intent { owners[key] = -1 }
+            } else {
+                owners[key] = intent
+            }
+        }
+        return keys.map { !$0.isEmpty && owners[$0] == -1 }
     }
 
     init(answers: AnswerSet, configuration: MatcherConfiguration) {
@@ -146,6 +171,7 @@ struct MatcherIndex: Sendable {
         }
         examples = exampleList
         exampleIntents = exampleList.map { Int32($0.intent) }
+        indistinct = Self.indistinctExamples(exampleTokens.map { $0.map(\.text) }, intents: exampleList.map(\.intent))
         var correctable = Set(exampleTokens.joined().filter { $0.script != .digits }.map(\.text))
         for group in answers.synonyms {
             for word in group {
@@ -256,6 +282,11 @@ struct MatcherIndex: Sendable {
             }
         }
         self.urgentTerms = urgentTerms
+        var soleTerms = [Bool](repeating: false, count: termIDs.count)
+        for (id, uses) in termUses where uses.count == 1 && uses.values.first == 1 && answerIntents[Int(id)] == 0 {
+            soleTerms[Int(id)] = true
+        }
+        self.soleTerms = soleTerms
 
         // Off-topic words, unless an example uses them: the examples are what operators curate.
         let exampleWords = Set(exampleTokens.joined().map(\.text))

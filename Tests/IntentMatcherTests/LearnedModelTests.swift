@@ -43,11 +43,14 @@ struct LearnedModelTests {
     }
 
     @Test func theAnswerThresholdKeepsTheSetShareOfRightAnswers() {
-        // 100 right answers scoring 0.01 … 1.00, 20 wrong ones: 85% of the right ones stay above the threshold.
+        // 100 right answers scoring 0.01 … 1.00, 20 wrong ones: `answeredShare` of the right ones (80: 0.21 …
+        // 1.00) stay above the threshold.
         var records = (1...100).map { Calibration.Record(best: Double($0) / 100, second: 0, rank: 0) }
         records += (1...20).map { _ in Calibration.Record(best: 0.3, second: 0.29, rank: 1) }
         let calibration = Calibration(records: records, folds: 3)
-        #expect(abs(calibration.answerThreshold - 0.16) < 0.011)
+        let kept = records.filter { $0.rank == 0 && $0.best >= calibration.answerThreshold }.count
+        #expect(kept == Int((100 * Calibration.answeredShare).rounded()))
+        #expect(abs(calibration.answerThreshold - (1 - Calibration.answeredShare + 0.01)) < 1e-9)
         #expect(calibration.clarifyFloor == calibration.answerThreshold / 2)
         // The wrong first guesses were second-right by a hair: asking pays there.
         #expect(calibration.clarifyMargin >= 0.01)
@@ -143,8 +146,9 @@ struct LongMessageTests {
                 #expect(best >= matcher.answerThreshold, "\(message.text)")
             case .clarify:
                 // Offered below the threshold too, and always as a choice: one option alone would be answered.
+                // Under the floor only when the best guess is an urgent intent (see the next test).
                 #expect(match.alternatives.count >= 2, "\(message.text)")
-                #expect(best >= matcher.clarifyFloor, "\(message.text)")
+                #expect(best >= matcher.clarifyFloor || match.alternatives.first?.intent == "crisis", "\(message.text)")
             case .fallback:
                 // A story falls back only when no topic is even worth offering.
                 #expect(best < matcher.clarifyFloor, "\(message.text)")
@@ -153,6 +157,19 @@ struct LongMessageTests {
             }
         }
         #expect(stories >= 50)
+    }
+
+    /// A real forum message (intents/real-dev, forum-c.yaml) with none of the crisis examples' telling words:
+    /// its best guess is the crisis intent, under the floor of what is offered. It is offered all the same,
+    /// first, never dropped to a fallback.
+    @Test func aStoryWhoseBestGuessIsACrisisIsStillOffered() throws {
+        let matcher = try #require(Shipped.matcher)
+        let messages = try RegressionSuite.load(directory: Repository.intents.appendingPathComponent("real-dev"))
+        let story = try #require(messages.first { $0.text.contains("dark thoughts") }).text
+        let analysis = matcher.analyse(story, hint: nil)
+        let match = matcher.decide(analysis)
+        #expect(match.decision == .clarify || match.decision == .escalate, "\(matcher.explain(story))")
+        #expect((match.intent ?? match.alternatives.first?.intent) == "crisis", "\(matcher.explain(story))")
     }
 
     @Test func aStoryAboutSomethingElseStillFallsBack() throws {
@@ -170,5 +187,77 @@ struct LongMessageTests {
         // contesta" | "que hago" | "وين فلوسي" | "ok"; "2.5" is not a sentence end.
         #expect(ends.count == 6)
         #expect(ends.last == tokens.count)
+    }
+}
+
+/// What keeps the calibration's held-out scores honest (see `Calibration`).
+@Suite("Honest held-out examples")
+struct HonestHeldOutTests {
+    @Test func examplesWithTheWordsOfAnotherIntentsExampleAreIndistinct() {
+        let words: [[String]] = [
+            ["i", "have", "a", "question"], ["my", "pay", "is", "late"],  // intent 0
+            ["question", "a", "have", "i", "i"], ["my", "account", "is", "banned"],  // intent 1: the same set, reordered
+            ["my", "pay", "is", "late"], [],  // intent 0 again: a repeat within one intent is no confusion
+        ]
+        let indistinct = MatcherIndex.indistinctExamples(words, intents: [0, 0, 1, 1, 0, 0])
+        #expect(indistinct == [true, false, true, false, false, false])
+    }
+
+    /// A converted public data set carries lines of nonsense words in every intent (for the languages it lacks):
+    /// 10 real lines and 6 such lines an intent in the public benchmark's 10-shot sets. Held out, they were
+    /// matched "rightly" by chance at low scores, and pulled the answer threshold far down (docs/benchmarks.md).
+    @Test func linesSharedByEveryIntentDoNotMoveTheOperatingPoint() throws {
+        let shipped = try #require(Shipped.answers)
+        let filler = ["qxjz", "zjxq", "xqzj", "jzqx", "qzxj", "xjqz"]
+        var orders: [[String]] = [[]]
+        for _ in filler.indices {
+            orders = orders.flatMap { order in filler.filter { !order.contains($0) }.map { order + [$0] } }
+        }
+        var few = shipped.intents
+        for id in few.keys { few[id]?.examples = [.en: Array((shipped.intents[id]?.examples[.en] ?? []).prefix(10))] }
+        var padded = few
+        for (number, id) in padded.keys.sorted().enumerated() {
+            padded[id]?.examples[.fr] = (0..<3).map { orders[number * 6 + $0].joined(separator: " ") }
+            padded[id]?.examples[.es] = (3..<6).map { orders[number * 6 + $0].joined(separator: " ") }
+        }
+        func matcher(_ intents: [String: Intent]) -> Matcher {
+            Matcher(answers: AnswerSet(intents: intents, synonyms: shipped.synonyms, directory: shipped.directory))
+        }
+        let plain = matcher(few)
+        let withFillers = matcher(padded)
+        #expect(withFillers.index.indistinct.filter { $0 }.count == 6 * padded.count)
+        // The same examples held out, the same share right, the same threshold (0.121 and 0.122 on 2026-12-07;
+        // before, 496 held out, top-1 75.4% against 81.0%).
+        let compared = "\(withFillers.calibration.description) against \(plain.calibration.description)"
+        #expect(withFillers.calibration.heldOut == plain.calibration.heldOut, "\(compared)")
+        #expect(abs(withFillers.calibration.heldOutTop1 - plain.calibration.heldOutTop1) < 0.02, "\(compared)")
+        #expect(abs(withFillers.calibration.answerThreshold - plain.calibration.answerThreshold) < 0.01, "\(compared)")
+    }
+
+    @Test func wordsOnlyOneExampleUsesAreNewWordsWhenItIsHeldOut() throws {
+        let matcher = try #require(Shipped.matcher)
+        let index = matcher.index
+        // A word of one example only, in no answer: "sole". A word many examples use: not.
+        var uses: [String: Int] = [:]
+        for example in index.examples {
+            for word in Set(TextNormalizer.tokens(example.text).map(\.text)) { uses[word, default: 0] += 1 }
+        }
+        let sole = index.soleTerms.enumerated().filter(\.element).count
+        #expect(sole > 0)
+        let common = try #require(uses.max { $0.value < $1.value })
+        let commonFeatures = try #require(index.words[common.key])
+        for id in commonFeatures.termIDs where id >= 0 { #expect(!index.soleTerms[Int(id)], "\(common.key)") }
+        // Held out, an example with such a word scores lower than it does matched with its own words known.
+        let position = try #require(index.examples.indices.first { position in
+            let example = index.examples[position]
+            return TextNormalizer.tokens(example.text).contains { token in
+                guard let id = index.words[token.text]?.termIDs[example.language.index], id >= 0 else { return false }
+                return index.soleTerms[Int(id)]
+            }
+        })
+        let example = index.examples[position]
+        let heldOut = matcher.analyse(example.text, hint: example.language, excluding: position)
+        let known = matcher.analyse(example.text, hint: example.language)
+        #expect(heldOut.penalty < known.penalty, "\(example.text)")
     }
 }
