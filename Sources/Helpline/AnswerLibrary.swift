@@ -33,7 +33,13 @@ public final class AnswerLibrary: Sendable {
     }
 
     /// The answers and the safety net of `directory`, checked together: a set is served whole or not at all.
-    public static func load(directory: URL) throws(AnswerSetError) -> Snapshot {
+    /// With a `cache`, the matcher's model is read back from there when the set has not changed (`MatcherCache`).
+    public static func load(directory: URL, cache: MatcherCache? = nil) throws(AnswerSetError) -> Snapshot {
+        try loadReporting(directory: directory, cache: cache).snapshot
+    }
+
+    private static func loadReporting(directory: URL, cache: MatcherCache?)
+        throws(AnswerSetError) -> (snapshot: Snapshot, cache: MatcherCache.Outcome?) {
         var problems: [AnswerFileProblem] = []
         var answers: AnswerSet?
         var safety: SafetyNet?
@@ -49,11 +55,13 @@ public final class AnswerLibrary: Sendable {
             }
         }
         guard let answers, let safety, problems.isEmpty else { throw AnswerSetError(problems: problems) }
-        let snapshot = Snapshot(answers: answers, matcher: Matcher(answers: answers), safety: safety, referrals: referrals)
+        let built = cache.map { $0.matcher(for: answers) }
+        let matcher = built?.matcher ?? Matcher(answers: answers)
+        let snapshot = Snapshot(answers: answers, matcher: matcher, safety: safety, referrals: referrals)
         // Training the matcher frees tens of MB that glibc keeps in its arenas (one per training thread); without
         // this the process stays 13 MB larger for its whole life (entraide chat: 48.6 against 35.4 MB of heap).
         malloc_trim(0)
-        return snapshot
+        return (snapshot, built?.outcome)
     }
 
     private let current: Mutex<Snapshot>
@@ -69,15 +77,32 @@ public final class AnswerLibrary: Sendable {
 
     public var lastRefusal: ReloadRefusal? { refusal.withLock { $0 } }
     public let directory: URL
+    /// Where the matcher's trained model is kept between loads, if anywhere (`MatcherCache`).
+    public let cache: MatcherCache?
     private let logger: Logger
 
     /// Loads the set at `directory`; fails (with every problem) when there is no good set to serve.
-    public init(directory: URL, logger: Logger) throws(AnswerSetError) {
-        current = Mutex(try Self.load(directory: directory))
+    public init(directory: URL, logger: Logger, cache: MatcherCache? = nil) throws(AnswerSetError) {
+        let loaded = try Self.loadReporting(directory: directory, cache: cache)
+        current = Mutex(loaded.snapshot)
         self.directory = directory
+        self.cache = cache
         self.logger = logger
+        log(loaded.cache)
         logWarnings(snapshot.safety)
         logWarnings(snapshot.referrals)
+    }
+
+    /// Whether the matcher's model was read back or trained: a problem (a damaged file, a directory that cannot
+    /// be written) is a warning, since every load then trains again.
+    private func log(_ outcome: MatcherCache.Outcome?) {
+        switch outcome {
+        case .reused?: logger.info("matcher.cache", metadata: ["matcher.model": "read back, not trained"])
+        case .trained?: logger.info("matcher.cache", metadata: ["matcher.model": "trained and kept"])
+        case .problem(let problem)?:
+            logger.warning("matcher.cache", metadata: ["matcher.model": "trained", "matcher.cache_problem": "\(problem)"])
+        case nil: break
+        }
     }
 
     /// The safety net's warnings, at start and on every reload: the built-in cues and lines serving (the
@@ -104,7 +129,8 @@ public final class AnswerLibrary: Sendable {
     @discardableResult
     public func reload() -> [AnswerFileProblem] {
         do {
-            let loaded = try Self.load(directory: directory)
+            let (loaded, outcome) = try Self.loadReporting(directory: directory, cache: cache)
+            log(outcome)
             let answers = loaded.answers
             let old = snapshot.answers
             current.withLock { $0 = loaded }

@@ -49,6 +49,13 @@ struct FeatureTable: Sendable {
         }
     }
 
+    /// Every key, in id order: inserted in this order, they give the same ids again.
+    func keysInIDOrder() -> [UInt64] {
+        var ordered = [UInt64](repeating: 0, count: count)
+        for (key, id) in zip(keys, ids) where key != 0 { ordered[Int(id)] = key }
+        return ordered
+    }
+
     private mutating func grow() {
         let old = zip(keys, ids).filter { $0.0 != 0 }
         var bigger = FeatureTable(capacity: keys.count)

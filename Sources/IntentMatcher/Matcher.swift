@@ -15,8 +15,24 @@ public struct Matcher: Sendable {
     public let calibration: Calibration
 
     public init(answers: AnswerSet, configuration: MatcherConfiguration = .default) {
+        self.init(answers: answers, configuration: configuration, trained: nil)
+    }
+
+    /// A matcher whose learned model and operating point are `trained` (read back by `Helpline.MatcherCache`):
+    /// only the index is built. `trained` must come from the same answer set, settings and program
+    /// (`trainingInput`); one that does not even fit (another number of intents, another vector block) is
+    /// set aside and the model trained as usual.
+    public init(answers: AnswerSet, configuration: MatcherConfiguration = .default, trained: TrainedState?) {
         let vectors = configuration.wordVectorWeight > 0 || configuration.similarityWeight > 0
             ? WordVectors.shipped : nil
+        let vectorBlock = configuration.wordVectorWeight > 0 ? vectors?.dimensions ?? 0 : 0
+        if let trained, trained.classes == answers.intents.count, trained.features.vectorDimensions == vectorBlock {
+            let index = MatcherIndex(answers: answers, configuration: configuration)
+            self.init(answers: answers, configuration: configuration, index: index,
+                      model: IntentModel(features: trained.features, regression: trained.regression),
+                      exampleVectors: ExampleVectors(index, vectors: vectors), calibration: trained.calibration)
+            return
+        }
         let index: MatcherIndex
         let exampleVectors: ExampleVectors
         let set: IntentModel.TrainingSet
@@ -153,6 +169,41 @@ public struct Matcher: Sendable {
                 best: analysis.scores[best], second: second >= 0 ? analysis.scores[second] : 0, rank: rank))
         }
         return records
+    }
+
+    /// The learned model and the calibration, to be kept and read back (`init(answers:configuration:trained:)`).
+    public var trainedState: TrainedState {
+        TrainedState(features: model.features, regression: model.regression, calibration: calibration)
+    }
+
+    /// Everything of an answer set and the settings that the learned model and the calibration depend on, as
+    /// bytes in an order that does not change from one run to the next (no dictionary order): what a kept
+    /// `TrainedState` is keyed by, with the program itself. Bumped with the training's format.
+    public static func trainingInput(_ answers: AnswerSet, configuration: MatcherConfiguration) -> [UInt8] {
+        // Every text with its length in front: no separator a text could contain makes two sets read the same.
+        var text = ""
+        func put(_ field: String) { text += "\(field.utf8.count):" + field + "\n" }
+        put("entraide-training-input 1")
+        put("\(configuration)")
+        for group in answers.synonyms {
+            put("synonyms \(group.count)")
+            group.forEach(put)
+        }
+        for intent in MatcherIndex.orderedIntents(answers) {
+            put("intent \(intent.escalate.rawValue)")
+            put(intent.id)
+            for language in Language.allCases {
+                let examples = intent.examples[language] ?? []
+                put("examples \(language.rawValue) \(examples.count)")
+                examples.forEach(put)
+                if let answer = intent.answers[language] {
+                    put("answer \(language.rawValue) \(answer.more == nil ? "short" : "short and more")")
+                    put(answer.short)
+                    if let more = answer.more { put(more) }
+                }
+            }
+        }
+        return Array(text.utf8)
     }
 
     /// The thresholds in force: the configuration's where it sets them, else the calibrated ones.

@@ -49,6 +49,16 @@ public struct SoftmaxRegression: Sendable {
         intercepts = [Float](repeating: 0, count: classes)
     }
 
+    /// Weights read back (`TrainedState`), which checked their counts.
+    init(classes: Int, features: Int, weights: [Float], intercepts: [Float]) {
+        self.classes = classes
+        self.features = features
+        stride = (classes + 7) / 8 * 8
+        precondition(weights.count == stride * features && intercepts.count == classes, "weights of another shape")
+        self.weights = weights
+        self.intercepts = intercepts
+    }
+
     /// Trains on `examples` (vectors and their class). The penalty is applied lazily (the weights are
     /// `scale × stored`, and a step shrinks `scale`); examples go in a fixed shuffled order, so a set always
     /// trains to the same model.

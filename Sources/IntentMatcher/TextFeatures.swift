@@ -28,6 +28,15 @@ struct TextFeatures: Sendable {
 
     static let gramLengths = 3...5
 
+    /// A vocabulary read back (`TrainedState`).
+    init(ids: FeatureTable, idf: [Float], isWordFeature: [Bool], vectorDimensions: Int, vectorWeight: Float) {
+        self.ids = ids
+        self.idf = idf
+        self.isWordFeature = isWordFeature
+        self.vectorDimensions = vectorDimensions
+        self.vectorWeight = vectorWeight
+    }
+
     /// The vocabulary and IDF of `documents` (each a list of raw keys with repeats). Ids follow the order the
     /// features first appear in, which the answer set fixes: the same set always gives the same model.
     init<Documents: Sequence>(documents: Documents, vectorDimensions: Int = 0, vectorWeight: Float = 0)

@@ -36,7 +36,8 @@ struct Services {
                 "no answer files at \(intents.path): run from the repository, or set intents_dir or --intents.")
         }
         do {
-            library = try AnswerLibrary(directory: intents, logger: logger)
+            library = try AnswerLibrary(directory: intents, logger: logger,
+                                        cache: MatcherCache(directory: data.appendingPathComponent("matcher")))
         } catch {
             throw ConfigurationError("\(error)\nFix these and start again; `entraide intents check` lists them.")
         }
