@@ -72,8 +72,10 @@ public struct MatcherCache: Sendable {
                 unlink(temporary.path)
                 return "cannot rename \(temporary.path) to \(file.path): \(reason)"
             }
+            // Earlier sets' files, and what a process killed while writing left behind.
             for name in try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            where name != file.lastPathComponent && name.hasPrefix("matcher-") && name.hasSuffix(".bin") {
+            where name != file.lastPathComponent && (name.hasPrefix("matcher-") && name.hasSuffix(".bin")
+                || name.hasPrefix(".matcher-") && name.hasSuffix(".tmp")) {
                 try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
             }
             return nil

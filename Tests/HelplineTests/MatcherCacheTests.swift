@@ -64,6 +64,9 @@ struct MatcherCacheTests {
         let answers = try AnswerSetLoader.load(directory: HelplineEngineTests.intents)
         _ = cache.matcher(for: answers)
         let before = try Self.keptFiles(cache.directory)
+        // What a process killed while writing leaves behind goes with the next write.
+        let leftover = cache.directory.appendingPathComponent(".matcher-0.bin.999.tmp")
+        try Data("partial".utf8).write(to: leftover)
         var intents = answers.intents
         intents["pay-missing"]?.examples[.en]?.append("the money for my hits never showed up in my account")
         let edited = AnswerSet(intents: intents, synonyms: answers.synonyms, directory: answers.directory)
@@ -71,6 +74,7 @@ struct MatcherCacheTests {
         #expect(after.outcome == .trained)
         let files = try Self.keptFiles(cache.directory)
         #expect(files.count == 1 && files != before)
+        #expect(!FileManager.default.fileExists(atPath: leftover.path))
     }
 
     @Test func aDirectoryThatCannotBeWrittenOnlyCostsTheTraining() throws {
