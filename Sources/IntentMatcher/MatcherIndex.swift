@@ -140,35 +140,38 @@ struct MatcherIndex: Sendable {
         self.escalations = escalations
         urgentIntents = escalations.indices.filter { escalations[$0] == .urgent }
 
-        // 1. Analyse every word of the examples (and, for language detection, of the answers).
-        var words: [String: WordDraft] = [:]
+        // 1. Analyse every word of the examples (and, for language detection, of the answers): the texts cut into
+        // words and each distinct word analysed (stems, trigrams) on all the cores there are, since a load with
+        // the model kept (`TrainedState`) is this index and little else.
         let exampleList = Self.orderedExamples(intents)
-        var exampleTokens: [[Token]] = []
-        exampleTokens.reserveCapacity(exampleList.count)
+        let exampleTokens = Parallel.map(exampleList, minimumChunk: 512) { TextNormalizer.tokens($0.text) }
         var answerTokens: [[(Token, Language)]] = Array(repeating: [], count: intents.count)
-        func analyse(_ token: Token) {
-            if words[token.text] == nil { words[token.text] = Self.draft(token, analyzer: analyzer) }
-        }
-        for example in exampleList {
-            let tokens = TextNormalizer.tokens(example.text)
-            tokens.forEach(analyse)
-            exampleTokens.append(tokens)
-            for token in tokens {
-                words[token.text]?.vocabularyMask |= example.language.bit
-                words[token.text]?.exampleMask |= example.language.bit
-            }
-        }
         for (intentIndex, intent) in intents.enumerated() {
             for language in Language.allCases {
                 if let answer = intent.answers[language] {
                     for token in TextNormalizer.tokens(answer.short + " " + (answer.more ?? "")) {
-                        analyse(token)
-                        words[token.text]?.vocabularyMask |= language.bit
                         answerTokens[intentIndex].append((token, language))
                     }
                 }
             }
         }
+        var seen = Set<String>()
+        var distinct: [Token] = []
+        for token in exampleTokens.joined() where seen.insert(token.text).inserted { distinct.append(token) }
+        for (token, _) in answerTokens.joined() where seen.insert(token.text).inserted { distinct.append(token) }
+        let drafts = Parallel.map(distinct, minimumChunk: 512) { Self.draft($0, analyzer: analyzer) }
+        var words = [String: WordDraft](minimumCapacity: distinct.count)
+        for (token, draft) in zip(distinct, drafts) { words[token.text] = draft }
+        func analyse(_ token: Token) {
+            if words[token.text] == nil { words[token.text] = Self.draft(token, analyzer: analyzer) }
+        }
+        for (example, tokens) in zip(exampleList, exampleTokens) {
+            for token in tokens {
+                words[token.text]?.vocabularyMask |= example.language.bit
+                words[token.text]?.exampleMask |= example.language.bit
+            }
+        }
+        for (token, language) in answerTokens.joined() { words[token.text]?.vocabularyMask |= language.bit }
         examples = exampleList
         exampleIntents = exampleList.map { Int32($0.intent) }
         indistinct = Self.indistinctExamples(exampleTokens.map { $0.map(\.text) }, intents: exampleList.map(\.intent))
