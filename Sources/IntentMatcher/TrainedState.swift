@@ -16,7 +16,7 @@ public struct TrainedState: Sendable {
     public let calibration: Calibration
 
     static let magic: [UInt8] = Array("EMT1".utf8)
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
 
     init(features: TextFeatures, regression: SoftmaxRegression, calibration: Calibration) {
         self.features = features
@@ -49,7 +49,7 @@ public struct TrainedState: Sendable {
         }
         writer.integer(UInt64(calibration.heldOut))
         writer.integer(UInt64(calibration.folds))
-        writer.integer(ByteWriter.checksum(writer.output))
+        writer.integer(ByteWriter.checksum(writer.output[...]))
         return writer.output
     }
 
@@ -133,13 +133,21 @@ struct ByteWriter {
         #endif
     }
 
-    /// FNV-1a, 64 bits: catches a file cut short or a flipped byte (not an adversary: the data directory is the
-    /// operator's own).
-    static func checksum<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+    /// FNV-1a, 64 bits, taken 8 bytes at a time (little-endian words, then the last bytes one by one): catches a
+    /// file cut short or a flipped byte (not an adversary: the data directory is the operator's own), at an
+    /// eighth of the cost of a byte at a time (10 ms for the shipped set's 9 MB was half of reading it back).
+    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
+        bytes.withUnsafeBytes { raw in
+            let words = raw.count / 8
+            for index in 0..<words {
+                hash ^= UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self))
+                hash &*= 0x0000_0100_0000_01b3
+            }
+            for index in (8 * words)..<raw.count {
+                hash ^= UInt64(raw[index])
+                hash &*= 0x0000_0100_0000_01b3
+            }
         }
         return hash
     }
