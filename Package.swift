@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "Helpline",
             dependencies: [
-                "IntentMatcher", "CaseTracker", "ChannelRecords", "SafetyNet", "CMalloc", "CCrypto",
+                "IntentMatcher", "CaseTracker", "ChannelRecords", "SafetyNet", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

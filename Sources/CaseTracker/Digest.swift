@@ -3,7 +3,11 @@ internal import CCrypto
 /// SHA-256 from libcrypto, as lowercase hex: the audit chain and the volunteers' token hashes.
 public enum Digest {
     public static func sha256Hex(_ text: String) -> String {
-        let bytes = Array(text.utf8)
+        sha256Hex(Array(text.utf8))
+    }
+
+    /// The same for bytes (the matcher's kept model is keyed by `Matcher.trainingInput`).
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
         var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
         _ = SHA256(bytes, bytes.count, &digest)
         return digest.map { String(format: "%02x", $0) }.joined()

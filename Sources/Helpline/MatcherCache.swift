@@ -1,4 +1,4 @@
-internal import CCrypto
+internal import CaseTracker
 public import Foundation
 public import IntentMatcher
 #if canImport(Glibc)
@@ -88,11 +88,7 @@ public struct MatcherCache: Sendable {
     /// cannot be read (then nothing is kept: a model from another build could be read back).
     static func key(_ answers: AnswerSet, configuration: MatcherConfiguration) -> String? {
         guard let program = programIdentity() else { return nil }
-        let input = Array(program.utf8) + [0] + Matcher.trainingInput(answers, configuration: configuration)
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        guard EVP_Digest(input, input.count, &digest, &length, EVP_sha256(), nil) == 1 else { return nil }
-        return digest.prefix(Int(length)).map { String(format: "%02x", $0) }.joined()
+        return Digest.sha256Hex(Array(program.utf8) + [0] + Matcher.trainingInput(answers, configuration: configuration))
     }
 
     /// The running program's path, size and modification time (to the nanosecond).

@@ -694,8 +694,7 @@ public struct Matcher: Sendable {
         // first line, and this is the matcher's own).
         if let first = order.first, scores[first] < clarifyFloor, scores[first] >= configuration.urgentThreshold,
            index.escalations[first] == .urgent, ranked.count >= 2 {
-            let best = ranked[0]
-            return Match(decision: .clarify, intent: nil, score: best.score, language: language,
+            return Match(decision: .clarify, intent: nil, score: scores[first], language: language,
                          alternatives: guesses)
         }
         guard let best = ranked.first, best.score >= clarifyFloor else {
