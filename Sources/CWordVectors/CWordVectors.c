@@ -7,3 +7,65 @@ const unsigned char *entraide_word_vectors(size_t *count) {
     *count = (size_t)(entraide_word_vectors_end - entraide_word_vectors_start);
     return entraide_word_vectors_start;
 }
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+__attribute__((target("avx2")))
+static int dot_avx2(const signed char *a, const signed char *b, size_t count) {
+    __m256i sum = _mm256_setzero_si256();
+    size_t index = 0;
+    for (; index + 16 <= count; index += 16) {
+        // 16 bytes sign-extended to 16-bit lanes; madd multiplies and adds neighbouring pairs into 32 bits.
+        __m256i x = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(a + index)));
+        __m256i y = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(b + index)));
+        sum = _mm256_add_epi32(sum, _mm256_madd_epi16(x, y));
+    }
+    __m128i half = _mm_add_epi32(_mm256_castsi256_si128(sum), _mm256_extracti128_si256(sum, 1));
+    half = _mm_add_epi32(half, _mm_shuffle_epi32(half, _MM_SHUFFLE(1, 0, 3, 2)));
+    half = _mm_add_epi32(half, _mm_shuffle_epi32(half, _MM_SHUFFLE(2, 3, 0, 1)));
+    int total = _mm_cvtsi128_si32(half);
+    for (; index < count; index++) total += (int)a[index] * (int)b[index];
+    return total;
+}
+
+static int dot_sse2(const signed char *a, const signed char *b, size_t count) {
+    __m128i sum = _mm_setzero_si128();
+    size_t index = 0;
+    for (; index + 16 <= count; index += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(a + index));
+        __m128i y = _mm_loadu_si128((const __m128i *)(b + index));
+        // Sign extension without SSE4.1: unpack each byte into the high half of a 16-bit lane, shift it down.
+        __m128i xl = _mm_srai_epi16(_mm_unpacklo_epi8(x, x), 8), xh = _mm_srai_epi16(_mm_unpackhi_epi8(x, x), 8);
+        __m128i yl = _mm_srai_epi16(_mm_unpacklo_epi8(y, y), 8), yh = _mm_srai_epi16(_mm_unpackhi_epi8(y, y), 8);
+        sum = _mm_add_epi32(sum, _mm_add_epi32(_mm_madd_epi16(xl, yl), _mm_madd_epi16(xh, yh)));
+    }
+    sum = _mm_add_epi32(sum, _mm_shuffle_epi32(sum, _MM_SHUFFLE(1, 0, 3, 2)));
+    sum = _mm_add_epi32(sum, _mm_shuffle_epi32(sum, _MM_SHUFFLE(2, 3, 0, 1)));
+    int total = _mm_cvtsi128_si32(sum);
+    for (; index < count; index++) total += (int)a[index] * (int)b[index];
+    return total;
+}
+
+/// Asked once per process (relaxed atomics: two threads asking at once get the same answer).
+static int has_avx2(void) {
+    static int avx2 = -1;
+    int known = __atomic_load_n(&avx2, __ATOMIC_RELAXED);
+    if (known < 0) {
+        known = __builtin_cpu_supports("avx2") ? 1 : 0;
+        __atomic_store_n(&avx2, known, __ATOMIC_RELAXED);
+    }
+    return known;
+}
+
+int entraide_dot_i8(const signed char *a, const signed char *b, size_t count) {
+    return has_avx2() ? dot_avx2(a, b, count) : dot_sse2(a, b, count);
+}
+
+#else
+int entraide_dot_i8(const signed char *a, const signed char *b, size_t count) {
+    int total = 0;
+    for (size_t index = 0; index < count; index++) total += (int)a[index] * (int)b[index];
+    return total;
+}
+#endif

@@ -38,9 +38,12 @@ public struct Explanation: Sendable, CustomStringConvertible {
     /// The operating point in force (calibrated on the answer set).
     public var calibration: Calibration
     /// Whether the message had an English word vector (`WordVectors`) in its scores, and whether the matcher
-    /// uses them at all (they are off by default, see `MatcherConfiguration.wordVectorWeight`).
+    /// uses them at all (on by default; see `MatcherConfiguration.wordVectorWeight`).
     public var usedWordVectors: Bool
     public var wordVectorsEnabled = false
+    /// The cosine with an intent's nearest example that neither raises nor lowers its score
+    /// (`ExampleVectors.reference`, read off the answer set).
+    public var wordVectorReference = 0.0
 
     init(analysis: Matcher.Analysis, match: Match, index: MatcherIndex, calibration: Calibration, text: String) {
         self.calibration = calibration
@@ -94,8 +97,9 @@ public struct Explanation: Sendable, CustomStringConvertible {
             lines.append("alternatives: " + match.alternatives.map { "\($0.intent) \(Self.format($0.score))" }
                 .joined(separator: ", "))
         }
+        let reference = "the nearest example's cosine counts from \(Self.format(wordVectorReference))"
         lines.append(!wordVectorsEnabled ? "word vectors: off"
-            : usedWordVectors ? "word vectors: used (read in English)"
+            : usedWordVectors ? "word vectors: used (read in English; \(reference))"
             : "word vectors: not used (only a message read in English has one)")
         lines.append(calibration.description)
         return lines.joined(separator: "\n")

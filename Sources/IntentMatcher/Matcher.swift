@@ -227,6 +227,7 @@ public struct Matcher: Sendable {
         var explanation = Explanation(analysis: analysis, match: decide(analysis), index: index,
                                       calibration: calibration, text: text)
         explanation.wordVectorsEnabled = exampleVectors.wordVectors != nil
+        explanation.wordVectorReference = Double(exampleVectors.reference)
         return explanation
     }
 
@@ -374,13 +375,21 @@ public struct Matcher: Sendable {
             best.insert(intent, at: position)
             if best.count > Self.similarIntents { best.removeLast() }
         }
-        let total = 1 + lexicalWeight + similarityWeight
-        let shrink = (1 + lexicalWeight) / total
-        for intent in analysis.scores.indices { analysis.scores[intent] *= shrink }
+        // Each of the best gets its nearest example's cosine, centred on the set's reference (`ExampleVectors.
+        // reference`): closer than the examples usually are to each other raises the score, further lowers it.
+        // The others are moved as the lowest of the best was, so that they stay below it.
+        let weight = similarityWeight * penalty / (1 + lexicalWeight + similarityWeight)
         let query = ExampleVectors.quantize(wordVector)
-        for intent in best {
+        let reference = Double(exampleVectors.reference)
+        var adjustments = [Double](repeating: 0, count: best.count)
+        for (rank, intent) in best.enumerated() {
             let similarity = exampleVectors.nearest(query, intent: intent, excluding: excluding)
-            analysis.scores[intent] += similarityWeight * Double(max(similarity, 0)) * penalty / total
+            adjustments[rank] = weight * (Double(similarity) - reference)
+        }
+        let others = adjustments.min() ?? 0
+        for intent in analysis.scores.indices {
+            let adjustment = best.firstIndex(of: intent).map { adjustments[$0] } ?? others
+            analysis.scores[intent] = min(1, max(0, analysis.scores[intent] + adjustment))
         }
     }
 

@@ -17,17 +17,18 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "How many matches to time.")
     var iterations: Int = 200_000
 
-    @Flag(help: "Turn on the English word vectors (off as shipped) with the weights docs/benchmarks.md measured, to time what they cost.")
-    var wordVectors = false
+    @Flag(inversion: .prefixedNo,
+          help: "The English word vectors, on as shipped: --no-word-vectors times the matcher without them, to see what they cost.")
+    var wordVectors = true
 
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
         let (answers, texts) = try load()
         var configuration = MatcherConfiguration.default
-        if wordVectors {
-            configuration.wordVectorWeight = MatcherConfiguration.measuredWordVectorWeight
-            configuration.similarityWeight = MatcherConfiguration.measuredSimilarityWeight
+        if !wordVectors {
+            configuration.wordVectorWeight = 0
+            configuration.similarityWeight = 0
         }
         let clock = ContinuousClock()
         let buildStart = clock.now
@@ -50,7 +51,7 @@ struct Bench: AsyncParsableCommand {
         latencies.sort()
         let perSecond = Double(iterations) / total.seconds
         print("set: \(synthetic.map { "generated \($0)" } ?? "shipped answers") — \(answers.intents.count) intents, \(answers.intents.values.reduce(0) { $0 + $1.examples.values.reduce(0) { $0 + $1.count } }) examples")
-        print("queries: \(texts.count) distinct texts, \(iterations) matches on one thread\(wordVectors ? ", word vectors on" : "")")
+        print("queries: \(texts.count) distinct texts, \(iterations) matches on one thread\(wordVectors ? "" : ", word vectors off")")
         print(String(format: "index build: %.1f ms", buildTime.seconds * 1000))
         print(String(format: "throughput: %.0f matches/s", perSecond))
         print(String(format: "latency: p50 %.1f µs, p99 %.1f µs, max %.1f µs",

@@ -73,27 +73,85 @@ struct WordVectorsTests {
         #expect(huge.withUnsafeBytes { WordVectors($0) } == nil)
     }
 
-    /// The weights measured in docs/benchmarks.md, with which the vectors are turned on.
-    private static var withVectors: MatcherConfiguration {
-        var configuration = MatcherConfiguration.default
-        configuration.wordVectorWeight = MatcherConfiguration.measuredWordVectorWeight
-        configuration.similarityWeight = MatcherConfiguration.measuredSimilarityWeight
-        return configuration
-    }
-
     @Test func onlyAMessageReadInEnglishUsesThem() throws {
-        let matcher = Matcher(answers: try #require(Shipped.answers), configuration: Self.withVectors)
+        let matcher = Matcher(answers: try #require(Shipped.answers))
         #expect(matcher.explain("my payment never arrived").usedWordVectors)
         #expect(matcher.match("my payment never arrived").intent == "pay-missing")
         #expect(!matcher.explain("no me han pagado el trabajo de la semana pasada").usedWordVectors)
         #expect(!matcher.explain("ما وصلني الدفع").usedWordVectors)
     }
 
-    @Test func theDefaultLeavesThemOff() throws {
-        // Off until they are fast enough and the clarify margin they lead to is understood (see
-        // MatcherConfiguration.wordVectorWeight).
-        let matcher = Matcher(answers: try #require(Shipped.answers))
+    @Test func theyCanBeTurnedOff() throws {
+        var configuration = MatcherConfiguration.default
+        configuration.wordVectorWeight = 0
+        configuration.similarityWeight = 0
+        let matcher = Matcher(answers: try #require(Shipped.answers), configuration: configuration)
         #expect(!matcher.explain("my payment never arrived").usedWordVectors)
+        #expect(matcher.explain("my payment never arrived").description.contains("word vectors: off"))
         #expect(matcher.match("my payment never arrived").intent == "pay-missing")
+    }
+
+    @Test func theBytesDotProductIsExactAtEveryLength() {
+        // The C kernel (pmaddwd, AVX2 when present) against the plain sum, at lengths around its 16-byte steps
+        // and with the extremes (-128 × -128 is the one product that needs all 16 bits).
+        var random = SplitMix64(seed: 7)
+        for count in [0, 1, 7, 15, 16, 17, 31, 32, 33, 100, 255, 256, 257, 4_096] {
+            var a = (0..<count).map { _ in Int8(truncatingIfNeeded: random.next()) }
+            var b = (0..<count).map { _ in Int8(truncatingIfNeeded: random.next()) }
+            if count > 2 { a[0] = -128; b[0] = -128; a[1] = 127; b[1] = -128 }
+            let plain = zip(a, b).reduce(Int32(0)) { $0 + Int32($1.0) * Int32($1.1) }
+            let kernel = a.withUnsafeBufferPointer { x in
+                b.withUnsafeBufferPointer { y in
+                    ExampleVectors.dot(x.baseAddress ?? UnsafePointer(bitPattern: 1)!,
+                                       y.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: count)
+                }
+            }
+            #expect(kernel == plain, "length \(count)")
+        }
+        let largest = [Int8](repeating: -128, count: 4_096)
+        #expect(largest.withUnsafeBufferPointer { ExampleVectors.dot($0.baseAddress!, $0.baseAddress!, count: 4_096) }
+                == 4_096 * 16_384)
+    }
+
+    @Test func theReferenceIsTheLowerQuartileOfEachExamplesNearestNeighbour() throws {
+        let matcher = Matcher(answers: try #require(Shipped.answers))
+        let vectors = matcher.exampleVectors
+        // Worked out here in floats, from the examples' own vectors, as the definition says.
+        var nearest: [Float] = []
+        for intent in matcher.index.intentIDs.indices {
+            let own = matcher.index.examples.indices.filter {
+                matcher.index.examples[$0].intent == intent && vectors.vectors[$0] != nil
+            }
+            guard own.count >= 2 else { continue }
+            for first in own.prefix(ExampleVectors.referenceSample) {
+                nearest.append(own.filter { $0 != first }.map { cosine(vectors.vectors[first]!, vectors.vectors[$0]!) }
+                    .max()!)
+            }
+        }
+        nearest.sort()
+        let expected = nearest[nearest.count / 4]
+        #expect(nearest.count > 100, "the shipped set has English examples in every intent")
+        #expect(abs(vectors.reference - expected) < 0.01, "\(vectors.reference) against \(expected)")
+        #expect(vectors.reference > 0.3 && vectors.reference < 0.95)
+        // Without vectors nothing is centred: the similarity part is not there at all.
+        #expect(ExampleVectors(matcher.index, vectors: nil).reference == 0)
+    }
+
+    @Test func anEnglishMessageUnlikeEveryExampleIsLoweredNotRaised() throws {
+        // The similarity part used to only add: any English sentence is somewhat close to some example, so an
+        // out-of-scope English question scored above the same question without vectors. Centred, a message
+        // further from every example than the reference loses.
+        let answers = try #require(Shipped.answers)
+        var off = MatcherConfiguration.default
+        off.similarityWeight = 0
+        let withSimilarity = Matcher(answers: answers)
+        let without = Matcher(answers: answers, configuration: off)
+        for text in ["what is the capital of australia", "recommend me a good pizza recipe with mushrooms",
+                     "how tall is the eiffel tower in metres"] {
+            let raised = withSimilarity.match(text)
+            let plain = without.match(text)
+            #expect(raised.decision == .fallback, "\(text): \(raised.decision)")
+            #expect(raised.score <= plain.score + 1e-9, "\(text): \(raised.score) against \(plain.score)")
+        }
     }
 }
