@@ -355,7 +355,7 @@ public struct Matcher: Sendable {
         var probabilities = [Float](repeating: 0, count: analysis.scores.count)
         model.probabilities(tokens: analysis.tokens, words: analysis.features, language: analysis.stemmingLanguage,
                             wordVector: wordVector, into: &probabilities)
-        let lexicalWeight = configuration.lexicalWeight
+        let lexicalWeight = analysis.isStory ? configuration.storyLexicalWeight : configuration.lexicalWeight
         // The model only sees the words it has learned: unknown and off-topic words lower its probability as they
         // lower the lexical score ("minimum wage for a football player" is not a question about pay).
         let penalty = analysis.penalty

@@ -179,6 +179,26 @@ struct LongMessageTests {
         #expect(matcher.match(story).decision == .fallback, "\(matcher.explain(story))")
     }
 
+    /// A story weighs the lexical score by `storyLexicalWeight`, a question by `lexicalWeight`: the one
+    /// setting moves stories' scores and leaves questions' as they were.
+    @Test func aStoryWeighsItsLexicalScoreByItsOwnSetting() throws {
+        let answers = try #require(Shipped.answers)
+        var heavy = MatcherConfiguration.default
+        heavy.storyLexicalWeight = 3
+        let shipped = Matcher(answers: answers)
+        let changed = Matcher(answers: answers, configuration: heavy)
+        let question = "my payment never arrived, what can i do"
+        let story = "I finished 40 tasks on Remotasks two weeks ago and they were all approved. The dashboard says "
+            + "paid but nothing reached my PayPal account. Support closed my ticket without an answer. Where is my money?"
+        #expect(!shipped.analyse(question, hint: nil).isStory)
+        #expect(shipped.analyse(story, hint: nil).isStory)
+        // Scores, not decisions: the calibration moves too where held-out examples are stories.
+        #expect(shipped.analyse(question, hint: nil).scores == changed.analyse(question, hint: nil).scores)
+        #expect(shipped.analyse(story, hint: nil).scores != changed.analyse(story, hint: nil).scores)
+        let topic = shipped.match(story)
+        #expect((topic.intent ?? topic.alternatives.first?.intent) == "pay-missing", "\(shipped.explain(story))")
+    }
+
     @Test func sentencesGiveTheSameWordsAsTheWholeText() {
         let text = "Hola a todos. Me deben 2.5 semanas!\nEl soporte no contesta; que hago? وين فلوسي؟ ok"
         let (tokens, ends) = Matcher.tokens(text, limit: 2_000)
