@@ -182,11 +182,8 @@ struct LongMessageTests {
     /// A story weighs the lexical score by `storyLexicalWeight`, a question by `lexicalWeight`: the one
     /// setting moves stories' scores and leaves questions' as they were.
     @Test func aStoryWeighsItsLexicalScoreByItsOwnSetting() throws {
-        let answers = try #require(Shipped.answers)
-        var heavy = MatcherConfiguration.default
-        heavy.storyLexicalWeight = 3
-        let shipped = Matcher(answers: answers)
-        let changed = Matcher(answers: answers, configuration: heavy)
+        let shipped = try #require(Shipped.matcher)
+        let changed = try #require(Shipped.matcher { $0.storyLexicalWeight = 3 })
         let question = "my payment never arrived, what can i do"
         let story = "I finished 40 tasks on Remotasks two weeks ago and they were all approved. The dashboard says "
             + "paid but nothing reached my PayPal account. Support closed my ticket without an answer. Where is my money?"

@@ -31,6 +31,13 @@ enum Shipped {
     static var answers: AnswerSet? { try? result.get() }
     static var loads: Bool { answers != nil }
     static let matcher: Matcher? = answers.map { Matcher(answers: $0) }
+
+    /// A matcher of the shipped answers with one setting changed from the default, to compare with `matcher`.
+    static func matcher(changing change: (inout MatcherConfiguration) -> Void) -> Matcher? {
+        var configuration = MatcherConfiguration.default
+        change(&configuration)
+        return answers.map { Matcher(answers: $0, configuration: configuration) }
+    }
 }
 
 /// A folder `intents/` in a fresh temporary directory holding the given files (name → content).

@@ -74,7 +74,7 @@ struct WordVectorsTests {
     }
 
     @Test func onlyAMessageReadInEnglishUsesThem() throws {
-        let matcher = Matcher(answers: try #require(Shipped.answers))
+        let matcher = try #require(Shipped.matcher)
         #expect(matcher.explain("my payment never arrived").usedWordVectors)
         #expect(matcher.match("my payment never arrived").intent == "pay-missing")
         #expect(!matcher.explain("no me han pagado el trabajo de la semana pasada").usedWordVectors)
@@ -82,10 +82,10 @@ struct WordVectorsTests {
     }
 
     @Test func theyCanBeTurnedOff() throws {
-        var configuration = MatcherConfiguration.default
-        configuration.wordVectorWeight = 0
-        configuration.similarityWeight = 0
-        let matcher = Matcher(answers: try #require(Shipped.answers), configuration: configuration)
+        let matcher = try #require(Shipped.matcher {
+            $0.wordVectorWeight = 0
+            $0.similarityWeight = 0
+        })
         #expect(!matcher.explain("my payment never arrived").usedWordVectors)
         #expect(matcher.explain("my payment never arrived").description.contains("word vectors: off"))
         #expect(matcher.match("my payment never arrived").intent == "pay-missing")
@@ -114,7 +114,7 @@ struct WordVectorsTests {
     }
 
     @Test func theReferenceIsTheLowerQuartileOfEachExamplesNearestNeighbour() throws {
-        let matcher = Matcher(answers: try #require(Shipped.answers))
+        let matcher = try #require(Shipped.matcher)
         let vectors = matcher.exampleVectors
         // Worked out here in floats, from the examples' own vectors, as the definition says.
         var nearest: [Float] = []
@@ -141,11 +141,8 @@ struct WordVectorsTests {
         // The similarity part used to only add: any English sentence is somewhat close to some example, so an
         // out-of-scope English question scored above the same question without vectors. Centred, a message
         // further from every example than the reference loses.
-        let answers = try #require(Shipped.answers)
-        var off = MatcherConfiguration.default
-        off.similarityWeight = 0
-        let withSimilarity = Matcher(answers: answers)
-        let without = Matcher(answers: answers, configuration: off)
+        let withSimilarity = try #require(Shipped.matcher)
+        let without = try #require(Shipped.matcher { $0.similarityWeight = 0 })
         for text in ["what is the capital of australia", "recommend me a good pizza recipe with mushrooms",
                      "how tall is the eiffel tower in metres"] {
             let raised = withSimilarity.match(text)
