@@ -62,10 +62,18 @@ int entraide_dot_i8(const signed char *a, const signed char *b, size_t count) {
     return has_avx2() ? dot_avx2(a, b, count) : dot_sse2(a, b, count);
 }
 
+int entraide_dot_i8_baseline(const signed char *a, const signed char *b, size_t count) {
+    return dot_sse2(a, b, count);
+}
+
 #else
 int entraide_dot_i8(const signed char *a, const signed char *b, size_t count) {
     int total = 0;
     for (size_t index = 0; index < count; index++) total += (int)a[index] * (int)b[index];
     return total;
+}
+
+int entraide_dot_i8_baseline(const signed char *a, const signed char *b, size_t count) {
+    return entraide_dot_i8(a, b, count);
 }
 #endif

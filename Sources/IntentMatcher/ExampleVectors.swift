@@ -14,15 +14,17 @@ struct ExampleVectors: Sendable {
     private let scales: [[Float]]
     /// The cosine at which a message's nearest example neither raises nor lowers an intent's score: the lower
     /// quartile of how close each English example is to the nearest other example of its intent. A message as
-    /// close to an intent as most of its own examples are to each other gains; one further away loses.
+    /// close to an intent as most of its own examples are to each other gains; one further away loses. Nil when
+    /// no intent has two English examples: then there is nothing to measure closeness against, and the matcher
+    /// leaves the similarity part out.
     ///
     /// Why a reference at all: only English messages have a vector, so a similarity part that could only add
     /// raised English scores above those of the other languages under one threshold, and any English sentence
     /// is somewhat close to some example (cosines of unrelated sentences run at 0.3 to 0.5): on the shipped
     /// held-out phrases, out-of-scope ones reached the fallback 74.5% of the time against 87.2% without vectors.
-    /// Centred on this reference, 89.4% (docs/benchmarks.md, "Word vectors centred"). Read off the set, not
+    /// Centred on this reference, 89.4% (docs/benchmarks.md, "Word vectors on, centred"). Read off the set, not
     /// fixed: 0.60 on HWU64's 10-shot examples, 0.71 on the shipped set's.
-    let reference: Float
+    let reference: Float?
 
     init(_ index: MatcherIndex, vectors wordVectors: WordVectors?) {
         self.wordVectors = wordVectors
@@ -49,21 +51,25 @@ struct ExampleVectors: Sendable {
         reference = Self.reference(packed: packed, scales: scales, dimensions: wordVectors?.dimensions ?? 0)
     }
 
-    /// How many examples of an intent the reference looks at, each against all the others: the quartile of a
-    /// few thousand cosines is as good as that of all, and 150 intents × 100 examples stay a few milliseconds.
+    /// How many examples of an intent the reference looks at, each against all the others, spread over the
+    /// intent's list (its first examples are often its shortest): the quartile of a few thousand cosines is as
+    /// good as that of all, and 150 intents × 100 examples stay a few milliseconds.
     static let referenceSample = 12
 
-    /// The lower quartile of each example's cosine with the nearest other example of its intent (`reference`);
-    /// 0 (a similarity that only adds, as before) when no intent has two examples with vectors.
-    static func reference(packed: [[Int8]], scales: [[Float]], dimensions: Int) -> Float {
-        guard dimensions > 0 else { return 0 }
+    /// The examples of a list of `count` that the reference looks at.
+    static func referenceRows(count: Int) -> StrideTo<Int> {
+        Swift.stride(from: 0, to: count, by: max(1, count / referenceSample))
+    }
+
+    /// The lower quartile of each example's cosine with the nearest other example of its intent (`reference`).
+    static func reference(packed: [[Int8]], scales: [[Float]], dimensions: Int) -> Float? {
+        guard dimensions > 0 else { return nil }
         var nearest: [Float] = []
         for intent in packed.indices where scales[intent].count >= 2 {
             let count = scales[intent].count
-            let sample = min(count, referenceSample)
             packed[intent].withUnsafeBufferPointer { rows in
                 guard let rows = rows.baseAddress else { return }
-                for first in 0..<sample {
+                for first in referenceRows(count: count).prefix(referenceSample) {
                     var best = -Float.infinity
                     for second in 0..<count where second != first {
                         let dot = dot(rows + first &* dimensions, rows + second &* dimensions, count: dimensions)
@@ -73,12 +79,10 @@ struct ExampleVectors: Sendable {
                 }
             }
         }
-        guard !nearest.isEmpty else { return 0 }
+        guard !nearest.isEmpty else { return nil }
         nearest.sort()
         return nearest[nearest.count / 4]
     }
-
-    var hasVectors: Bool { positions.contains { !$0.isEmpty } }
 
     /// The vector of a message whose (normalised) words are `words`.
     func vector(of words: [String]) -> [Float]? {
@@ -96,10 +100,11 @@ struct ExampleVectors: Sendable {
     }
 
     /// The largest cosine of a message's vector, quantised (`quantize`, once per match), with an example of
-    /// `intent` other than the one at `excluding` (held out while calibrating), or 0 when it has none.
-    func nearest(_ query: (values: [Int8], scale: Float), intent: Int, excluding: Int) -> Float {
+    /// `intent` other than the one at `excluding` (held out while calibrating); nil when the intent has no other
+    /// example with a vector (an intent written in other languages only), which is no evidence either way.
+    func nearest(_ query: (values: [Int8], scale: Float), intent: Int, excluding: Int) -> Float? {
         let dimensions = query.values.count
-        var best: Float = 0
+        var best: Float?
         let examples = positions[intent]
         let factors = scales[intent]
         packed[intent].withUnsafeBufferPointer { rows in
@@ -107,16 +112,17 @@ struct ExampleVectors: Sendable {
                 guard let rows = rows.baseAddress, let values = values.baseAddress else { return }
                 for (row, position) in examples.enumerated() where position != excluding {
                     let dot = Self.dot(rows + row &* dimensions, values, count: dimensions)
-                    best = max(best, factors[row] * query.scale * Float(dot))
+                    let cosine = factors[row] * query.scale * Float(dot)
+                    best = max(best ?? cosine, cosine)
                 }
             }
         }
         return best
     }
 
-    /// A dot product of signed bytes, summed in integers (`entraide_dot_i8`: `pmaddwd`, 32 bytes a step with
-    /// AVX2; Swift's own loop did 8 on the baseline x86-64, and was the largest part of a match with the vectors
-    /// on). Exact: the sum of 4,096 products of bytes fits in 32 bits.
+    /// A dot product of signed bytes, summed in integers (`entraide_dot_i8`: `pmaddwd`, 16 bytes a step; Swift's
+    /// own loop did 8 on the baseline x86-64, and was the largest part of a match with the vectors on). Exact:
+    /// the sum of 4,096 products of bytes fits in 32 bits.
     static func dot(_ a: UnsafePointer<Int8>, _ b: UnsafePointer<Int8>, count: Int) -> Int32 {
         Int32(entraide_dot_i8(a, b, count))
     }

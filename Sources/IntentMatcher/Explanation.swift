@@ -42,8 +42,8 @@ public struct Explanation: Sendable, CustomStringConvertible {
     public var usedWordVectors: Bool
     public var wordVectorsEnabled = false
     /// The cosine with an intent's nearest example that neither raises nor lowers its score
-    /// (`ExampleVectors.reference`, read off the answer set).
-    public var wordVectorReference = 0.0
+    /// (`ExampleVectors.reference`, read off the answer set); nil when the set gives none.
+    public var wordVectorReference: Double?
 
     init(analysis: Matcher.Analysis, match: Match, index: MatcherIndex, calibration: Calibration, text: String) {
         self.calibration = calibration
@@ -97,7 +97,8 @@ public struct Explanation: Sendable, CustomStringConvertible {
             lines.append("alternatives: " + match.alternatives.map { "\($0.intent) \(Self.format($0.score))" }
                 .joined(separator: ", "))
         }
-        let reference = "the nearest example's cosine counts from \(Self.format(wordVectorReference))"
+        let reference = wordVectorReference.map { "the nearest example's cosine counts from \(Self.format($0))" }
+            ?? "no intent has two English examples to measure closeness against"
         lines.append(!wordVectorsEnabled ? "word vectors: off"
             : usedWordVectors ? "word vectors: used (read in English; \(reference))"
             : "word vectors: not used (only a message read in English has one)")

@@ -227,7 +227,7 @@ public struct Matcher: Sendable {
         var explanation = Explanation(analysis: analysis, match: decide(analysis), index: index,
                                       calibration: calibration, text: text)
         explanation.wordVectorsEnabled = exampleVectors.wordVectors != nil
-        explanation.wordVectorReference = Double(exampleVectors.reference)
+        explanation.wordVectorReference = exampleVectors.reference.map(Double.init)
         return explanation
     }
 
@@ -346,7 +346,7 @@ public struct Matcher: Sendable {
         analysis.lexical = analysis.scores
         guard analysis.hasLetters, !analysis.scores.isEmpty else { return }
         var wordVector: [Float]?
-        if analysis.stemmingLanguage == .en, exampleVectors.wordVectors != nil {  // off by default: no work then
+        if analysis.stemmingLanguage == .en, exampleVectors.wordVectors != nil {  // nil when turned off: no work then
             var words = analysis.tokens.map(\.text)
             for (position, canonical) in acronyms(in: analysis.tokens) { words[position] = canonical }
             wordVector = exampleVectors.vector(of: words)
@@ -364,7 +364,9 @@ public struct Matcher: Sendable {
             analysis.scores[intent] = (learned + lexicalWeight * analysis.lexical[intent]) / (1 + lexicalWeight)
         }
         let similarityWeight = configuration.similarityWeight
-        guard let wordVector, similarityWeight > 0, exampleVectors.hasVectors else { return }
+        guard let wordVector, similarityWeight > 0, let reference = exampleVectors.reference.map(Double.init) else {
+            return
+        }
         // The best few, kept in order by insertion (a sort per candidate was 4% of a match on 150 intents).
         var best = [Int]()
         best.reserveCapacity(Self.similarIntents + 1)
@@ -377,19 +379,21 @@ public struct Matcher: Sendable {
             if best.count > Self.similarIntents { best.removeLast() }
         }
         // Each of the best gets its nearest example's cosine, centred on the set's reference (`ExampleVectors.
-        // reference`): closer than the examples usually are to each other raises the score, further lowers it.
-        // The others are moved as the lowest of the best was, so that they stay below it.
+        // reference`): closer than the examples usually are to each other raises the score, further lowers it. An
+        // intent with no English example to compare with is left as it is. The others move by the smallest of the
+        // best's adjustments, which keeps each of the best above them. An urgent intent (crisis) is raised but
+        // never lowered: recall matters most there, and its examples are few and short.
         let weight = similarityWeight * penalty / (1 + lexicalWeight + similarityWeight)
         let query = ExampleVectors.quantize(wordVector)
-        let reference = Double(exampleVectors.reference)
         var adjustments = [Double](repeating: 0, count: best.count)
         for (rank, intent) in best.enumerated() {
-            let similarity = exampleVectors.nearest(query, intent: intent, excluding: excluding)
+            guard let similarity = exampleVectors.nearest(query, intent: intent, excluding: excluding) else { continue }
             adjustments[rank] = weight * (Double(similarity) - reference)
         }
         let others = adjustments.min() ?? 0
         for intent in analysis.scores.indices {
-            let adjustment = best.firstIndex(of: intent).map { adjustments[$0] } ?? others
+            var adjustment = best.firstIndex(of: intent).map { adjustments[$0] } ?? others
+            if index.escalations[intent] == .urgent { adjustment = max(0, adjustment) }
             analysis.scores[intent] = min(1, max(0, analysis.scores[intent] + adjustment))
         }
     }

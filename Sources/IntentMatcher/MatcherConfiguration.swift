@@ -148,8 +148,4 @@ public struct MatcherConfiguration: Sendable, Equatable {
     }
 
     public static let `default` = MatcherConfiguration(urgentThreshold: 0.08)
-
-    /// The weights the word vectors were measured with (docs/benchmarks.md): the defaults.
-    public static let measuredWordVectorWeight = 2.0
-    public static let measuredSimilarityWeight = 1.0
 }

@@ -84,7 +84,7 @@ struct TextFeatures: Sendable {
         }
         let dense = vectorDimensions > 0 ? wordVector.flatMap { $0.count == vectorDimensions ? $0 : nil } : nil
         guard !known.isEmpty || dense != nil else { return Vector() }
-        known.sort()
+        Self.sortIDs(&known)
         var vector = Vector()
         vector.ids.reserveCapacity(known.count + (dense?.count ?? 0))
         vector.values.reserveCapacity(known.count + (dense?.count ?? 0))
@@ -117,6 +117,56 @@ struct TextFeatures: Sendable {
             }
         }
         return vector
+    }
+
+    /// Sorts a message's feature ids ascending, so that repeats are neighbours. The standard library's sort
+    /// (stable, through a comparison closure) was 6% of a match on 150 intents × 100 examples; ids are small
+    /// non-negative integers, so a few dozen go by insertion and more by a radix sort on bytes: linear whatever
+    /// the message (a comparison sort's worst case is for someone to find).
+    static func sortIDs(_ ids: inout [Int32]) {
+        let count = ids.count
+        guard count > 1 else { return }
+        ids.withUnsafeMutableBufferPointer { ids in
+            if count <= 48 {
+                for index in 1..<count {
+                    let id = ids[index]
+                    var position = index
+                    while position > 0 && ids[position - 1] > id {
+                        ids[position] = ids[position - 1]
+                        position -= 1
+                    }
+                    ids[position] = id
+                }
+                return
+            }
+            let largest = UInt32(ids.max() ?? 0)  // ids are never negative (`FeatureTable` counts from 0)
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { spare in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+                    var source = ids.baseAddress!, target = spare.baseAddress!
+                    var shift: UInt32 = 0
+                    var swapped = false
+                    while shift < 32 && (shift == 0 || largest >> shift != 0) {
+                        for digit in 0..<256 { counts[digit] = 0 }
+                        for index in 0..<count { counts[Int((UInt32(bitPattern: source[index]) >> shift) & 0xff)] += 1 }
+                        var total = 0
+                        for digit in 0..<256 {
+                            let here = counts[digit]
+                            counts[digit] = total
+                            total += here
+                        }
+                        for index in 0..<count {
+                            let digit = Int((UInt32(bitPattern: source[index]) >> shift) & 0xff)
+                            target[counts[digit]] = source[index]
+                            counts[digit] += 1
+                        }
+                        swap(&source, &target)
+                        swapped.toggle()
+                        shift += 8
+                    }
+                    if swapped { ids.baseAddress!.update(from: spare.baseAddress!, count: count) }
+                }
+            }
+        }
     }
 
     // MARK: - Raw keys

@@ -5,6 +5,21 @@ import Testing
 /// The learned half of the matcher and its calibration, on small sets whose right answer is known.
 @Suite("Learned model and calibration")
 struct LearnedModelTests {
+    @Test func featureIDsSortAsTheStandardLibrarySortsThem() {
+        // Insertion up to 48 ids, a radix sort on bytes past that: both against `sorted()`, with repeats (a
+        // message's repeated words and grams), the largest id and the lengths around the switch.
+        var random = SplitMix64(seed: 11)
+        for count in [0, 1, 2, 47, 48, 49, 50, 300, 5_000] {
+            for range in [Int32(4), 1_000, 70_000, Int32.max] {
+                var ids = (0..<count).map { _ in Int32(truncatingIfNeeded: random.next() % UInt64(range)) }
+                if count > 2 { ids[1] = ids[0]; ids[count - 1] = range - 1 }
+                let expected = ids.sorted()
+                TextFeatures.sortIDs(&ids)
+                #expect(ids == expected, "\(count) ids under \(range)")
+            }
+        }
+    }
+
     private static func document(_ text: String, _ intent: Int) -> IntentModel.Document {
         let tokens = TextNormalizer.tokens(text)
         return IntentModel.Document(keys: TextFeatures.keys(tokens: tokens, terms: tokens.map(\.text)), intent: intent)

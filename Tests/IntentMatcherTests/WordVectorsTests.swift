@@ -1,3 +1,4 @@
+import CWordVectors
 import Testing
 @testable import IntentMatcher
 
@@ -92,21 +93,23 @@ struct WordVectorsTests {
     }
 
     @Test func theBytesDotProductIsExactAtEveryLength() {
-        // The C kernel (pmaddwd, AVX2 when present) against the plain sum, at lengths around its 16-byte steps
-        // and with the extremes (-128 × -128 is the one product that needs all 16 bits).
+        // Both C paths (pmaddwd; the one this processor picks, and the SSE2 one every x86-64 has) against the
+        // plain sum, at lengths around their 16-byte steps and with the extremes (-128 × -128 is the one product
+        // that needs all 16 bits).
         var random = SplitMix64(seed: 7)
         for count in [0, 1, 7, 15, 16, 17, 31, 32, 33, 100, 255, 256, 257, 4_096] {
             var a = (0..<count).map { _ in Int8(truncatingIfNeeded: random.next()) }
             var b = (0..<count).map { _ in Int8(truncatingIfNeeded: random.next()) }
             if count > 2 { a[0] = -128; b[0] = -128; a[1] = 127; b[1] = -128 }
             let plain = zip(a, b).reduce(Int32(0)) { $0 + Int32($1.0) * Int32($1.1) }
-            let kernel = a.withUnsafeBufferPointer { x in
+            let (picked, baseline) = a.withUnsafeBufferPointer { x in
                 b.withUnsafeBufferPointer { y in
-                    ExampleVectors.dot(x.baseAddress ?? UnsafePointer(bitPattern: 1)!,
-                                       y.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: count)
+                    let x = x.baseAddress ?? UnsafePointer(bitPattern: 1)!, y = y.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                    return (ExampleVectors.dot(x, y, count: count), Int32(entraide_dot_i8_baseline(x, y, count)))
                 }
             }
-            #expect(kernel == plain, "length \(count)")
+            #expect(picked == plain, "length \(count)")
+            #expect(baseline == plain, "length \(count), SSE2")
         }
         let largest = [Int8](repeating: -128, count: 4_096)
         #expect(largest.withUnsafeBufferPointer { ExampleVectors.dot($0.baseAddress!, $0.baseAddress!, count: 4_096) }
@@ -123,7 +126,7 @@ struct WordVectorsTests {
                 matcher.index.examples[$0].intent == intent && vectors.vectors[$0] != nil
             }
             guard own.count >= 2 else { continue }
-            for first in own.prefix(ExampleVectors.referenceSample) {
+            for first in ExampleVectors.referenceRows(count: own.count).prefix(ExampleVectors.referenceSample).map({ own[$0] }) {
                 nearest.append(own.filter { $0 != first }.map { cosine(vectors.vectors[first]!, vectors.vectors[$0]!) }
                     .max()!)
             }
@@ -131,10 +134,11 @@ struct WordVectorsTests {
         nearest.sort()
         let expected = nearest[nearest.count / 4]
         #expect(nearest.count > 100, "the shipped set has English examples in every intent")
-        #expect(abs(vectors.reference - expected) < 0.01, "\(vectors.reference) against \(expected)")
-        #expect(vectors.reference > 0.3 && vectors.reference < 0.95)
-        // Without vectors nothing is centred: the similarity part is not there at all.
-        #expect(ExampleVectors(matcher.index, vectors: nil).reference == 0)
+        let reference = try #require(vectors.reference)
+        #expect(abs(reference - expected) < 0.01, "\(reference) against \(expected)")
+        #expect(reference > 0.3 && reference < 0.95)
+        // Without vectors there is nothing to centre on, and no similarity part.
+        #expect(ExampleVectors(matcher.index, vectors: nil).reference == nil)
     }
 
     @Test func anEnglishMessageUnlikeEveryExampleIsLoweredNotRaised() throws {
@@ -150,5 +154,41 @@ struct WordVectorsTests {
             #expect(raised.decision == .fallback, "\(text): \(raised.decision)")
             #expect(raised.score <= plain.score + 1e-9, "\(text): \(raised.score) against \(plain.score)")
         }
+    }
+
+    /// The shipped answers with each intent's English examples cut to `keep` (all of them: nil), and the
+    /// English examples of `without` removed.
+    private func shipped(keepingEnglish keep: Int? = nil, without: String? = nil) throws -> AnswerSet {
+        let shipped = try #require(Shipped.answers)
+        var intents = shipped.intents
+        for (id, intent) in shipped.intents {
+            if let keep { intents[id]?.examples[.en] = Array((intent.examples[.en] ?? []).prefix(keep)) }
+            if id == without { intents[id]?.examples[.en] = nil }
+        }
+        return AnswerSet(intents: intents, synonyms: shipped.synonyms, directory: shipped.directory)
+    }
+
+    @Test func anIntentWithNoEnglishExampleIsLeftAsItIs() throws {
+        // Its nearest English example is none: no evidence either way. Before, it counted as a cosine of 0, far
+        // under the reference, and an English message lost 0.3 on an intent written in other languages only.
+        let answers = try shipped(without: "pay-bonus")
+        var off = MatcherConfiguration.default
+        off.similarityWeight = 0
+        let with = Matcher(answers: answers)
+        let without = Matcher(answers: answers, configuration: off)
+        let text = "the bonus they promised for the project never came"
+        let bonus = try #require(with.index.intentIDs.firstIndex(of: "pay-bonus"))
+        let scored = with.analyse(text, hint: nil)
+        #expect(scored.hasWordVector)
+        let best = scored.scores.indices.sorted { scored.scores[$0] > scored.scores[$1] }.prefix(Matcher.similarIntents)
+        #expect(best.contains(bonus), "pay-bonus is among the best and so gets the similarity pass")
+        #expect(abs(scored.scores[bonus] - without.analyse(text, hint: nil).scores[bonus]) < 1e-9)
+    }
+
+    @Test func aSetWithNoTwoEnglishExamplesInOneIntentHasNoReference() throws {
+        let matcher = Matcher(answers: try shipped(keepingEnglish: 1))
+        #expect(matcher.exampleVectors.reference == nil)
+        let explanation = matcher.explain("my payment never arrived")
+        #expect(explanation.description.contains("no intent has two English examples"))
     }
 }
