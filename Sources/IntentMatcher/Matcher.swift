@@ -346,7 +346,7 @@ public struct Matcher: Sendable {
     /// with the nearest example of the intent, less the set's reference (`ExampleVectors.reference`), so that it
     /// lowers as well as raises. It weighs most for telling a question the helpline knows from one it does not
     /// (on BANKING77-OOS it lifted the AUROC from 87 to 88). Only the best intents get it (it costs a pass over
-    /// their examples); the others move as the lowest of them did, so that they stay below.
+    /// their examples); the others move by the smallest of their adjustments, so that they stay below.
     private func blend(_ analysis: inout Analysis, model: IntentModel, excluding: Int) {
         analysis.lexical = analysis.scores
         guard analysis.hasLetters, !analysis.scores.isEmpty else { return }
