@@ -88,11 +88,16 @@ public struct AnswerSet: Sendable {
     public let synonyms: [[String]]
     /// Where it was loaded from.
     public let directory: URL
+    /// Messages this helpline does not answer (`intents/out-of-scope.yaml`, optional): where they score sets the
+    /// answer threshold (see `Calibration`). Empty when the set has none.
+    public let outOfScope: [Language: [String]]
 
-    public init(intents: [String: Intent], synonyms: [[String]], directory: URL) {
+    public init(intents: [String: Intent], synonyms: [[String]], directory: URL,
+                outOfScope: [Language: [String]] = [:]) {
         self.intents = intents
         self.synonyms = synonyms
         self.directory = directory
+        self.outOfScope = outOfScope
     }
 
     public subscript(id: String) -> Intent? { intents[id] }

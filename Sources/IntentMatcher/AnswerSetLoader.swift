@@ -4,7 +4,8 @@ import Yams
 /// Reads `intents/` into an `AnswerSet`, checking everything the format promises, and refuses the set with every
 /// problem found (file and line), so that an operator can fix them in one go.
 public enum AnswerSetLoader {
-    /// Loads and validates intents/*.yaml and intents/synonyms.yaml (optional) in `directory`.
+    /// Loads and validates intents/*.yaml, intents/synonyms.yaml and intents/out-of-scope.yaml (both optional) in
+    /// `directory`.
     public static func load(directory: URL) throws(AnswerSetError) -> AnswerSet {
         let files: [URL]
         switch YAMLFile.list(directory) {
@@ -25,6 +26,8 @@ public enum AnswerSetLoader {
         var problems: [AnswerFileProblem] = []
         var parsed: [IntentFile] = []
         var synonyms: [[String]] = []
+        var outOfScope: OutOfScopeFile.Parsed?
+        var outOfScopeName = ""
         for source in sources {
             let file = source.file
             guard source.name.hasSuffix(".yaml") else {
@@ -49,6 +52,13 @@ public enum AnswerSetLoader {
                 problems += result.problems
                 continue
             }
+            if source.name == OutOfScopeFile.name {
+                let result = OutOfScopeFile.parse(root, file: file)
+                outOfScope = result
+                outOfScopeName = file
+                problems += result.problems
+                continue
+            }
             let expectedID = String(source.name.dropLast(".yaml".count))
             let intentFile = IntentFileParser.parse(root, file: file, expectedID: expectedID)
             problems += intentFile.problems
@@ -61,6 +71,9 @@ public enum AnswerSetLoader {
         }
 
         problems += crossFileProblems(parsed)
+        if let outOfScope {
+            problems += outOfScopeProblems(outOfScope, file: outOfScopeName, intents: parsed)
+        }
         guard problems.isEmpty else {
             throw AnswerSetError(problems: sorted(problems))
         }
@@ -68,7 +81,26 @@ public enum AnswerSetLoader {
         for file in parsed {
             if let intent = file.intent { intents[intent.id] = intent }
         }
-        return AnswerSet(intents: intents, synonyms: synonyms, directory: directory)
+        return AnswerSet(intents: intents, synonyms: synonyms, directory: directory,
+                         outOfScope: outOfScope?.examples ?? [:])
+    }
+
+    /// An out-of-scope example that is also an intent's example says two opposite things about one message.
+    static func outOfScopeProblems(_ outOfScope: OutOfScopeFile.Parsed, file: String, intents: [IntentFile])
+        -> [AnswerFileProblem] {
+        var examples: [String: (intent: String, file: String, line: Int)] = [:]
+        for intent in intents {
+            for example in intent.examples where examples[example.normalized] == nil {
+                examples[example.normalized] = (intent.id, intent.file, example.line)
+            }
+        }
+        return outOfScope.locations.compactMap { example in
+            guard let intent = examples[example.normalized] else { return nil }
+            return AnswerFileProblem(
+                file: file, line: example.line,
+                message: "out-of-scope example '\(example.text)' is an example of intent '\(intent.intent)' "
+                    + "(\(intent.file):\(intent.line)); remove it from one of them")
+        }
     }
 
     /// Duplicate ids, `related` ids that no file defines, and examples that two intents share.

@@ -144,7 +144,7 @@ enum IntentFileParser {
         return result
     }
 
-    private static func parseExamples(
+    static func parseExamples(
         _ node: Node, into examples: inout [Language: [String]], lines: inout [Language: Int],
         locations: inout [(normalized: String, text: String, line: Int)], list: inout ProblemList
     ) {

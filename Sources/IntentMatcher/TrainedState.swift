@@ -16,7 +16,7 @@ public struct TrainedState: Sendable {
     public let calibration: Calibration
 
     static let magic: [UInt8] = Array("EMT1".utf8)
-    static let version: UInt32 = 2
+    static let version: UInt32 = 3
 
     init(features: TextFeatures, regression: SoftmaxRegression, calibration: Calibration) {
         self.features = features
@@ -44,11 +44,13 @@ public struct TrainedState: Sendable {
         writer.floats(regression.intercepts)
         for value in [calibration.answerThreshold, calibration.clarifyMargin, calibration.clarifyFloor,
                       calibration.heldOutTop1, calibration.heldOutAnsweredRightly,
-                      calibration.heldOutAnsweredWrongly, calibration.heldOutClarified] {
+                      calibration.heldOutAnsweredWrongly, calibration.heldOutClarified,
+                      calibration.outOfScopeFallingBack] {
             writer.integer(value.bitPattern)
         }
         writer.integer(UInt64(calibration.heldOut))
         writer.integer(UInt64(calibration.folds))
+        writer.integer(UInt64(calibration.outOfScopeExamples))
         writer.integer(ByteWriter.checksum(writer.output[...]))
         return writer.output
     }
@@ -99,19 +101,25 @@ public struct TrainedState: Sendable {
               let weights = reader.floats(stride * Int(dimensions)), let intercepts = reader.floats(Int(classes)),
               weights.allSatisfy(\.isFinite), intercepts.allSatisfy(\.isFinite) else { throw fail("weights") }
         var figures: [Double] = []
-        for _ in 0..<7 {
+        for _ in 0..<8 {
             guard let bits: UInt64 = reader.integer(), Double(bitPattern: bits).isFinite else { throw fail("calibration") }
             figures.append(Double(bitPattern: bits))
         }
         guard let heldOut: UInt64 = reader.integer(), let folds: UInt64 = reader.integer(),
-              heldOut <= UInt64(Int.max), folds <= 1_000, reader.isAtEnd else { throw fail("calibration") }
+              let outOfScope: UInt64 = reader.integer(),
+              heldOut <= UInt64(Int.max), folds <= 1_000, outOfScope <= UInt64(Int.max), reader.isAtEnd else {
+            throw fail("calibration")
+        }
         self.features = features
         regression = SoftmaxRegression(classes: Int(classes), features: Int(dimensions), weights: weights,
                                        intercepts: intercepts)
-        calibration = Calibration(
+        var calibration = Calibration(
             answerThreshold: figures[0], clarifyMargin: figures[1], clarifyFloor: figures[2], heldOut: Int(heldOut),
             heldOutTop1: figures[3], heldOutAnsweredRightly: figures[4], heldOutAnsweredWrongly: figures[5],
             heldOutClarified: figures[6], folds: Int(folds))
+        calibration.outOfScopeExamples = Int(outOfScope)
+        calibration.outOfScopeFallingBack = figures[7]
+        self.calibration = calibration
     }
 }
 

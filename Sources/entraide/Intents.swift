@@ -63,7 +63,18 @@ struct Intents: AsyncParsableCommand {
             for warning in answers.warnings(at: Date()) + net.warnings(at: Date()) + referrals.staleWarnings(at: Date()) {
                 print("warning: \(warning)")
             }
+            // A negative example the crisis net catches is still escalated when a worker writes it (the net runs
+            // before the matcher), but it says the operator meant something else: name it.
+            for language in Language.allCases {
+                for example in answers.outOfScope[language] ?? [] where net.detector.assess(example) != nil {
+                    print("warning: intents/out-of-scope.yaml: '\(example)' (\(language.rawValue)) reads as a crisis "
+                        + "to the safety net; a message like it always reaches a volunteer, so remove it from the "
+                        + "out-of-scope examples")
+                }
+            }
             print("ok: \(answers.intents.count) intents in \(url.path) (languages: \(languages.joined(separator: ", ")))")
+            let negatives = answers.outOfScope.values.reduce(0) { $0 + $1.count }
+            if negatives > 0 { print("ok: \(negatives) out-of-scope examples (they set the answer threshold)") }
             print("ok: \(net.detector.cues.count) crisis cues (" + Language.allCases.map { "\($0.rawValue) \(net.detector.cues.count(in: $0))" }
                 .joined(separator: ", ") + "), crisis lines for \(net.directory.countries.count) countries"
                 + (net.isBuiltIn ? " (built into entraide \(BuiltInSafety.release))" : ""))

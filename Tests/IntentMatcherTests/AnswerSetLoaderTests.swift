@@ -13,6 +13,8 @@ struct AnswerSetLoaderTests {
             #expect(answers["crisis"]?.escalate == .urgent)
             #expect(answers["human"]?.escalate == .always)
             #expect(!answers.synonyms.isEmpty)
+            // Enough out-of-scope examples in every language to set the threshold (Calibration.minimumOutOfScope).
+            for language in Language.allCases { #expect((answers.outOfScope[language] ?? []).count >= 20) }
         case .failure(let error):
             Issue.record("intents/ does not load:\n\(error)")
         }
@@ -56,6 +58,39 @@ struct AnswerSetLoaderTests {
         let answers = try #require(Shipped.answers)
         let newest = try #require(answers.intents.values.compactMap { CheckDate.day($0.reviewed) }.max())
         #expect(answers.warnings(at: newest) == [])
+    }
+
+    /// `out-of-scope.yaml` is not an intent: its examples answer nothing, and one that is also an intent's
+    /// example is refused, naming both places.
+    @Test func outOfScopeExamplesLoadApartFromTheIntents() throws {
+        let negatives = [
+            "reviewed: 2026-12-07", "examples:", "  en:", "    - what is the weather tomorrow",
+            "    - my visa was rejected", "    - recommend a film", "  fr:", "    - quel temps fait-il",
+            "    - une recette de crêpes", "    - qui a gagné le match",
+        ]
+        let folder = try fixtureFolder([
+            "greeting.yaml": intentFile(id: "greeting"),
+            "out-of-scope.yaml": negatives.joined(separator: "\n") + "\n",
+        ])
+        let answers = try AnswerSetLoader.load(directory: folder)
+        #expect(answers.intents.keys.sorted() == ["greeting"])
+        #expect(answers.outOfScope[.en] == ["what is the weather tomorrow", "my visa was rejected", "recommend a film"])
+        #expect(answers.outOfScope[.fr]?.count == 3)
+
+        let clash = try fixtureFolder([
+            "greeting.yaml": intentFile(id: "greeting"),
+            "out-of-scope.yaml": (negatives.dropFirst() + ["  es:", "    - greeting hola", "    - a", "    - b"])
+                .joined(separator: "\n") + "\n",
+        ])
+        #expect(throws: AnswerSetError.self) { try AnswerSetLoader.load(directory: clash) }
+        do {
+            _ = try AnswerSetLoader.load(directory: clash)
+        } catch {
+            let text = error.description
+            #expect(text.contains("intents/out-of-scope.yaml:1: missing required key 'reviewed'"))
+            #expect(text.contains("out-of-scope example 'greeting hola' is an example of intent 'greeting' "
+                + "(intents/greeting.yaml:14)"))
+        }
     }
 
     @Test func otherFilesAndFoldersAreNotIntents() throws {

@@ -72,6 +72,32 @@ struct LearnedModelTests {
         #expect(abs(calibration.heldOutTop1 - 100.0 / 120.0) < 1e-9)
     }
 
+    /// Out-of-scope examples set the threshold where `outOfScopeShare` of them fall below it; they can raise
+    /// the bar, never lower it past the answered-share ceiling.
+    @Test func outOfScopeExamplesSetTheThreshold() {
+        let records = (1...100).map { Calibration.Record(best: Double($0) / 100, second: 0, rank: 0) }
+        // 40 negatives scoring 0.41 … 0.80: the share `outOfScopeShare` of them (34 of 40 at 0.83, rounded up)
+        // must fall below, so the threshold is the next one up.
+        let negatives = (41...80).map { Double($0) / 100 }
+        let below = Int((40 * Calibration.outOfScopeShare).rounded(.up))
+        let raised = Calibration(records: records, outOfScope: negatives, folds: 3)
+        #expect(abs(raised.answerThreshold - negatives[below]) < 1e-9)
+        #expect(negatives.filter { $0 < raised.answerThreshold }.count == below)
+        #expect(raised.outOfScopeExamples == 40 && abs(raised.outOfScopeFallingBack - Double(below) / 40) < 1e-9)
+        #expect(raised.description.contains(
+            "out-of-scope examples: 40, \(String(format: "%.1f", 100 * Double(below) / 40))% below the threshold"))
+        // It is above what the answered share alone gives: the negatives raised it.
+        #expect(raised.answerThreshold > Calibration(records: records, folds: 3).answerThreshold)
+        // Negatives that all score low do not take the threshold under the one that keeps the ceiling's share.
+        let low = Calibration(records: records, outOfScope: (1...40).map { Double($0) / 1000 }, folds: 3)
+        let kept = records.filter { $0.best >= low.answerThreshold }.count
+        #expect(kept == Int((100 * Calibration.answeredShareCeiling).rounded()))
+        // Too few negatives to say anything: the answered share decides, as without them.
+        let few = Calibration(records: records, outOfScope: [0.9, 0.95], folds: 3)
+        #expect(few.answerThreshold == Calibration(records: records, folds: 3).answerThreshold)
+        #expect(few.outOfScopeExamples == 2)
+    }
+
     @Test func tooFewExamplesKeepAFixedOperatingPoint() {
         let calibration = Calibration(records: [Calibration.Record(best: 0.9, second: 0.1, rank: 0)], folds: 3)
         #expect(calibration == .fallback)
