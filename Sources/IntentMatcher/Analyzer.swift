@@ -19,8 +19,22 @@ final class WordFeatures: Sendable {
     /// The word's character trigrams as packed keys, and their ids in the index (-1: unknown).
     let gramKeys: [UInt64]
     let gramIDs: [Int32]
+    /// For the learned model, worked out once per word rather than for every message that has it: the word as
+    /// written (its character n-grams are of that text), each language's term hashed as the model's word
+    /// feature, and the text's character n-gram keys (`TextFeatures.keys`).
+    let text: String
+    let termHashes: [UInt64]
+    let modelGrams: [TextFeatures.Key]
+    /// The text's WordPiece pieces for the English word vectors (nil: none, or the vectors are off).
+    let vectorPieces: [Int32]?
 
-    init(_ draft: WordDraft, termIDs: [Int32], gramIDs: [Int32]) {
+    init(_ draft: WordDraft, text: String, termIDs: [Int32], gramIDs: [Int32], vectors: WordVectors?) {
+        vectorPieces = vectors?.pieces(of: text)
+        self.text = text
+        termHashes = draft.terms.map { TextFeatures.hash($0, seed: TextFeatures.wordSeed) }
+        var grams: [TextFeatures.Key] = []
+        TextFeatures.appendGrams(of: text, to: &grams)
+        modelGrams = grams
         vocabularyMask = draft.vocabularyMask
         exampleMask = draft.exampleMask
         stopwordMask = draft.stopwordMask

@@ -34,9 +34,9 @@ struct ExampleVectors: Sendable {
         var scales = [[Float]](repeating: [], count: index.intentIDs.count)
         if let wordVectors {
             for (position, example) in index.examples.enumerated() where example.language == .en {
-                guard let vector = wordVectors.vector(of: TextNormalizer.tokens(example.text).lazy.map(\.text)) else {
-                    continue
-                }
+                let tokens = TextNormalizer.tokens(example.text)
+                guard let vector = wordVectors.vector(pieceLists: tokens.lazy.map { Self.pieces(of: $0, index.features(of: $0), wordVectors) })
+                else { continue }
                 vectors[position] = vector
                 positions[example.intent].append(position)
                 let quantized = Self.quantize(vector)
@@ -87,6 +87,16 @@ struct ExampleVectors: Sendable {
     /// The vector of a message whose (normalised) words are `words`.
     func vector(of words: [String]) -> [Float]? {
         wordVectors?.vector(of: words)
+    }
+
+    /// The same from each word's pieces (see `pieces(of:_:_:)`).
+    func vector(pieceLists: [[Int32]?]) -> [Float]? {
+        wordVectors?.vector(pieceLists: pieceLists)
+    }
+
+    /// A token's pieces: those its analysis kept, unless the analysis is of another word (a typo corrected).
+    static func pieces(of token: Token, _ features: WordFeatures, _ vectors: WordVectors) -> [Int32]? {
+        features.text == token.text && features.vectorPieces != nil ? features.vectorPieces : vectors.pieces(of: token.text)
     }
 
     /// A vector as signed bytes and the factor that gives its values back (its largest magnitude / 127): a

@@ -99,20 +99,32 @@ struct IntentModel: Sendable {
     /// language that has one (as the lexical scorer does: `merci` in an English sentence).
     func probabilities(tokens: [Token], words: [WordFeatures], language: Language, wordVector: [Float]?,
                        into output: inout [Float]) {
-        var terms: [String] = []
-        terms.reserveCapacity(words.count)
+        // The keys `TextFeatures.keys(tokens:terms:)` gives, from what each word's analysis already holds (its
+        // terms' hashes, its n-grams): hashing them again for every message was a tenth of a match.
+        var keys: [TextFeatures.Key] = []
+        keys.reserveCapacity(words.count * 16)
+        var previous: UInt64?
         for word in words {
-            var term = word.terms[language.index]
-            if features.ids[TextFeatures.Key(word: TextFeatures.hash(term, seed: TextFeatures.wordSeed)).hash] == nil {
-                for other in word.terms
-                where features.ids[TextFeatures.Key(word: TextFeatures.hash(other, seed: TextFeatures.wordSeed)).hash] != nil {
-                    term = other
+            var hash = word.termHashes[language.index]
+            if features.ids[TextFeatures.Key(word: hash).hash] == nil {
+                for other in word.termHashes where features.ids[TextFeatures.Key(word: other).hash] != nil {
+                    hash = other
                     break
                 }
             }
-            terms.append(term)
+            keys.append(TextFeatures.Key(word: hash))
+            if let previous { keys.append(TextFeatures.Key(word: TextFeatures.mix(previous, hash))) }
+            previous = hash
         }
-        regression.probabilities(features.vector(TextFeatures.keys(tokens: tokens, terms: terms), wordVector: wordVector),
-                                 into: &output)
+        for (token, word) in zip(tokens, words) {
+            // A typo corrected to a known word has that word's analysis; its n-grams are of what was written.
+            if word.text == token.text {
+                keys += word.modelGrams
+            } else {
+                TextFeatures.appendGrams(of: token.text, to: &keys)
+            }
+        }
+        regression.probabilities(features.vector(keys, wordVector: wordVector), into: &output)
     }
+
 }

@@ -370,10 +370,10 @@ public struct Matcher: Sendable {
         analysis.lexical = analysis.scores
         guard analysis.hasLetters, !analysis.scores.isEmpty else { return }
         var wordVector: [Float]?
-        if analysis.stemmingLanguage == .en, exampleVectors.wordVectors != nil {  // nil when turned off: no work then
-            var words = analysis.tokens.map(\.text)
-            for (position, canonical) in acronyms(in: analysis.tokens) { words[position] = canonical }
-            wordVector = exampleVectors.vector(of: words)
+        if analysis.stemmingLanguage == .en, let vectors = exampleVectors.wordVectors {  // nil when turned off
+            var pieces = zip(analysis.tokens, analysis.features).map { ExampleVectors.pieces(of: $0, $1, vectors) }
+            for (position, canonical) in acronyms(in: analysis.tokens) { pieces[position] = vectors.pieces(of: canonical) }
+            wordVector = exampleVectors.vector(pieceLists: pieces)
         }
         analysis.hasWordVector = wordVector != nil
         var probabilities = [Float](repeating: 0, count: analysis.scores.count)

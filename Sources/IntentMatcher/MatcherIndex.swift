@@ -54,6 +54,8 @@ struct MatcherIndex: Sendable {
     let answerIDF: [Double]
     /// Every word of the examples and answers, analysed in advance (the hot path's cache).
     let words: [String: WordFeatures]
+    /// The English word vectors when the matcher uses them: each word's pieces are cut once, with its analysis.
+    let wordVectors: WordVectors?
     let stopwordFactor: Double
     let digitFactor: Double
     let corrector: SpellingCorrector
@@ -132,6 +134,9 @@ struct MatcherIndex: Sendable {
 
     init(answers: AnswerSet, configuration: MatcherConfiguration, analyzer: Analyzer) {
         self.analyzer = analyzer
+        let wordVectors = configuration.wordVectorWeight > 0 || configuration.similarityWeight > 0
+            ? WordVectors.shipped : nil
+        self.wordVectors = wordVectors
         stopwordFactor = configuration.stopwordWeight
         digitFactor = configuration.digitWeight
         let intents = Self.orderedIntents(answers)
@@ -298,9 +303,11 @@ struct MatcherIndex: Sendable {
         }
 
         // 3. Fill in the ids of every analysed word, so that a message's words need one lookup each.
-        let features = words.mapValues { draft in
-            WordFeatures(draft, termIDs: draft.terms.map { termIDs[$0] ?? -1 },
-                         gramIDs: draft.gramKeys.map { gramIDs[$0] ?? -1 })
+        var features: [String: WordFeatures] = [:]
+        features.reserveCapacity(words.count)
+        for (text, draft) in words {
+            features[text] = WordFeatures(draft, text: text, termIDs: draft.terms.map { termIDs[$0] ?? -1 },
+                                          gramIDs: draft.gramKeys.map { gramIDs[$0] ?? -1 }, vectors: wordVectors)
         }
         self.words = features
 
@@ -433,7 +440,8 @@ struct MatcherIndex: Sendable {
         let gramKeys = Analyzer.gramKeys(token)
         let draft = WordDraft(terms: terms, isStopword: false, isOffTopic: isOffTopic, script: token.script,
                               gramKeys: gramKeys)
-        return WordFeatures(draft, termIDs: termIDs, gramIDs: gramKeys.map { gramIDs[$0] ?? -1 })
+        return WordFeatures(draft, text: token.text, termIDs: termIDs, gramIDs: gramKeys.map { gramIDs[$0] ?? -1 },
+                            vectors: wordVectors)
     }
 
     /// Function words and numbers say little about the topic; they weigh less in both the examples and the message.

@@ -75,13 +75,17 @@ struct WordVectors: @unchecked Sendable {  // a pointer into the binary's read-o
     /// The unit vector of a text whose words (normalised: lowercase, no accents, no punctuation) are `words`, or
     /// nil when none of them has a piece.
     func vector<Words: Sequence>(of words: Words) -> [Float]? where Words.Element == String {
+        vector(pieceLists: words.lazy.map { pieces(of: $0) })
+    }
+
+    /// The same vector from each word's pieces (`pieces(of:)`, nil for a word without), when they were cut
+    /// once and kept (`WordFeatures.vectorPieces`).
+    func vector<Lists: Sequence>(pieceLists: Lists) -> [Float]? where Lists.Element == [Int32]? {
         guard let base else { return nil }
         var sum = [Float](repeating: 0, count: dimensions)
         var total: Float = 0
-        var pieces: [Int32] = []
-        for word in words {
-            pieces.removeAll(keepingCapacity: true)
-            guard self.pieces(of: word, into: &pieces) else { continue }
+        for pieces in pieceLists {
+            guard let pieces else { continue }
             for row in pieces {
                 let index = Int(row)
                 let weight = weights[index]
@@ -103,6 +107,11 @@ struct WordVectors: @unchecked Sendable {  // a pointer into the binary's read-o
     /// WordPiece, as BERT cuts a word: the longest piece of the vocabulary that starts the word, then the longest
     /// that continues it (written with "##"), and so on; a word that cannot be cut to the end has no pieces
     /// (BERT's [UNK], which carries no meaning). Words of more than 100 characters have none either, as in BERT.
+    func pieces(of word: String) -> [Int32]? {
+        var list: [Int32] = []
+        return pieces(of: word, into: &list) ? list : nil
+    }
+
     func pieces(of word: String, into pieces: inout [Int32]) -> Bool {
         let scalars = Array(word.unicodeScalars)
         guard !scalars.isEmpty, scalars.count <= 100, scalars.allSatisfy(\.isASCII) else { return false }

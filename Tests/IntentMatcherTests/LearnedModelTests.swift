@@ -98,6 +98,44 @@ struct LearnedModelTests {
         #expect(few.outOfScopeExamples == 2)
     }
 
+    /// A message's model features and word vector come from what each word's analysis keeps (its terms' hashes,
+    /// n-grams and word pieces, worked out once): they must be exactly what the training path computes from the
+    /// words themselves, for known words, new words, a corrected typo, an acronym and other scripts.
+    @Test(.enabled(if: Shipped.loads, "intents/ does not load: see shippedAnswerSetIsValid"))
+    func aMessageIsFeaturedAsTheTrainingPathFeaturesIt() throws {
+        let matcher = try #require(Shipped.matcher)
+        let vectors = try #require(matcher.exampleVectors.wordVectors)
+        let messages = [
+            "my HIT was rejected and i was not paid", "requestor rejectd my work", "the ZZQX widget frobnicated",
+            "My UHRS account is suspended", "mon paiement n'est jamais arrivé", "لم أستلم أجري", "café ñandú 123",
+            "I completed 40 HITs for a requester who never paid, what can I do?",
+        ]
+        for message in messages {
+            let analysis = matcher.analyse(message, hint: nil)
+            let language = analysis.stemmingLanguage
+            // The training path: each word's term in the message's language, or the first language whose term
+            // the model knows; then `TextFeatures.keys`.
+            let terms = analysis.features.map { word -> String in
+                let known = { (term: String) in
+                    matcher.model.features.ids[TextFeatures.Key(word: TextFeatures.hash(term, seed: TextFeatures.wordSeed)).hash] != nil
+                }
+                return known(word.terms[language.index]) ? word.terms[language.index]
+                    : word.terms.first(where: known) ?? word.terms[language.index]
+            }
+            let wordVector = vectors.vector(of: analysis.tokens.map(\.text))
+            var expected = [Float](repeating: 0, count: analysis.scores.count)
+            matcher.model.regression.probabilities(
+                matcher.model.features.vector(TextFeatures.keys(tokens: analysis.tokens, terms: terms), wordVector: wordVector),
+                into: &expected)
+            var kept = [Float](repeating: 0, count: analysis.scores.count)
+            matcher.model.probabilities(tokens: analysis.tokens, words: analysis.features, language: language,
+                                        wordVector: wordVector, into: &kept)
+            #expect(kept == expected, "\(message)")
+            let pieces = zip(analysis.tokens, analysis.features).map { ExampleVectors.pieces(of: $0, $1, vectors) }
+            #expect(vectors.vector(pieceLists: pieces) == wordVector, "\(message)")
+        }
+    }
+
     @Test func tooFewExamplesKeepAFixedOperatingPoint() {
         let calibration = Calibration(records: [Calibration.Record(best: 0.9, second: 0.1, rank: 0)], folds: 3)
         #expect(calibration == .fallback)
