@@ -90,13 +90,16 @@ struct ExampleVectors: Sendable {
     }
 
     /// The same from each word's pieces (see `pieces(of:_:_:)`).
-    func vector(pieceLists: [[Int32]?]) -> [Float]? {
+    func vector(pieceLists: [[Int32]]) -> [Float]? {
         wordVectors?.vector(pieceLists: pieceLists)
     }
 
     /// A token's pieces: those its analysis kept, unless the analysis is of another word (a typo corrected).
-    static func pieces(of token: Token, _ features: WordFeatures, _ vectors: WordVectors) -> [Int32]? {
-        features.text == token.text && features.vectorPieces != nil ? features.vectorPieces : vectors.pieces(of: token.text)
+    /// (The index that made `features` cut its pieces with the same vectors: the matcher's configuration decides
+    /// both.)
+    static func pieces(of token: Token, _ features: WordFeatures, _ vectors: WordVectors) -> [Int32] {
+        if features.text == token.text, let kept = features.vectorPieces { return kept }
+        return vectors.pieces(of: token.text) ?? []
     }
 
     /// A vector as signed bytes and the factor that gives its values back (its largest magnitude / 127): a

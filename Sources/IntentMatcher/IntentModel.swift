@@ -118,8 +118,8 @@ struct IntentModel: Sendable {
         }
         for (token, word) in zip(tokens, words) {
             // A typo corrected to a known word has that word's analysis; its n-grams are of what was written.
-            if word.text == token.text {
-                keys += word.modelGrams
+            if word.text == token.text, let grams = word.modelGrams {
+                keys += grams
             } else {
                 TextFeatures.appendGrams(of: token.text, to: &keys)
             }

@@ -27,7 +27,7 @@ public struct Matcher: Sendable {
             ? WordVectors.shipped : nil
         let vectorBlock = configuration.wordVectorWeight > 0 ? vectors?.dimensions ?? 0 : 0
         if let trained, trained.classes == answers.intents.count, trained.features.vectorDimensions == vectorBlock {
-            let index = MatcherIndex(answers: answers, configuration: configuration)
+            let index = MatcherIndex(answers: answers, configuration: configuration, calibrates: false)
             self.init(answers: answers, configuration: configuration, index: index,
                       model: IntentModel(features: trained.features, regression: trained.regression),
                       exampleVectors: ExampleVectors(index, vectors: vectors), calibration: trained.calibration)
@@ -372,7 +372,9 @@ public struct Matcher: Sendable {
         var wordVector: [Float]?
         if analysis.stemmingLanguage == .en, let vectors = exampleVectors.wordVectors {  // nil when turned off
             var pieces = zip(analysis.tokens, analysis.features).map { ExampleVectors.pieces(of: $0, $1, vectors) }
-            for (position, canonical) in acronyms(in: analysis.tokens) { pieces[position] = vectors.pieces(of: canonical) }
+            for (position, canonical) in acronyms(in: analysis.tokens) {
+                pieces[position] = vectors.pieces(of: canonical) ?? []
+            }
             wordVector = exampleVectors.vector(pieceLists: pieces)
         }
         analysis.hasWordVector = wordVector != nil

@@ -35,6 +35,7 @@ struct MatcherIndex: Sendable {
     /// intents apart, and calibration leaves it out (`Matcher.heldOutRecords`). A generic line written into
     /// several intents ("i have a question") is one; so are the filler lines of a converted public data set,
     /// which were a third of its held-out examples and dragged the answer threshold down (docs/benchmarks.md).
+    /// Empty in an index built for a kept model (`calibrates` false), which has nothing to calibrate.
     let indistinct: [Bool]
     let analyzer: Analyzer
     let termIDs: [String: Int32]
@@ -115,8 +116,30 @@ struct MatcherIndex: Sendable {
 
     /// `indistinct`, for examples given as their words and intents.
     static func indistinctExamples(_ words: [[String]], intents: [Int]) -> [Bool] {
-        var owners: [[String]: Int] = [:]  // a word set, and its intent (-1: several)
-        let keys = words.map { Array(Set($0)).sorted() }
+        // A word set as bytes: its words sorted, once each, joined by a space (which no word has), hashed once.
+        // Not strings, nor arrays hashed byte by byte: comparing and hashing strings checks Unicode normalisation
+        // (the words are normalised already), and both ways cost a tenth of a kept model's load.
+        struct WordSet: Hashable {
+            let bytes: [UInt8]
+            let digest: UInt64
+            init(_ words: [String]) {
+                var bytes: [UInt8] = []
+                var last: [UInt8]?
+                for word in words.map({ Array($0.utf8) }).sorted(by: { $0.lexicographicallyPrecedes($1) })
+                where word != last {
+                    if last != nil { bytes.append(0x20) }
+                    bytes += word
+                    last = word
+                }
+                self.bytes = bytes
+                digest = bytes.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
+            }
+            var isEmpty: Bool { bytes.isEmpty }
+            func hash(into hasher: inout Hasher) { hasher.combine(digest) }
+            static func == (lhs: WordSet, rhs: WordSet) -> Bool { lhs.digest == rhs.digest && lhs.bytes == rhs.bytes }
+        }
+        var owners: [WordSet: Int] = [:]  // a word set, and its intent (-1: several)
+        let keys = words.map(WordSet.init)
         for (key, intent) in zip(keys, intents) where !key.isEmpty {
             if let owner = owners[key] {
                 if owner != intent { owners[key] = -1 }
@@ -127,12 +150,12 @@ struct MatcherIndex: Sendable {
         return keys.map { !$0.isEmpty && owners[$0] == -1 }
     }
 
-    init(answers: AnswerSet, configuration: MatcherConfiguration) {
+    init(answers: AnswerSet, configuration: MatcherConfiguration, calibrates: Bool = true) {
         self.init(answers: answers, configuration: configuration,
-                  analyzer: Analyzer(synonyms: SynonymTable(groups: answers.synonyms)))
+                  analyzer: Analyzer(synonyms: SynonymTable(groups: answers.synonyms)), calibrates: calibrates)
     }
 
-    init(answers: AnswerSet, configuration: MatcherConfiguration, analyzer: Analyzer) {
+    init(answers: AnswerSet, configuration: MatcherConfiguration, analyzer: Analyzer, calibrates: Bool = true) {
         self.analyzer = analyzer
         let wordVectors = configuration.wordVectorWeight > 0 || configuration.similarityWeight > 0
             ? WordVectors.shipped : nil
@@ -179,7 +202,8 @@ struct MatcherIndex: Sendable {
         for (token, language) in answerTokens.joined() { words[token.text]?.vocabularyMask |= language.bit }
         examples = exampleList
         exampleIntents = exampleList.map { Int32($0.intent) }
-        indistinct = Self.indistinctExamples(exampleTokens.map { $0.map(\.text) }, intents: exampleList.map(\.intent))
+        indistinct = calibrates
+            ? Self.indistinctExamples(exampleTokens.map { $0.map(\.text) }, intents: exampleList.map(\.intent)) : []
         var correctable = Set(exampleTokens.joined().filter { $0.script != .digits }.map(\.text))
         for group in answers.synonyms {
             for word in group {

@@ -75,17 +75,16 @@ struct WordVectors: @unchecked Sendable {  // a pointer into the binary's read-o
     /// The unit vector of a text whose words (normalised: lowercase, no accents, no punctuation) are `words`, or
     /// nil when none of them has a piece.
     func vector<Words: Sequence>(of words: Words) -> [Float]? where Words.Element == String {
-        vector(pieceLists: words.lazy.map { pieces(of: $0) })
+        vector(pieceLists: words.lazy.map { pieces(of: $0) ?? [] })
     }
 
-    /// The same vector from each word's pieces (`pieces(of:)`, nil for a word without), when they were cut
+    /// The same vector from each word's pieces (`pieces(of:)`, empty for a word without), when they were cut
     /// once and kept (`WordFeatures.vectorPieces`).
-    func vector<Lists: Sequence>(pieceLists: Lists) -> [Float]? where Lists.Element == [Int32]? {
+    func vector<Lists: Sequence>(pieceLists: Lists) -> [Float]? where Lists.Element == [Int32] {
         guard let base else { return nil }
         var sum = [Float](repeating: 0, count: dimensions)
         var total: Float = 0
         for pieces in pieceLists {
-            guard let pieces else { continue }
             for row in pieces {
                 let index = Int(row)
                 let weight = weights[index]
