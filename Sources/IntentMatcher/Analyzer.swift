@@ -20,27 +20,24 @@ final class WordFeatures: Sendable {
     let gramKeys: [UInt64]
     let gramIDs: [Int32]
     /// For the learned model, worked out once per word rather than for every message that has it: the word as
-    /// written (its character n-grams are of that text), each language's term hashed as the model's word
-    /// feature, and the text's character n-gram keys (`TextFeatures.keys`).
+    /// written (its character n-grams are of that text) and each language's term hashed as the model's word
+    /// feature.
     let text: String
     let termHashes: [UInt64]
-    /// The n-gram keys and the WordPiece pieces of the English word vectors (empty: it has none) are kept for
-    /// the words of the examples, which most messages are made of (pieces: of English examples, and only when
-    /// the vectors are on); nil for the others, which a message's analysis works out when it has them. Not for
-    /// every word of the answers too: that made a kept model's load 10 ms longer for words messages seldom use.
-    let modelGrams: [TextFeatures.Key]?
+    /// A word of the examples, which most messages are made of, has a slot (0, 1, …; -1 for the others): where
+    /// the matcher keeps its character n-grams' ids in the model's vocabulary (`ModelWordGrams`).
+    let slot: Int32
+    /// Its WordPiece pieces for the English word vectors (empty: it has none), for the words of English
+    /// examples when the vectors are on; nil for the others, which a message's analysis cuts when it has them.
+    /// Not for every word of the answers too: that made a kept model's load 10 ms longer for words messages
+    /// seldom use.
     let vectorPieces: [Int32]?
 
-    init(_ draft: WordDraft, text: String, termIDs: [Int32], gramIDs: [Int32], vectors: WordVectors?) {
+    init(_ draft: WordDraft, text: String, termIDs: [Int32], gramIDs: [Int32], vectors: WordVectors?,
+         slot: Int32 = -1) {
         self.text = text
+        self.slot = slot
         termHashes = draft.terms.map { TextFeatures.hash($0, seed: TextFeatures.wordSeed) }
-        if draft.exampleMask != 0 {
-            var grams: [TextFeatures.Key] = []
-            TextFeatures.appendGrams(of: text, to: &grams)
-            modelGrams = grams
-        } else {
-            modelGrams = nil
-        }
         vectorPieces = draft.exampleMask & Language.en.bit == 0 ? nil : vectors.map { $0.pieces(of: text) ?? [] }
         vocabularyMask = draft.vocabularyMask
         exampleMask = draft.exampleMask

@@ -98,33 +98,58 @@ struct IntentModel: Sendable {
     /// read in `language`. A word whose term no example has in that language uses its term in the first
     /// language that has one (as the lexical scorer does: `merci` in an English sentence).
     func probabilities(tokens: [Token], words: [WordFeatures], language: Language, wordVector: [Float]?,
-                       into output: inout [Float]) {
-        // The keys `TextFeatures.keys(tokens:terms:)` gives, from what each word's analysis already holds (its
-        // terms' hashes, its n-grams): hashing them again for every message was a tenth of a match.
-        var keys: [TextFeatures.Key] = []
-        keys.reserveCapacity(words.count * 16)
+                       grams: ModelWordGrams, into output: inout [Float]) {
+        // The ids `features.vector(TextFeatures.keys(tokens:terms:))` finds, from what each word's analysis and
+        // `grams` already hold: hashing the terms and the n-grams again and looking each up for every message
+        // was a fifth of a match.
+        var known: [Int32] = []
+        known.reserveCapacity(words.count * 16)
         var previous: UInt64?
         for word in words {
             var hash = word.termHashes[language.index]
-            if features.ids[TextFeatures.Key(word: hash).hash] == nil {
-                for other in word.termHashes where features.ids[TextFeatures.Key(word: other).hash] != nil {
-                    hash = other
-                    break
+            var id = features.ids[TextFeatures.Key(word: hash).hash]
+            if id == nil {
+                for other in word.termHashes {
+                    if let found = features.ids[TextFeatures.Key(word: other).hash] {
+                        hash = other
+                        id = found
+                        break
+                    }
                 }
             }
-            keys.append(TextFeatures.Key(word: hash))
-            if let previous { keys.append(TextFeatures.Key(word: TextFeatures.mix(previous, hash))) }
+            if let id { known.append(id) }
+            if let previous, let pair = features.ids[TextFeatures.Key(word: TextFeatures.mix(previous, hash)).hash] {
+                known.append(pair)
+            }
             previous = hash
         }
+        var keys: [TextFeatures.Key] = []
         for (token, word) in zip(tokens, words) {
             // A typo corrected to a known word has that word's analysis; its n-grams are of what was written.
-            if word.text == token.text, let grams = word.modelGrams {
-                keys += grams
+            if word.slot >= 0 && word.text == token.text {
+                known += grams.ids[Int(word.slot)]
             } else {
+                keys.removeAll(keepingCapacity: true)
                 TextFeatures.appendGrams(of: token.text, to: &keys)
+                for key in keys { if let id = features.ids[key.hash] { known.append(id) } }
             }
         }
-        regression.probabilities(features.vector(keys, wordVector: wordVector), into: &output)
+        regression.probabilities(features.vector(known: &known, wordVector: wordVector), into: &output)
     }
+}
 
+/// The ids, in a model's vocabulary, of the character n-grams of each word of the examples (by
+/// `WordFeatures.slot`): worked out once per load, so that a message's words need no n-gram hashed or looked up.
+/// Its n-grams that the vocabulary lacks are left out, as `TextFeatures.vector` leaves out unknown keys.
+struct ModelWordGrams: Sendable {
+    let ids: [[Int32]]
+
+    init(_ index: MatcherIndex, features: TextFeatures) {
+        var keys: [TextFeatures.Key] = []
+        ids = index.slotWords.map { word in
+            keys.removeAll(keepingCapacity: true)
+            TextFeatures.appendGrams(of: word.text, to: &keys)
+            return keys.compactMap { features.ids[$0.hash] }
+        }
+    }
 }

@@ -13,6 +13,9 @@ public struct Matcher: Sendable {
     let exampleVectors: ExampleVectors
     /// The operating point found in the answer set (see `Calibration`); the configuration may override parts.
     public let calibration: Calibration
+    /// The examples' words' n-grams in the model's vocabulary, which every model of one load shares (the final
+    /// one and the calibration folds are trained on one vocabulary).
+    let wordGrams: ModelWordGrams
 
     public init(answers: AnswerSet, configuration: MatcherConfiguration = .default) {
         self.init(answers: answers, configuration: configuration, trained: nil)
@@ -98,7 +101,7 @@ public struct Matcher: Sendable {
         let calibration = folds.count == 0 ? .fallback
             : Calibration(records: records, outOfScope: outOfScope, folds: configuration.calibrationFolds)
         self = Matcher(answers: answers, configuration: configuration, index: index, model: model,
-                       exampleVectors: exampleVectors, calibration: calibration)
+                       exampleVectors: exampleVectors, calibration: calibration, wordGrams: lexical.wordGrams)
     }
 
     private enum FoldResult: Sendable {
@@ -107,13 +110,14 @@ public struct Matcher: Sendable {
     }
 
     private init(answers: AnswerSet, configuration: MatcherConfiguration, index: MatcherIndex, model: IntentModel,
-                 exampleVectors: ExampleVectors, calibration: Calibration) {
+                 exampleVectors: ExampleVectors, calibration: Calibration, wordGrams: ModelWordGrams? = nil) {
         self.answers = answers
         self.configuration = configuration
         self.index = index
         self.model = model
         self.exampleVectors = exampleVectors
         self.calibration = calibration
+        self.wordGrams = wordGrams ?? ModelWordGrams(index, features: model.features)
     }
 
     /// Cross-validation (see `Calibration`): examples dealt into `calibrationFolds` folds, intent by intent, so
@@ -380,7 +384,7 @@ public struct Matcher: Sendable {
         analysis.hasWordVector = wordVector != nil
         var probabilities = [Float](repeating: 0, count: analysis.scores.count)
         model.probabilities(tokens: analysis.tokens, words: analysis.features, language: analysis.stemmingLanguage,
-                            wordVector: wordVector, into: &probabilities)
+                            wordVector: wordVector, grams: wordGrams, into: &probabilities)
         let lexicalWeight = analysis.isStory ? configuration.storyLexicalWeight : configuration.lexicalWeight
         // The model only sees the words it has learned: unknown and off-topic words lower its probability as they
         // lower the lexical score ("minimum wage for a football player" is not a question about pay).

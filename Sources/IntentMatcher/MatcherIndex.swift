@@ -55,6 +55,8 @@ struct MatcherIndex: Sendable {
     let answerIDF: [Double]
     /// Every word of the examples and answers, analysed in advance (the hot path's cache).
     let words: [String: WordFeatures]
+    /// The words of the examples by `WordFeatures.slot`.
+    let slotWords: [WordFeatures]
     /// The English word vectors when the matcher uses them: each word's pieces are cut once, with its analysis.
     let wordVectors: WordVectors?
     let stopwordFactor: Double
@@ -329,10 +331,15 @@ struct MatcherIndex: Sendable {
         // 3. Fill in the ids of every analysed word, so that a message's words need one lookup each.
         var features: [String: WordFeatures] = [:]
         features.reserveCapacity(words.count)
+        var slotWords: [WordFeatures] = []
         for (text, draft) in words {
-            features[text] = WordFeatures(draft, text: text, termIDs: draft.terms.map { termIDs[$0] ?? -1 },
-                                          gramIDs: draft.gramKeys.map { gramIDs[$0] ?? -1 }, vectors: wordVectors)
+            let word = WordFeatures(draft, text: text, termIDs: draft.terms.map { termIDs[$0] ?? -1 },
+                                    gramIDs: draft.gramKeys.map { gramIDs[$0] ?? -1 }, vectors: wordVectors,
+                                    slot: draft.exampleMask != 0 ? Int32(slotWords.count) : -1)
+            features[text] = word
+            if word.slot >= 0 { slotWords.append(word) }
         }
+        self.slotWords = slotWords
         self.words = features
 
         // 4. Example vectors, normalised, into posting lists; intent centroids likewise. Terms that more than half

@@ -82,6 +82,11 @@ struct TextFeatures: Sendable {
         for key in keys {
             if let id = ids[key.hash] { known.append(id) }
         }
+        return vector(known: &known, wordVector: wordVector)
+    }
+
+    /// The same from the ids of the keys the vocabulary has, repeats included, in any order (sorted here).
+    func vector(known: inout [Int32], wordVector: [Float]? = nil) -> Vector {
         let dense = vectorDimensions > 0 ? wordVector.flatMap { $0.count == vectorDimensions ? $0 : nil } : nil
         guard !known.isEmpty || dense != nil else { return Vector() }
         Self.sortIDs(&known)

@@ -129,7 +129,7 @@ struct LearnedModelTests {
                 into: &expected)
             var kept = [Float](repeating: 0, count: analysis.scores.count)
             matcher.model.probabilities(tokens: analysis.tokens, words: analysis.features, language: language,
-                                        wordVector: wordVector, into: &kept)
+                                        wordVector: wordVector, grams: matcher.wordGrams, into: &kept)
             #expect(kept == expected, "\(message)")
             let pieces = zip(analysis.tokens, analysis.features).map { ExampleVectors.pieces(of: $0, $1, vectors) }
             #expect(vectors.vector(pieceLists: pieces) == wordVector, "\(message)")
