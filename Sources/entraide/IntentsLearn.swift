@@ -17,6 +17,8 @@ extension Intents {
                   e <intent|1-3>   add it as an example of that intent (1-3: the candidates shown)
                   t <intent|1-3>   add it as a regression phrase of that intent (intents/tests/<intent>.yaml)
                   o                add it as an out-of-scope regression phrase (intents/tests/out-of-scope.yaml)
+                  n                add it as an out-of-scope example (intents/out-of-scope.yaml): a message
+                                   the helpline should not answer, which sets where it stops answering
                   s                skip it (it stays in the report)
                   q                stop here
                 Reads the answers from standard input, so a list of decisions can be piped in.
@@ -33,7 +35,7 @@ extension Intents {
         func run() async throws {
             var (answers, folder) = try Intents.loadAnswers(nil, common)
             guard let (store, questions, groups) = try Intents.unansweredGroups(common) else { return }
-            print("\(questions.count) question(s) in \(groups.count) group(s); e/t <intent|1-3>, o, s, q (see --help)")
+            print("\(questions.count) question(s) in \(groups.count) group(s); e/t <intent|1-3>, o, n, s, q (see --help)")
             var matcher = Matcher(answers: answers)
             var edits = 0
             walk: for (number, group) in groups.prefix(limit).enumerated() {
@@ -72,8 +74,10 @@ extension Intents {
                             : (Self.phraseFile(intent, in: folder), "phrases")
                     case "o":
                         target = (Self.phraseFile("none", in: folder), "phrases")
+                    case "n":
+                        target = (folder.appendingPathComponent("out-of-scope.yaml"), "examples")
                     default:
-                        print("  e <intent|1-3>, t <intent|1-3>, o, s or q")
+                        print("  e <intent|1-3>, t <intent|1-3>, o, n, s or q")
                         continue
                     }
                     do {
@@ -123,7 +127,10 @@ extension Intents {
         {
             let original = try? String(contentsOf: file, encoding: .utf8)
             let intent = file.deletingPathExtension().lastPathComponent
-            let base = original ?? "intent: \(intent == "out-of-scope" ? "none" : intent)\nphrases:\n"
+            // A missing file is started: the negative examples' (dated today), or a regression phrase file.
+            let negatives = file.standardizedFileURL == folder.appendingPathComponent("out-of-scope.yaml").standardizedFileURL
+            let base = original ?? (negatives ? "reviewed: \(Date().formatted(.iso8601.year().month().day()))\nexamples:\n"
+                : "intent: \(intent == "out-of-scope" ? "none" : intent)\nphrases:\n")
             let edited = try AnswerFileEditor.adding(text, language: language, section: section, to: base)
             try edited.write(to: file, atomically: true, encoding: .utf8)
             do {

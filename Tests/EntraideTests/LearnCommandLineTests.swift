@@ -20,20 +20,31 @@ import Testing
         let gaps = try CommandLineTests.run(["intents", "gaps"] + common)
         for question in questions { #expect(gaps.output.contains(question), "gaps: \(gaps.output)") }
 
-        // A wrong intent is refused with a hint, then both questions go to the out-of-scope phrases.
-        let learn = try CommandLineTests.run(["intents", "learn", "--bar", "0"] + common, input: "e no-such-intent\no\no\n")
+        // A wrong intent is refused with a hint; then the first question shown goes to the out-of-scope
+        // regression phrases (they measure), the second to the out-of-scope examples (they set the threshold).
+        let learn = try CommandLineTests.run(["intents", "learn", "--bar", "0"] + common, input: "e no-such-intent\no\nn\n")
         #expect(learn.status == 0, "\(learn.output)\(learn.errors)")
         #expect(learn.output.contains("which intent?"), "\(learn.output)")
         #expect(learn.output.contains("added to tests/out-of-scope.yaml (en)"), "\(learn.output)")
+        #expect(learn.output.contains("added to intents/out-of-scope.yaml (en)"), "\(learn.output)")
         #expect(learn.output.contains("2 edit(s)"), "\(learn.output)")
         let file = try String(contentsOf: intents.appendingPathComponent("tests/out-of-scope.yaml"), encoding: .utf8)
-        for question in questions { #expect(file.contains("  - \(question)\n"), "file: \(file)") }
         let shipped = try String(contentsOf: repositoryRoot.appendingPathComponent("intents/tests/out-of-scope.yaml"), encoding: .utf8)
         #expect(file.count > shipped.count)
+        let negatives = try String(contentsOf: intents.appendingPathComponent("out-of-scope.yaml"), encoding: .utf8)
+        let phrased = questions.filter { file.contains("  - \($0)\n") }
+        let taught = questions.filter { negatives.contains("    - \($0)\n") }
+        #expect(phrased.count == 1 && taught.count == 1 && phrased != taught, "phrases: \(phrased), examples: \(taught)")
 
         let after = try CommandLineTests.run(["intents", "gaps"] + common)
         #expect(after.output.contains("no unanswered questions"), "gaps: \(after.output)")
         let check = try CommandLineTests.run(["intents", "check", intents.path])
         #expect(check.status == 0, "\(check.output)")
+        let shippedNegatives = try CommandLineTests.run(["intents", "check", repositoryRoot.appendingPathComponent("intents").path])
+        let count = { (output: String) in
+            output.split(separator: "\n").first { $0.hasSuffix("out-of-scope examples (they set the answer threshold)") }
+                .flatMap { Int($0.split(separator: " ")[1]) }
+        }
+        #expect(count(check.output) == count(shippedNegatives.output).map { $0 + 1 }, "\(check.output)")
     }
 }
