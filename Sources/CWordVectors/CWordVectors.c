@@ -66,7 +66,80 @@ int entraide_dot_i8_baseline(const signed char *a, const signed char *b, size_t 
     return dot_sse2(a, b, count);
 }
 
+__attribute__((target("avx2")))
+static void add_rows_avx2(float *out, const float *weights, const int *ids, const float *values, size_t count,
+                          size_t stride) {
+    for (size_t j = 0; j < count; j++) {
+        const float *row = weights + (size_t)ids[j] * stride;
+        __m256 value = _mm256_set1_ps(values[j]);
+        for (size_t k = 0; k + 8 <= stride; k += 8) {
+            __m256 product = _mm256_mul_ps(value, _mm256_loadu_ps(row + k));
+            _mm256_storeu_ps(out + k, _mm256_add_ps(_mm256_loadu_ps(out + k), product));
+        }
+    }
+}
+
+static void add_rows_sse2(float *out, const float *weights, const int *ids, const float *values, size_t count,
+                          size_t stride) {
+    for (size_t j = 0; j < count; j++) {
+        const float *row = weights + (size_t)ids[j] * stride;
+        __m128 value = _mm_set1_ps(values[j]);
+        for (size_t k = 0; k + 4 <= stride; k += 4) {
+            __m128 product = _mm_mul_ps(value, _mm_loadu_ps(row + k));
+            _mm_storeu_ps(out + k, _mm_add_ps(_mm_loadu_ps(out + k), product));
+        }
+    }
+}
+
+__attribute__((target("avx2")))
+static void subtract_rows_avx2(float *weights, const int *ids, const float *values, size_t count, size_t stride,
+                               float step, const float *gradient) {
+    for (size_t j = 0; j < count; j++) {
+        float *row = weights + (size_t)ids[j] * stride;
+        __m256 factor = _mm256_set1_ps(step * values[j]);
+        for (size_t k = 0; k + 8 <= stride; k += 8) {
+            __m256 product = _mm256_mul_ps(factor, _mm256_loadu_ps(gradient + k));
+            _mm256_storeu_ps(row + k, _mm256_sub_ps(_mm256_loadu_ps(row + k), product));
+        }
+    }
+}
+
+static void subtract_rows_sse2(float *weights, const int *ids, const float *values, size_t count, size_t stride,
+                               float step, const float *gradient) {
+    for (size_t j = 0; j < count; j++) {
+        float *row = weights + (size_t)ids[j] * stride;
+        __m128 factor = _mm_set1_ps(step * values[j]);
+        for (size_t k = 0; k + 4 <= stride; k += 4) {
+            __m128 product = _mm_mul_ps(factor, _mm_loadu_ps(gradient + k));
+            _mm_storeu_ps(row + k, _mm_sub_ps(_mm_loadu_ps(row + k), product));
+        }
+    }
+}
+
+void entraide_add_rows(float *out, const float *weights, const int *ids, const float *values, size_t count,
+                       size_t stride) {
+    if (has_avx2()) add_rows_avx2(out, weights, ids, values, count, stride);
+    else add_rows_sse2(out, weights, ids, values, count, stride);
+}
+
+void entraide_subtract_rows(float *weights, const int *ids, const float *values, size_t count, size_t stride,
+                            float step, const float *gradient) {
+    if (has_avx2()) subtract_rows_avx2(weights, ids, values, count, stride, step, gradient);
+    else subtract_rows_sse2(weights, ids, values, count, stride, step, gradient);
+}
+
+void entraide_add_rows_baseline(float *out, const float *weights, const int *ids, const float *values,
+                                size_t count, size_t stride) {
+    add_rows_sse2(out, weights, ids, values, count, stride);
+}
+
+void entraide_subtract_rows_baseline(float *weights, const int *ids, const float *values, size_t count,
+                                     size_t stride, float step, const float *gradient) {
+    subtract_rows_sse2(weights, ids, values, count, stride, step, gradient);
+}
+
 #else
+
 int entraide_dot_i8(const signed char *a, const signed char *b, size_t count) {
     int total = 0;
     for (size_t index = 0; index < count; index++) total += (int)a[index] * (int)b[index];
@@ -75,5 +148,39 @@ int entraide_dot_i8(const signed char *a, const signed char *b, size_t count) {
 
 int entraide_dot_i8_baseline(const signed char *a, const signed char *b, size_t count) {
     return entraide_dot_i8(a, b, count);
+}
+
+#pragma STDC FP_CONTRACT OFF
+void entraide_add_rows(float *out, const float *weights, const int *ids, const float *values, size_t count,
+                       size_t stride) {
+    for (size_t j = 0; j < count; j++) {
+        const float *row = weights + (size_t)ids[j] * stride;
+        for (size_t k = 0; k < stride; k++) {
+            float product = values[j] * row[k];
+            out[k] = out[k] + product;
+        }
+    }
+}
+
+void entraide_subtract_rows(float *weights, const int *ids, const float *values, size_t count, size_t stride,
+                            float step, const float *gradient) {
+    for (size_t j = 0; j < count; j++) {
+        float *row = weights + (size_t)ids[j] * stride;
+        float factor = step * values[j];
+        for (size_t k = 0; k < stride; k++) {
+            float product = factor * gradient[k];
+            row[k] = row[k] - product;
+        }
+    }
+}
+
+void entraide_add_rows_baseline(float *out, const float *weights, const int *ids, const float *values,
+                                size_t count, size_t stride) {
+    entraide_add_rows(out, weights, ids, values, count, stride);
+}
+
+void entraide_subtract_rows_baseline(float *weights, const int *ids, const float *values, size_t count,
+                                     size_t stride, float step, const float *gradient) {
+    entraide_subtract_rows(weights, ids, values, count, stride, step, gradient);
 }
 #endif

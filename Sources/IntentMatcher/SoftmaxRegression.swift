@@ -1,3 +1,4 @@
+import CWordVectors
 import Foundation
 
 /// Multinomial logistic regression over sparse vectors: the weights that tell the intents apart, learned from
@@ -107,11 +108,7 @@ public struct SoftmaxRegression: Sendable {
                                 if count * 4 >= classes {
                                     // Many intents still move: a whole row at once (vectorised) beats the scatter.
                                     for k in 0..<classes where abs(g[k]) < 1e-3 { g[k] = 0 }
-                                    for (id, value) in zip(example.vector.ids, example.vector.values) {
-                                        let row = w + Int(id) &* stride
-                                        let factor = step * value
-                                        for k in 0..<stride { row[k] -= factor * g[k] }
-                                    }
+                                    Self.subtractRows(example.vector, from: w, stride: stride, step: step, gradient: g)
                                 } else {
                                     for (id, value) in zip(example.vector.ids, example.vector.values) {
                                         let row = w + Int(id) &* stride
@@ -148,16 +145,28 @@ public struct SoftmaxRegression: Sendable {
         }
     }
 
-    /// Pointers and wrapping arithmetic: no bounds or overflow checks, so the row loop vectorises. `output` is
-    /// `stride` long; the padding past `classes` ends at 0.
+    /// weights[id × stride + k] −= (step × value) × gradient[k] for every feature of `vector` (C, 8 floats a step
+    /// on AVX2: `entraide_subtract_rows`).
+    private static func subtractRows(_ vector: TextFeatures.Vector, from weights: UnsafeMutablePointer<Float>,
+                                     stride: Int, step: Float, gradient: UnsafePointer<Float>) {
+        vector.ids.withUnsafeBufferPointer { ids in
+            vector.values.withUnsafeBufferPointer { values in
+                entraide_subtract_rows(weights, ids.baseAddress, values.baseAddress, ids.count, stride, step, gradient)
+            }
+        }
+    }
+
+    /// The rows are summed in C (`entraide_add_rows`: 8 floats a step on AVX2, where Swift's loop takes 4; the
+    /// same bits either way). `output` is `stride` long; the padding past `classes` ends at 0.
     private static func softmax(
         _ vector: TextFeatures.Vector, weights: UnsafePointer<Float>, scale: Float, intercepts: UnsafePointer<Float>,
         classes: Int, stride: Int, into output: UnsafeMutablePointer<Float>
     ) {
         for k in 0..<stride { output[k] = 0 }
-        for (id, value) in zip(vector.ids, vector.values) {
-            let row = weights + Int(id) &* stride
-            for k in 0..<stride { output[k] += value * row[k] }
+        vector.ids.withUnsafeBufferPointer { ids in
+            vector.values.withUnsafeBufferPointer { values in
+                entraide_add_rows(output, weights, ids.baseAddress, values.baseAddress, ids.count, stride)
+            }
         }
         var largest = -Float.infinity
         for k in 0..<classes {

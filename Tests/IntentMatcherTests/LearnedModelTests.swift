@@ -1,3 +1,4 @@
+import CWordVectors
 import Foundation
 import Testing
 @testable import IntentMatcher
@@ -133,6 +134,37 @@ struct LearnedModelTests {
             #expect(kept == expected, "\(message)")
             let pieces = zip(analysis.tokens, analysis.features).map { ExampleVectors.pieces(of: $0, $1, vectors) }
             #expect(vectors.vector(pieceLists: pieces) == wordVector, "\(message)")
+        }
+    }
+
+    /// The model's row loops in C (8 floats a step on AVX2, 4 on SSE2) give exactly the bits of the plain loop
+    /// (each product rounded, then added): a set trains to the same model on every x86-64.
+    @Test func theRowLoopsGiveThePlainLoopsBits() {
+        var random = SplitMix64(seed: 11)
+        func float() -> Float { Float(Int64(bitPattern: random.next()) % 2_000_001) / 1_000_000 }
+        for stride in [8, 32, 152] {
+            let rows = 50
+            let weights = (0..<(rows * stride)).map { _ in float() }
+            let ids = (0..<40).map { _ in Int32(random.next() % UInt64(rows)) }  // repeats included
+            let values = ids.map { _ in float() }
+            let gradient = (0..<stride).map { _ in float() }
+            let step: Float = 0.37
+            var plainSum = [Float](repeating: 0.5, count: stride)
+            var plainWeights = weights
+            for (id, value) in zip(ids, values) {
+                for k in 0..<stride { plainSum[k] += value * weights[Int(id) * stride + k] }
+                let factor = step * value
+                for k in 0..<stride { plainWeights[Int(id) * stride + k] -= factor * gradient[k] }
+            }
+            for (name, add, subtract) in [("picked", entraide_add_rows, entraide_subtract_rows),
+                                          ("SSE2", entraide_add_rows_baseline, entraide_subtract_rows_baseline)] {
+                var sum = [Float](repeating: 0.5, count: stride)
+                var updated = weights
+                add(&sum, weights, ids, values, ids.count, stride)
+                subtract(&updated, ids, values, ids.count, stride, step, gradient)
+                #expect(sum.map(\.bitPattern) == plainSum.map(\.bitPattern), "\(name), stride \(stride)")
+                #expect(updated.map(\.bitPattern) == plainWeights.map(\.bitPattern), "\(name), stride \(stride)")
+            }
         }
     }
 

@@ -16,4 +16,21 @@ int entraide_dot_i8(const signed char *a, const signed char *b, size_t count);
 /// check only the path their machine picks.
 int entraide_dot_i8_baseline(const signed char *a, const signed char *b, size_t count);
 
+/// The learned model's two row loops (SoftmaxRegression), over `count` sparse features (`ids`, `values`) of a
+/// weight matrix stored feature-major with `stride` floats a row (a multiple of 8):
+/// - `entraide_add_rows`: out[k] += values[j] × weights[ids[j] × stride + k], feature after feature;
+/// - `entraide_subtract_rows`: weights[ids[j] × stride + k] −= (step × values[j]) × gradient[k].
+/// In C for the same reason as the dot product: Swift compiles them 4 floats a step; these take 8 on AVX2. Each
+/// product is rounded, then added (never fused): every path, and the Swift loops they replace, give the same bits,
+/// so a set trains to the same model on any x86-64.
+void entraide_add_rows(float *out, const float *weights, const int *ids, const float *values, size_t count,
+                       size_t stride);
+void entraide_subtract_rows(float *weights, const int *ids, const float *values, size_t count, size_t stride,
+                            float step, const float *gradient);
+/// The same on SSE2 whatever the processor, for the tests.
+void entraide_add_rows_baseline(float *out, const float *weights, const int *ids, const float *values,
+                                size_t count, size_t stride);
+void entraide_subtract_rows_baseline(float *weights, const int *ids, const float *values, size_t count,
+                                     size_t stride, float step, const float *gradient);
+
 #endif
