@@ -12,8 +12,8 @@ import Foundation
 /// on the shipped set, and the benchmarks moved by under a point (docs/benchmarks.md).
 ///
 /// Weights are stored feature-major (`weights[feature * stride + class]`): scoring a message adds one
-/// contiguous row per feature it has, which the compiler vectorises. Rows are padded to a multiple of 8 classes
-/// (the padding stays 0), so that the row loops have no scalar remainder.
+/// contiguous row per feature it has (in C, 8 floats a step on AVX2: `entraide_add_rows`). Rows are padded to a
+/// multiple of 8 classes (the padding stays 0), so that the row loops have no scalar remainder.
 public struct SoftmaxRegression: Sendable {
     let classes: Int
     let features: Int
