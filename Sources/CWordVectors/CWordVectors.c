@@ -1,5 +1,9 @@
 #include "CWordVectors.h"
 
+// Products rounded, then added, never fused into one instruction: every path must give the same bits
+// (entraide_add_rows). The x86-64 paths use no FMA instruction; this keeps the compiler from making one.
+#pragma STDC FP_CONTRACT OFF
+
 extern const unsigned char entraide_word_vectors_start[];
 extern const unsigned char entraide_word_vectors_end[];
 
@@ -150,7 +154,6 @@ int entraide_dot_i8_baseline(const signed char *a, const signed char *b, size_t 
     return entraide_dot_i8(a, b, count);
 }
 
-#pragma STDC FP_CONTRACT OFF
 void entraide_add_rows(float *out, const float *weights, const int *ids, const float *values, size_t count,
                        size_t stride) {
     for (size_t j = 0; j < count; j++) {

@@ -91,13 +91,16 @@ public struct AnswerSet: Sendable {
     /// Messages this helpline does not answer (`intents/out-of-scope.yaml`, optional): where they score sets the
     /// answer threshold (see `Calibration`). Empty when the set has none.
     public let outOfScope: [Language: [String]]
+    /// When a person last read them (`reviewed` in the file), nil without the file.
+    public let outOfScopeReviewed: String?
 
     public init(intents: [String: Intent], synonyms: [[String]], directory: URL,
-                outOfScope: [Language: [String]] = [:]) {
+                outOfScope: [Language: [String]] = [:], outOfScopeReviewed: String? = nil) {
         self.intents = intents
         self.synonyms = synonyms
         self.directory = directory
         self.outOfScope = outOfScope
+        self.outOfScopeReviewed = outOfScopeReviewed
     }
 
     public subscript(id: String) -> Intent? { intents[id] }
@@ -136,7 +139,12 @@ extension AnswerSet {
     /// the shipped languages would read in another language, or whose facts were last reviewed more than six
     /// months ago. One line each, naming the file and what to do.
     public func warnings(at now: Date) -> [String] {
-        intents.values.sorted { $0.id < $1.id }.flatMap { intent -> [String] in
+        var negatives: [String] = []
+        if let reviewed = outOfScopeReviewed, CheckDate.isStale(reviewed, at: now) {
+            negatives.append("intents/\(OutOfScopeFile.name): reviewed \(reviewed), more than 6 months ago; read the "
+                + "examples again (what workers ask changes) and update 'reviewed'")
+        }
+        return negatives + intents.values.sorted { $0.id < $1.id }.flatMap { intent -> [String] in
             var lines: [String] = []
             let unanswered = Language.allCases.filter { intent.answers[$0] == nil }
             if !unanswered.isEmpty {

@@ -82,7 +82,7 @@ public enum AnswerSetLoader {
             if let intent = file.intent { intents[intent.id] = intent }
         }
         return AnswerSet(intents: intents, synonyms: synonyms, directory: directory,
-                         outOfScope: outOfScope?.examples ?? [:])
+                         outOfScope: outOfScope?.examples ?? [:], outOfScopeReviewed: outOfScope?.reviewed)
     }
 
     /// An out-of-scope example that is also an intent's example says two opposite things about one message.

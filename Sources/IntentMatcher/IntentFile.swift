@@ -146,7 +146,8 @@ enum IntentFileParser {
 
     static func parseExamples(
         _ node: Node, into examples: inout [Language: [String]], lines: inout [Language: Int],
-        locations: inout [(normalized: String, text: String, line: Int)], list: inout ProblemList
+        locations: inout [(normalized: String, text: String, line: Int)], list: inout ProblemList,
+        minimum: Int = minimumExamples
     ) {
         guard let pairs = node.pairs else {
             list.add(node, "'examples' must map languages (en, fr, es, pt, ar) to lists, found \(node.kindName)")
@@ -173,8 +174,8 @@ enum IntentFileParser {
                 texts.append(text)
                 locations.append((normalized, text, item.line))
             }
-            if texts.count < minimumExamples {
-                list.add(keyNode, "only \(texts.count) example(s) in \(key); write at least \(minimumExamples)")
+            if texts.count < minimum {
+                list.add(keyNode, "only \(texts.count) example(s) in \(key); write at least \(minimum)")
             }
             examples[language] = texts
         }

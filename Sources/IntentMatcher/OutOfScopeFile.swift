@@ -16,6 +16,7 @@ enum OutOfScopeFile {
     static let keys = ["reviewed", "examples"]
 
     struct Parsed {
+        var reviewed: String?
         var examples: [Language: [String]] = [:]
         var locations: [(normalized: String, text: String, line: Int)] = []
         var problems: [AnswerFileProblem] = []
@@ -32,7 +33,9 @@ enum OutOfScopeFile {
         let values = list.values(of: pairs, allowed: keys, in: "out-of-scope.yaml")
         if let node = values["reviewed"]?.value {
             if let text = list.text(node, named: "reviewed") {
-                if !IntentFileParser.isValidDate(text) {
+                if IntentFileParser.isValidDate(text) {
+                    result.reviewed = text
+                } else {
                     list.add(node, "reviewed '\(text)' is not a real date written YYYY-MM-DD")
                 }
             } else {
@@ -43,8 +46,10 @@ enum OutOfScopeFile {
         }
         if let node = values["examples"]?.value {
             var lines: [Language: Int] = [:]
+            // One is enough per language: they are used from 20 in all (`Calibration.minimumOutOfScope`), and
+            // `intents learn` starts a language with one.
             IntentFileParser.parseExamples(
-                node, into: &result.examples, lines: &lines, locations: &result.locations, list: &list)
+                node, into: &result.examples, lines: &lines, locations: &result.locations, list: &list, minimum: 1)
         } else {
             list.add(root, "missing required key 'examples'")
         }

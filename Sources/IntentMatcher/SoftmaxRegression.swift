@@ -149,6 +149,7 @@ public struct SoftmaxRegression: Sendable {
     /// on AVX2: `entraide_subtract_rows`).
     private static func subtractRows(_ vector: TextFeatures.Vector, from weights: UnsafeMutablePointer<Float>,
                                      stride: Int, step: Float, gradient: UnsafePointer<Float>) {
+        precondition(stride % 8 == 0, "rows are padded to 8 classes: the C loops take 8 (or 4) floats a step")
         vector.ids.withUnsafeBufferPointer { ids in
             vector.values.withUnsafeBufferPointer { values in
                 entraide_subtract_rows(weights, ids.baseAddress, values.baseAddress, ids.count, stride, step, gradient)
@@ -162,6 +163,7 @@ public struct SoftmaxRegression: Sendable {
         _ vector: TextFeatures.Vector, weights: UnsafePointer<Float>, scale: Float, intercepts: UnsafePointer<Float>,
         classes: Int, stride: Int, into output: UnsafeMutablePointer<Float>
     ) {
+        precondition(stride % 8 == 0, "rows are padded to 8 classes: the C loops take 8 (or 4) floats a step")
         for k in 0..<stride { output[k] = 0 }
         vector.ids.withUnsafeBufferPointer { ids in
             vector.values.withUnsafeBufferPointer { values in

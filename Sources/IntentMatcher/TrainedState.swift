@@ -107,7 +107,8 @@ public struct TrainedState: Sendable {
         }
         guard let heldOut: UInt64 = reader.integer(), let folds: UInt64 = reader.integer(),
               let outOfScope: UInt64 = reader.integer(),
-              heldOut <= UInt64(Int.max), folds <= 1_000, outOfScope <= UInt64(Int.max), reader.isAtEnd else {
+              heldOut <= UInt64(Int.max), folds <= 1_000, outOfScope <= UInt64(Int.max), reader.isAtEnd,
+              (0...1).contains(figures[7]), outOfScope > 0 || figures[7] == 0 else {
             throw fail("calibration")
         }
         self.features = features

@@ -64,17 +64,34 @@ struct Intents: AsyncParsableCommand {
                 print("warning: \(warning)")
             }
             // A negative example the crisis net catches is still escalated when a worker writes it (the net runs
-            // before the matcher), but it says the operator meant something else: name it.
+            // before the matcher), but it says the operator meant something else: name it. One that is also a
+            // test phrase makes that phrase measure nothing.
+            var phrases: [String: String] = [:]
+            for folder in ["tests", "heldout"] {
+                for phrase in (try? RegressionSuite.load(directory: url.appendingPathComponent(folder))) ?? [] {
+                    phrases[TextNormalizer.normalize(phrase.text)] = "\(phrase.file):\(phrase.line)"
+                }
+            }
             for language in Language.allCases {
-                for example in answers.outOfScope[language] ?? [] where net.detector.assess(example) != nil {
-                    print("warning: intents/out-of-scope.yaml: '\(example)' (\(language.rawValue)) reads as a crisis "
-                        + "to the safety net; a message like it always reaches a volunteer, so remove it from the "
-                        + "out-of-scope examples")
+                for example in answers.outOfScope[language] ?? [] {
+                    if net.detector.assess(example) != nil {
+                        print("warning: intents/out-of-scope.yaml: '\(example)' (\(language.rawValue)) reads as a crisis "
+                            + "to the safety net; a message like it always reaches a volunteer, so remove it from the "
+                            + "out-of-scope examples")
+                    }
+                    if let place = phrases[TextNormalizer.normalize(example)] {
+                        print("warning: intents/out-of-scope.yaml: '\(example)' (\(language.rawValue)) is also the test "
+                            + "phrase at \(place), which then measures nothing; keep it in one of the two")
+                    }
                 }
             }
             print("ok: \(answers.intents.count) intents in \(url.path) (languages: \(languages.joined(separator: ", ")))")
             let negatives = answers.outOfScope.values.reduce(0) { $0 + $1.count }
-            if negatives > 0 { print("ok: \(negatives) out-of-scope examples (they set the answer threshold)") }
+            if negatives >= Calibration.minimumOutOfScope {
+                print("ok: \(negatives) out-of-scope examples (they set the answer threshold)")
+            } else if negatives > 0 {
+                print("ok: \(negatives) out-of-scope examples (fewer than \(Calibration.minimumOutOfScope): not used yet)")
+            }
             print("ok: \(net.detector.cues.count) crisis cues (" + Language.allCases.map { "\($0.rawValue) \(net.detector.cues.count(in: $0))" }
                 .joined(separator: ", ") + "), crisis lines for \(net.directory.countries.count) countries"
                 + (net.isBuiltIn ? " (built into entraide \(BuiltInSafety.release))" : ""))

@@ -45,6 +45,32 @@ import Testing
             output.split(separator: "\n").first { $0.hasSuffix("out-of-scope examples (they set the answer threshold)") }
                 .flatMap { Int($0.split(separator: " ")[1]) }
         }
-        #expect(count(check.output) == count(shippedNegatives.output).map { $0 + 1 }, "\(check.output)")
+        let before = try #require(count(shippedNegatives.output), "\(shippedNegatives.output)")
+        #expect(try #require(count(check.output), "\(check.output)") == before + 1)
+    }
+
+    /// Without `intents/out-of-scope.yaml`, `n` starts it (dated today) with one example, which loads; `check` says
+    /// one is too few to be used, and that this one is also a test phrase.
+    @Test func aFirstOutOfScopeExampleStartsTheFile() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-learn-\(UUID().uuidString)")
+        let intents = root.appendingPathComponent("intents")
+        let data = root.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("intents"), to: intents)
+        try FileManager.default.removeItem(at: intents.appendingPathComponent("out-of-scope.yaml"))
+        let common = ["--data", data.path, "--intents", intents.path]
+        let question = "how do i make arepas"  // also a phrase of intents/tests/out-of-scope.yaml
+        let chat = try CommandLineTests.run(["chat"] + common, input: question + "\n")
+        #expect(chat.status == 0, "\(chat.errors)")
+        let learn = try CommandLineTests.run(["intents", "learn", "--bar", "0"] + common, input: "n\n")
+        #expect(learn.output.contains("added to intents/out-of-scope.yaml (en)"), "\(learn.output)\(learn.errors)")
+        let file = try String(contentsOf: intents.appendingPathComponent("out-of-scope.yaml"), encoding: .utf8)
+        #expect(file.hasPrefix("reviewed: 20") && file.contains("examples:\n  en:\n    - \(question)\n"), "\(file)")
+        let check = try CommandLineTests.run(["intents", "check", intents.path])
+        #expect(check.status == 0, "\(check.output)")
+        #expect(check.output.contains("ok: 1 out-of-scope examples (fewer than 20: not used yet)"), "\(check.output)")
+        #expect(check.output.contains("'\(question)' (en) is also the test phrase at tests/out-of-scope.yaml:"),
+                "\(check.output)")
     }
 }

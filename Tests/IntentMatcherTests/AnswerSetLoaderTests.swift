@@ -76,6 +76,17 @@ struct AnswerSetLoaderTests {
         #expect(answers.intents.keys.sorted() == ["greeting"])
         #expect(answers.outOfScope[.en] == ["what is the weather tomorrow", "my visa was rejected", "recommend a film"])
         #expect(answers.outOfScope[.fr]?.count == 3)
+        #expect(answers.outOfScopeReviewed == "2026-12-07")
+        // One example is enough for a language (`intents learn` starts one so); an old date is warned of.
+        let single = try fixtureFolder([
+            "greeting.yaml": intentFile(id: "greeting"),
+            "out-of-scope.yaml": "reviewed: 2026-01-02\nexamples:\n  ar:\n    - كم درجة الحرارة غدا\n",
+        ])
+        let loaded = try AnswerSetLoader.load(directory: single)
+        #expect(loaded.outOfScope[.ar]?.count == 1)
+        let warnings = loaded.warnings(at: CheckDate.day("2026-12-07")!)
+        #expect(warnings.contains { $0.hasPrefix("intents/out-of-scope.yaml: reviewed 2026-01-02, more than 6 months ago") },
+                "\(warnings)")
 
         let clash = try fixtureFolder([
             "greeting.yaml": intentFile(id: "greeting"),

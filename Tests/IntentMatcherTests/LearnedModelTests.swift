@@ -93,6 +93,14 @@ struct LearnedModelTests {
         let low = Calibration(records: records, outOfScope: (1...40).map { Double($0) / 1000 }, folds: 3)
         let kept = records.filter { $0.best >= low.answerThreshold }.count
         #expect(kept == Int((100 * Calibration.answeredShareCeiling).rounded()))
+        // Negatives tied at the point where the share is reached all fall below: the threshold is just above.
+        // Above 0.9 it is capped (a threshold over 0.9 answers almost nothing), and `explain` shows how few fall
+        // below.
+        let tied = Calibration(records: records, outOfScope: [Double](repeating: 0.95, count: 30), folds: 3)
+        #expect(tied.answerThreshold == 0.9 && tied.outOfScopeFallingBack == 0)
+        #expect(tied.description.contains("out-of-scope examples: 30, 0.0% below the threshold"))
+        let tiedLow = Calibration(records: records, outOfScope: [Double](repeating: 0.5, count: 30), folds: 3)
+        #expect(tiedLow.answerThreshold == (0.5).nextUp && tiedLow.outOfScopeFallingBack == 1)
         // Too few negatives to say anything: the answered share decides, as without them.
         let few = Calibration(records: records, outOfScope: [0.9, 0.95], folds: 3)
         #expect(few.answerThreshold == Calibration(records: records, folds: 3).answerThreshold)
@@ -111,6 +119,8 @@ struct LearnedModelTests {
             "My UHRS account is suspended", "mon paiement n'est jamais arrivé", "لم أستلم أجري", "café ñandú 123",
             "I completed 40 HITs for a requester who never paid, what can I do?",
         ]
+        var corrected = 0  // words whose analysis is of another word (a typo corrected): n-grams of what was written
+        var unslotted = 0  // words of no example: n-grams worked out for the message
         for message in messages {
             let analysis = matcher.analyse(message, hint: nil)
             let language = analysis.stemmingLanguage
@@ -132,9 +142,12 @@ struct LearnedModelTests {
             matcher.model.probabilities(tokens: analysis.tokens, words: analysis.features, language: language,
                                         wordVector: wordVector, grams: matcher.wordGrams, into: &kept)
             #expect(kept == expected, "\(message)")
+            corrected += zip(analysis.tokens, analysis.features).filter { $0.text != $1.text }.count
+            unslotted += analysis.features.filter { $0.slot < 0 }.count
             let pieces = zip(analysis.tokens, analysis.features).map { ExampleVectors.pieces(of: $0, $1, vectors) }
             #expect(vectors.vector(pieceLists: pieces) == wordVector, "\(message)")
         }
+        #expect(corrected > 0 && unslotted > 0, "both fallbacks taken: \(corrected) corrected, \(unslotted) without a slot")
     }
 
     /// The model's row loops in C (8 floats a step on AVX2, 4 on SSE2) give exactly the bits of the plain loop

@@ -46,16 +46,25 @@ struct TrainedStateTests {
 
         var intents = first.intents
         intents["pay-missing"]?.examples[.en]?[0] += "!"
-        let oneExample = AnswerSet(intents: intents, synonyms: first.synonyms, directory: first.directory)
+        let oneExample = AnswerSet(intents: intents, synonyms: first.synonyms, directory: first.directory,
+                                   outOfScope: first.outOfScope)
         intents = first.intents
         intents["pay-missing"]?.answers[.fr]?.short += " "
-        let oneAnswer = AnswerSet(intents: intents, synonyms: first.synonyms, directory: first.directory)
-        let synonyms = AnswerSet(intents: first.intents, synonyms: first.synonyms.dropLast(), directory: first.directory)
+        let oneAnswer = AnswerSet(intents: intents, synonyms: first.synonyms, directory: first.directory,
+                                  outOfScope: first.outOfScope)
+        let synonyms = AnswerSet(intents: first.intents, synonyms: first.synonyms.dropLast(), directory: first.directory,
+                                 outOfScope: first.outOfScope)
+        var negatives = first.outOfScope
+        negatives[.fr]?[0] += "!"
+        let oneNegative = AnswerSet(intents: first.intents, synonyms: first.synonyms, directory: first.directory,
+                                    outOfScope: negatives)
+        #expect(first.outOfScope[.fr]?.isEmpty == false)
         var settings = MatcherConfiguration.default
         settings.unknownWordPenalty += 0.01
         for changed in [Matcher.trainingInput(oneExample, configuration: .default),
                         Matcher.trainingInput(oneAnswer, configuration: .default),
                         Matcher.trainingInput(synonyms, configuration: .default),
+                        Matcher.trainingInput(oneNegative, configuration: .default),
                         Matcher.trainingInput(first, configuration: settings)] {
             #expect(changed != input)
         }
