@@ -5,13 +5,18 @@ import Testing
 /// `entraide intents learn` as an operator runs it: questions the helpline could not answer, filed from the
 /// keyboard (piped here) into a copy of the shipped answer files.
 @Suite struct LearnCommandLineTests {
-    @Test func outOfScopeQuestionsAreFiledAndLeaveTheGapReport() throws {
+    /// A fresh folder holding a copy of `intents/` and an empty data directory (the caller removes `root`).
+    static func copyOfTheShippedAnswers() throws -> (root: URL, intents: URL, data: URL) {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-learn-\(UUID().uuidString)")
         let intents = root.appendingPathComponent("intents")
-        let data = root.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("intents"), to: intents)
+        return (root, intents, root.appendingPathComponent("data"))
+    }
+
+    @Test func outOfScopeQuestionsAreFiledAndLeaveTheGapReport() throws {
+        let (root, intents, data) = try Self.copyOfTheShippedAnswers()
+        defer { try? FileManager.default.removeItem(at: root) }
         let common = ["--data", data.path, "--intents", intents.path]
 
         let questions = ["how do I get rid of ants in my kitchen", "give me a recipe for chicken curry"]
@@ -52,12 +57,8 @@ import Testing
     /// Without `intents/out-of-scope.yaml`, `n` starts it (dated today) with one example, which loads; `check` says
     /// one is too few to be used, and that this one is also a test phrase.
     @Test func aFirstOutOfScopeExampleStartsTheFile() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-learn-\(UUID().uuidString)")
-        let intents = root.appendingPathComponent("intents")
-        let data = root.appendingPathComponent("data")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let (root, intents, data) = try Self.copyOfTheShippedAnswers()
         defer { try? FileManager.default.removeItem(at: root) }
-        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("intents"), to: intents)
         try FileManager.default.removeItem(at: intents.appendingPathComponent("out-of-scope.yaml"))
         let common = ["--data", data.path, "--intents", intents.path]
         let question = "how do i make arepas"  // also a phrase of intents/tests/out-of-scope.yaml
