@@ -41,7 +41,7 @@ extension CaseStore {
                 try Self.keepAddress(db, of: item.pseudonym, message)
                 try db.execute(
                     cached: "INSERT INTO inbox (channel, message_id, pseudonym, text, received_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [message.channel, message.messageID, item.pseudonym, message.text, date])
+                    arguments: [message.channel, message.messageID, item.pseudonym, message.text, date.storedText])
                 outcome.stored += 1
             }
             guard let cursor else { return outcome }

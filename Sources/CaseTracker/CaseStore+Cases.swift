@@ -62,7 +62,7 @@ extension CaseStore {
         try database.write { db in
             try db.execute(
                 cached: "UPDATE helpline_case SET status = 'claimed', claimed_by = ?, claimed_at = ? WHERE id = ? AND status = 'open'",
-                arguments: [alias, date, caseID])
+                arguments: [alias, date.storedText, caseID])
             if db.changesCount == 1 {
                 try Self.insertEvent(db, caseID, .claim, actor: alias, text: nil, at: date)
                 try Self.appendAudit(db, actor: alias, action: "claim", caseID: caseID, outcome: "ok", detail: "", at: date)
@@ -92,7 +92,7 @@ extension CaseStore {
             let eventID = db.lastInsertedRowID
             try db.execute(
                 cached: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
-                arguments: ["case-\(caseID)-event-\(eventID)", current.channel, current.pseudonym, signed, date])
+                arguments: ["case-\(caseID)-event-\(eventID)", current.channel, current.pseudonym, signed, date.storedText])
             try Self.appendAudit(db, actor: alias, action: "reply", caseID: caseID, outcome: "ok", detail: "", at: date)
             return .success(current)
         }
@@ -125,12 +125,12 @@ extension CaseStore {
             }
             try db.execute(
                 cached: "UPDATE helpline_case SET status = 'closed', closed_at = ?, outcome = ?, blocked = blocked OR ? WHERE id = ?",
-                arguments: [date, outcome, block, caseID])
+                arguments: [date.storedText, outcome, block, caseID])
             try Self.insertEvent(db, caseID, block ? .block : .close, actor: alias, text: outcome, at: date)
             if let followUp, !block {
                 try db.execute(
                     cached: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
-                    arguments: ["case-\(caseID)-closed-\(Int(date.timeIntervalSince1970))", current.channel, current.pseudonym, followUp, date])
+                    arguments: ["case-\(caseID)-closed-\(Int(date.timeIntervalSince1970))", current.channel, current.pseudonym, followUp, date.storedText])
             }
             try Self.appendAudit(db, actor: alias, action: block ? "block" : "close", caseID: caseID, outcome: "ok", detail: outcome ?? "", at: date)
             current.status = .closed
@@ -167,7 +167,7 @@ extension CaseStore {
 
     public func markReminded(_ caseID: Int64, announcements: [Announcement], at date: Date = Date()) throws {
         try database.write { db in
-            try db.execute(cached: "UPDATE helpline_case SET reminded_at = ? WHERE id = ?", arguments: [date, caseID])
+            try db.execute(cached: "UPDATE helpline_case SET reminded_at = ? WHERE id = ?", arguments: [date.storedText, caseID])
             try Self.insertAnnouncements(db, announcements, key: "case-\(caseID)-reminder-\(Int(date.timeIntervalSince1970))", at: date)
         }
     }
@@ -192,10 +192,10 @@ extension CaseStore {
         try database.write { db in
             try db.execute(
                 cached: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
-                arguments: ["case-\(found.id)-checkin-\(number)", found.channel, found.pseudonym, text, date])
+                arguments: ["case-\(found.id)-checkin-\(number)", found.channel, found.pseudonym, text, date.storedText])
             try db.execute(
                 cached: "UPDATE helpline_case SET checkins = ?, checked_in_at = ?, reminded_at = ? WHERE id = ?",
-                arguments: [number, date, date, found.id])
+                arguments: [number, date.storedText, date.storedText, found.id])
             try Self.insertAnnouncements(db, announcements, key: "case-\(found.id)-checkin-\(number)", at: date)
         }
     }
@@ -222,7 +222,7 @@ extension CaseStore {
                     ON CONFLICT(alias) DO UPDATE SET languages = excluded.languages, irc_account = excluded.irc_account,
                     token_hash = excluded.token_hash, revoked_at = NULL
                     """,
-                arguments: [alias, languages.joined(separator: ","), ircAccount, tokenHash, date])
+                arguments: [alias, languages.joined(separator: ","), ircAccount, tokenHash, date.storedText])
             try Self.appendAudit(db, actor: "operator", action: "volunteer.add", caseID: nil, outcome: "ok", detail: alias, at: date)
         }
     }
@@ -421,7 +421,7 @@ extension CaseStore {
     static func insertEvent(_ db: Database, _ caseID: Int64, _ kind: CaseEvent.Kind, actor: String, text: String?, at date: Date) throws {
         try db.execute(
             cached: "INSERT INTO case_event (case_id, kind, actor, text, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [caseID, kind.rawValue, actor, text, date])
+            arguments: [caseID, kind.rawValue, actor, text, date.storedText])
     }
 
     /// `about`: the worker an announcement concerns, so that "forget me" erases it too.
@@ -434,7 +434,7 @@ extension CaseStore {
                     INSERT INTO announcement (key, channel, target, text, pseudonym, created_at) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(key) DO NOTHING
                     """,
-                arguments: ["\(key)-\(index)", announcement.channel, announcement.target, announcement.text, pseudonym, date])
+                arguments: ["\(key)-\(index)", announcement.channel, announcement.target, announcement.text, pseudonym, date.storedText])
         }
     }
 

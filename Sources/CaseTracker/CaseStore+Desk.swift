@@ -77,7 +77,7 @@ extension CaseStore {
             case .failure(let refusal): return .failure(refusal)
             }
             if let refusal = try Self.checkReceiver(db, other, of: current, by: alias, at: date) { return .failure(refusal) }
-            try db.execute(cached: "UPDATE helpline_case SET offered_to = ?, offered_at = ? WHERE id = ?", arguments: [other, date, caseID])
+            try db.execute(cached: "UPDATE helpline_case SET offered_to = ?, offered_at = ? WHERE id = ?", arguments: [other, date.storedText, caseID])
             current.offeredTo = other
             current.offeredAt = date
             try Self.insertEvent(db, caseID, .transfer, actor: alias, text: "offered to \(other)", at: date)
@@ -155,7 +155,7 @@ extension CaseStore {
         try database.write { db in
             let due = try Row.fetchAll(
                 db, cached: "SELECT * FROM helpline_case WHERE status = 'claimed' AND offered_to IS NOT NULL AND offered_at <= ?",
-                arguments: [date.addingTimeInterval(-limit)]
+                arguments: [date.addingTimeInterval(-limit).storedText]
             ).map(Self.makeCase)
             for var found in due {
                 let (giver, receiver) = (found.claimedBy ?? "?", found.offeredTo ?? "?")
@@ -178,7 +178,7 @@ extension CaseStore {
         try act { (db: Database) -> Result<[Int64], CaseActionRefused> in
             try db.execute(
                 cached: "UPDATE volunteer SET revoked_at = COALESCE(revoked_at, ?), token_hash = NULL WHERE alias = ?",
-                arguments: [date, alias])
+                arguments: [date.storedText, alias])
             guard db.changesCount == 1 else { return .failure(CaseActionRefused("there is no volunteer called \(alias)")) }
             try Self.appendAudit(db, actor: "operator", action: "volunteer.revoke", caseID: nil, outcome: "ok", detail: alias, at: date)
             try db.execute(cached: "UPDATE helpline_case SET offered_to = NULL, offered_at = NULL WHERE offered_to = ?", arguments: [alias])
@@ -253,7 +253,7 @@ extension CaseStore {
         if let text = messages.toWorker {
             try db.execute(
                 cached: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
-                arguments: [stamp, found.channel, found.pseudonym, text, date])
+                arguments: [stamp, found.channel, found.pseudonym, text, date.storedText])
         }
         try insertAnnouncements(db, messages.announcements, key: stamp, about: found.pseudonym, at: date)
     }

@@ -32,12 +32,12 @@ extension CaseStore {
     static func recordRefusal(_ db: Database, _ message: InboundMessage, pseudonym: String, notice: String?, at date: Date) throws {
         try db.execute(
             cached: "INSERT INTO inbox (channel, message_id, pseudonym, text, received_at, processed_at) VALUES (?, ?, ?, '', ?, ?)",
-            arguments: [message.channel, message.messageID, pseudonym, date, date])
+            arguments: [message.channel, message.messageID, pseudonym, date.storedText, date.storedText])
         guard let notice else { return }
         let inboxID = db.lastInsertedRowID
         try keepAddress(db, of: pseudonym, message)
         try db.execute(
             cached: "INSERT INTO outbox (key, channel, pseudonym, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
-            arguments: ["refused-\(inboxID)", message.channel, pseudonym, notice, date])
+            arguments: ["refused-\(inboxID)", message.channel, pseudonym, notice, date.storedText])
     }
 }

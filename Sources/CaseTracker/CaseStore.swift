@@ -105,7 +105,7 @@ public final class CaseStore: Sendable {
             try Self.keepAddress(db, of: pseudonym, message)
             try db.execute(
                 cached: "INSERT INTO inbox (channel, message_id, pseudonym, text, received_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [message.channel, message.messageID, pseudonym, message.text, date])
+                arguments: [message.channel, message.messageID, pseudonym, message.text, date.storedText])
             return .stored(inboxID: db.lastInsertedRowID, pseudonym: pseudonym)
         }
     }
@@ -205,7 +205,7 @@ public final class CaseStore: Sendable {
             for delivery in deliveries {
                 switch delivery {
                 case .delivered(let item):
-                    try db.execute(cached: "UPDATE outbox SET delivered_at = ? WHERE id = ?", arguments: [date, item.id])
+                    try db.execute(cached: "UPDATE outbox SET delivered_at = ? WHERE id = ?", arguments: [date.storedText, item.id])
                     erased = try Self.finishErasureIfDone(db, of: item.pseudonym, at: date) || erased
                 case .notDelivered(let item):
                     try db.execute(cached: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [item.id])
@@ -213,13 +213,13 @@ public final class CaseStore: Sendable {
                     try db.execute(cached: "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", arguments: [item.id])
                     try db.execute(
                         cached: "DELETE FROM outbox WHERE id = ? AND created_at < ?",
-                        arguments: [item.id, date.addingTimeInterval(-giveUpAfter)])
+                        arguments: [item.id, date.addingTimeInterval(-giveUpAfter).storedText])
                     if db.changesCount == 1 {
                         givenUp += 1
                         erased = try Self.finishErasureIfDone(db, of: item.pseudonym, at: date) || erased
                     }
                 case .announcementDelivered(let id):
-                    try db.execute(cached: "UPDATE announcement SET delivered_at = ? WHERE id = ?", arguments: [date, id])
+                    try db.execute(cached: "UPDATE announcement SET delivered_at = ? WHERE id = ?", arguments: [date.storedText, id])
                 case .announcementNotDelivered(let id):
                     try db.execute(cached: "UPDATE announcement SET attempts = attempts + 1 WHERE id = ?", arguments: [id])
                 case .announcementUndeliverable(let id, let reason):

@@ -48,7 +48,7 @@ public struct EngineTransaction {
         else { return nil }
         let since = try Int.fetchOne(
             db, cached: "SELECT COUNT(*) FROM inbox WHERE pseudonym = ? AND received_at > ? AND id < ?",
-            arguments: [pseudonym, closedAt, inboxID]) ?? 0
+            arguments: [pseudonym, closedAt.storedText, inboxID]) ?? 0
         return since == 0 ? found : nil
     }
 
@@ -57,7 +57,7 @@ public struct EngineTransaction {
         let claimed = try Int.fetchOne(db, cached: "SELECT COUNT(*) FROM helpline_case WHERE status = 'claimed'") ?? 0
         let closed = try Int.fetchOne(
             db, cached: "SELECT COUNT(*) FROM helpline_case WHERE status = 'closed' AND closed_at >= ?",
-            arguments: [now.addingTimeInterval(-7 * 86_400)]) ?? 0
+            arguments: [now.addingTimeInterval(-7 * 86_400).storedText]) ?? 0
         let waits = try Row.fetchAll(
             db, cached: "SELECT opened_at, claimed_at FROM helpline_case WHERE claimed_at IS NOT NULL ORDER BY claimed_at DESC LIMIT 20"
         ).map { (row: Row) -> TimeInterval in (row["claimed_at"] as Date).timeIntervalSince(row["opened_at"] as Date) }.sorted()
@@ -92,7 +92,7 @@ public struct EngineTransaction {
                     UPDATE helpline_case SET status = 'open', claimed_by = NULL, closed_at = NULL, outcome = NULL,
                     urgent = urgent OR ?, opened_at = ?, reminded_at = NULL WHERE id = ?
                     """,
-                arguments: [urgent, date, closed.id])
+                arguments: [urgent, date.storedText, closed.id])
             closed.status = .open
             closed.claimedBy = nil
             closed.closedAt = nil
@@ -108,7 +108,7 @@ public struct EngineTransaction {
                 INSERT INTO helpline_case (pseudonym, channel, language, topic, urgent, status, opened_at)
                 VALUES (?, ?, ?, ?, ?, 'open', ?)
                 """,
-            arguments: [pseudonym, channel, language, topic, urgent, date])
+            arguments: [pseudonym, channel, language, topic, urgent, date.storedText])
         let id = db.lastInsertedRowID
         try CaseStore.insertEvent(db, id, .opened, actor: "bot", text: topic, at: date)
         let opened = HelplineCase(
@@ -125,7 +125,7 @@ public struct EngineTransaction {
         else { return }
         try CaseStore.insertEvent(db, caseID, .workerMessage, actor: "worker", text: item.text, at: date)
         try CaseStore.insertAnnouncements(db, announcements, key: "inbox-\(item.id)", about: item.pseudonym, at: date)
-        try db.execute(cached: "UPDATE inbox SET processed_at = ? WHERE id = ?", arguments: [date, item.id])
+        try db.execute(cached: "UPDATE inbox SET processed_at = ? WHERE id = ?", arguments: [date.storedText, item.id])
     }
 
     /// Adds a worker's message to their open (unclaimed) case, so the claimant can read it on `show`.
@@ -170,12 +170,12 @@ public struct EngineTransaction {
                     INSERT INTO conversation (pseudonym, state, updated_at) VALUES (?, ?, ?)
                     ON CONFLICT(pseudonym) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
                     """,
-                arguments: [item.pseudonym, json, date])
-            try db.execute(cached: "UPDATE inbox SET processed_at = ? WHERE id = ?", arguments: [date, item.id])
+                arguments: [item.pseudonym, json, date.storedText])
+            try db.execute(cached: "UPDATE inbox SET processed_at = ? WHERE id = ?", arguments: [date.storedText, item.id])
             if let unanswered {
                 try db.execute(
                     cached: "INSERT INTO unanswered (pseudonym, text, language, decision, created_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [item.pseudonym, unanswered.text, unanswered.language, unanswered.decision, date])
+                    arguments: [item.pseudonym, unanswered.text, unanswered.language, unanswered.decision, date.storedText])
             }
         }
         for (index, text) in replies.enumerated() {
@@ -184,7 +184,7 @@ public struct EngineTransaction {
                     INSERT INTO outbox (key, channel, pseudonym, text, created_at, ends_erasure) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(key) DO NOTHING
                     """,
-                arguments: ["inbox-\(item.id)-\(index)", item.channel, item.pseudonym, text, date,
+                arguments: ["inbox-\(item.id)-\(index)", item.channel, item.pseudonym, text, date.storedText,
                             eraseWorker && index == replies.count - 1])
         }
         try CaseStore.insertAnnouncements(db, announcements, key: "inbox-\(item.id)-staff", at: date)

@@ -148,7 +148,14 @@ public enum IdentifierMask {
     /// the relay store of a worker's words (a volunteer must not learn who a worker is from a pasted e-mail, and
     /// the relay's file must not keep it).
     public static func mask(_ text: String) -> String {
-        guard text.contains(where: { $0 == "@" || $0.isNumber }) else { return text }
+        // ASCII text (most log values and many messages) is checked byte by byte: an ASCII character is a
+        // number exactly when it is a digit. Other text by character, as `isNumber` knows other scripts' digits.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            guard text.utf8.contains(where: { $0 == UInt8(ascii: "@") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+            else { return text }
+        } else {
+            guard text.contains(where: { $0 == "@" || $0.isNumber }) else { return text }
+        }
         let (words, gaps) = splitKeepingWhiteSpace(text)
         var result = ""
         var index = 0

@@ -49,11 +49,22 @@ public struct CuePattern: Sendable, Equatable {
             var i = 0
             while i < min(m, n) && a[i] == b[i] { i += 1 }
             if i == m && i == n { return true }
-            if m == n {
-                if a[(i + 1)...] == b[(i + 1)...] { return true }
-                return i + 1 < m && a[i] == b[i + 1] && a[i + 1] == b[i] && a[(i + 2)...] == b[(i + 2)...]
+            // a[x...] == b[y...], by index: slices cost a retain and a release each, on every cue of a length.
+            func sameTail(_ x: Int, _ y: Int) -> Bool {
+                guard m - x == n - y else { return false }
+                var (p, q) = (x, y)
+                while p < m {
+                    if a[p] != b[q] { return false }
+                    p += 1
+                    q += 1
+                }
+                return true
             }
-            return m > n ? a[(i + 1)...] == b[i...] : a[i...] == b[(i + 1)...]
+            if m == n {
+                if sameTail(i + 1, i + 1) { return true }
+                return i + 1 < m && a[i] == b[i + 1] && a[i + 1] == b[i] && sameTail(i + 2, i + 2)
+            }
+            return m > n ? sameTail(i + 1, i) : sameTail(i, i + 1)
         }
     }
 

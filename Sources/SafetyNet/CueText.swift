@@ -46,10 +46,12 @@ public struct CueWord: Sendable, Equatable {
     init(_ text: String) {
         self.text = text
         scalars = Array(text.unicodeScalars)
+        isLatin = scalars.first.map { $0.value < 0x250 && $0.properties.isAlphabetic } ?? false
         if let first = scalars.first, first == "\u{0648}" || first == "\u{0641}", scalars.count >= 4 {
             bare = String(String.UnicodeScalarView(scalars.dropFirst()))
         }
     }
 
-    var isLatin: Bool { scalars.first.map { $0.value < 0x250 && $0.properties.isAlphabetic } ?? false }
+    /// Whether typos are forgiven (Latin letters): worked out once per word, not once per cue list.
+    let isLatin: Bool
 }

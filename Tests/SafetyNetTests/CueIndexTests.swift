@@ -1,0 +1,56 @@
+import Foundation
+import IntentMatcher
+@testable import SafetyNet
+import Testing
+
+/// `CueIndex` compares a word only with the prefix cues that share its first scalar. That is exact only if no
+/// word of a message starts with a prefix cue while starting with another scalar (which `hasPrefix`, comparing
+/// by canonical equivalence, would allow for text not in the normaliser's form). Checked here on every prefix
+/// cue shipped and every word of the crisis corpus, the regression phrases and the cues themselves.
+@Suite struct CueIndexTests {
+    @Test func aWordStartingWithAPrefixCueStartsWithItsFirstScalar() throws {
+        let net = try SafetyNet.load(intents: SafetyNetTests.intents)
+        let cues = net.detector.cues
+        let all = cues.alone + cues.idioms + cues.together.values.flatMap { $0 }
+        let prefixes = all.flatMap { cue in
+            cue.pattern.heads.compactMap { head -> String? in
+                if case .prefix(let text) = head { return text } else { return nil }
+            }
+        }
+        #expect(prefixes.count > 100, "the shipped cues have prefix cues to check")
+
+        let corpus = try CrisisCorpus.load(directory: SafetyNetTests.intents.appendingPathComponent("safety/tests"))
+        let phrases = try RegressionSuite.load(directory: SafetyNetTests.intents.appendingPathComponent("tests"))
+        let texts = corpus.phrases.map(\.text) + phrases.map(\.text) + all.map(\.pattern.source)
+        var words: Set<String> = []
+        for text in texts {
+            for reading in CueText(text).readings {
+                for word in reading {
+                    words.insert(word.text)
+                    if let bare = word.bare { words.insert(bare) }
+                }
+            }
+        }
+        #expect(words.count > 2_000)
+        var compared = 0
+        for word in words {
+            for prefix in prefixes where word.hasPrefix(prefix) {
+                compared += 1
+                #expect(word.unicodeScalars.first == prefix.unicodeScalars.first, "\(word) / \(prefix)")
+            }
+        }
+        #expect(compared > 100, "words of the corpus do start with prefix cues")
+    }
+
+    @Test(arguments: [
+        ("suicide", "suicde", true), ("suicide", "suicidee", true), ("suicide", "usicide", true),
+        ("suicide", "sucidie", false), ("suicide", "suicide", true), ("suicide", "suicid", true),
+        ("suicide", "uicide", true), ("suicide", "xuicide", true), ("suicide", "suicidx", true),
+        ("suicide", "suicideee", false), ("ab", "ba", true), ("abc", "cba", false),
+    ])
+    func oneEditIsOneEdit(cue: String, word: String, expected: Bool) {
+        let a = Array(cue.unicodeScalars), b = Array(word.unicodeScalars)
+        #expect(CuePattern.WordTest.withinOneEdit(a, b) == expected)
+        #expect(CuePattern.WordTest.withinOneEdit(b, a) == expected, "symmetric")
+    }
+}
