@@ -22,37 +22,59 @@ extension CaseStore {
     /// what is durable: either the messages and the cursor are both committed, or neither is, and
     /// a repeat of the same batch after a crash stores nothing twice (channel + message id).
     public func receive(batch: [BatchMessage], cursor: String?, channel: String, at date: Date = Date()) throws -> BatchOutcome {
-        try database.write { db in
-            var outcome = BatchOutcome(stored: 0, duplicates: 0)
-            for item in batch {
-                let message = item.message
-                let exists = try Bool.fetchOne(
-                    db, cached: "SELECT EXISTS(SELECT 1 FROM inbox WHERE channel = ? AND message_id = ?)",
-                    arguments: [message.channel, message.messageID]) ?? false
-                if exists {
-                    outcome.duplicates += 1
-                    continue
-                }
-                if let refusal = item.refusal {
-                    try Self.recordRefusal(db, message, pseudonym: item.pseudonym, notice: refusal.notice, at: date)
-                    outcome.refused += 1
-                    continue
-                }
-                try Self.keepAddress(db, of: item.pseudonym, message)
-                try db.execute(
-                    cached: "INSERT INTO inbox (channel, message_id, pseudonym, text, received_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [message.channel, message.messageID, item.pseudonym, message.text, date.storedText])
-                outcome.stored += 1
-            }
-            guard let cursor else { return outcome }
-            try db.execute(
-                cached: """
-                    INSERT INTO channel_cursor (channel, cursor) VALUES (?, ?)
-                    ON CONFLICT(channel) DO UPDATE SET cursor = excluded.cursor
-                    """,
-                arguments: [channel, cursor])
-            return outcome
+        try database.write { db in try Self.insert(batch, cursor: cursor, channel: channel, at: date, in: db) }
+    }
+
+    /// Stores a batch as `receive(batch:cursor:channel:at:)` does and, in the same transaction, runs the engine
+    /// (`handle`) over up to `limit` pending inbox rows, as `processInbox` does: one commit (one sync with
+    /// durability `full`) for a batch read and answered, instead of one to store it and one to answer it, and no
+    /// hand-over to another task in between. The batch is stored even when the engine fails on a row (each row
+    /// is its own savepoint, as in `processInbox`): the failure is returned, and the rows stay pending.
+    public func receiveAndProcess(
+        batch: [BatchMessage], cursor: String?, channel: String, at date: Date = Date(), limit: Int = 100,
+        _ handle: (EngineTransaction, InboxItem) throws -> Void
+    ) throws -> (outcome: BatchOutcome, processed: Int, failure: (any Error)?) {
+        let erasures = EngineTransaction.ErasureFlag()
+        let result = try database.write { db -> (BatchOutcome, Int, (any Error)?) in
+            let outcome = try Self.insert(batch, cursor: cursor, channel: channel, at: date, in: db)
+            let (processed, failure) = try Self.process(db, limit: limit, erasures: erasures, handle)
+            return (outcome, processed, failure)
         }
+        if erasures.erased { compactAfterErasure() }
+        return result
+    }
+
+    private static func insert(_ batch: [BatchMessage], cursor: String?, channel: String, at date: Date, in db: Database)
+        throws -> BatchOutcome {
+        var outcome = BatchOutcome(stored: 0, duplicates: 0)
+        for item in batch {
+            let message = item.message
+            let exists = try Bool.fetchOne(
+                db, cached: "SELECT EXISTS(SELECT 1 FROM inbox WHERE channel = ? AND message_id = ?)",
+                arguments: [message.channel, message.messageID]) ?? false
+            if exists {
+                outcome.duplicates += 1
+                continue
+            }
+            if let refusal = item.refusal {
+                try Self.recordRefusal(db, message, pseudonym: item.pseudonym, notice: refusal.notice, at: date)
+                outcome.refused += 1
+                continue
+            }
+            try Self.keepAddress(db, of: item.pseudonym, message)
+            try db.execute(
+                cached: "INSERT INTO inbox (channel, message_id, pseudonym, text, received_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [message.channel, message.messageID, item.pseudonym, message.text, date.storedText])
+            outcome.stored += 1
+        }
+        guard let cursor else { return outcome }
+        try db.execute(
+            cached: """
+                INSERT INTO channel_cursor (channel, cursor) VALUES (?, ?)
+                ON CONFLICT(channel) DO UPDATE SET cursor = excluded.cursor
+                """,
+            arguments: [channel, cursor])
+        return outcome
     }
 
     /// A channel's cursor and the ids of its stored messages, read in one transaction: an audit

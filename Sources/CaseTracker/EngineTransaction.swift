@@ -200,26 +200,35 @@ extension CaseStore {
         let erasures = EngineTransaction.ErasureFlag()
         var failure: (any Error)?
         let handled = try database.write { db -> Int in
-            let items = try Self.pendingInbox(db, limit: limit)
-            let transaction = EngineTransaction(db, erasures: erasures)
-            var handled = 0
-            for item in items {
-                do {
-                    try db.inSavepoint {
-                        try handle(transaction, item)
-                        return .commit
-                    }
-                    handled += 1
-                } catch {
-                    failure = error
-                    break
-                }
-            }
+            let (handled, failed) = try Self.process(db, limit: limit, erasures: erasures, handle)
+            failure = failed
             return handled
         }
         if erasures.erased { compactAfterErasure() }
         if let failure { throw failure }
         return handled
+    }
+
+    /// Up to `limit` pending inbox rows through `handle`, oldest first, each in its own savepoint: a row the engine
+    /// fails on is rolled back alone and stops the batch (the rows before it stay handled), and the error is
+    /// returned, not thrown, so that the transaction commits what was done.
+    static func process(_ db: Database, limit: Int, erasures: EngineTransaction.ErasureFlag,
+                        _ handle: (EngineTransaction, InboxItem) throws -> Void) throws -> (Int, (any Error)?) {
+        let items = try pendingInbox(db, limit: limit)
+        let transaction = EngineTransaction(db, erasures: erasures)
+        var handled = 0
+        for item in items {
+            do {
+                try db.inSavepoint {
+                    try handle(transaction, item)
+                    return .commit
+                }
+                handled += 1
+            } catch {
+                return (handled, error)
+            }
+        }
+        return (handled, nil)
     }
 
     /// An erasure leaves nothing in free pages or the WAL: compacted once it is committed. A failure here is

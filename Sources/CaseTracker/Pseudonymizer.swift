@@ -47,6 +47,6 @@ public struct Pseudonymizer: Sendable {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         _ = HMAC(EVP_sha256(), key, Int32(key.count), input, input.count, &digest, &length)
-        return "w-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+        return "w-" + Digest.hex(digest.prefix(8))
     }
 }

@@ -12,7 +12,7 @@ public final class Helpline: Sendable {
     public let library: AnswerLibrary
     /// Internal, not private: extensions in other files of the module (one per concern) use them.
     let pseudonymizer: Pseudonymizer
-    private let defaultLanguage: Language
+    let defaultLanguage: Language
     let logger: Logger
     public let policy: CasePolicy
     /// Per-worker message rate limit; nil reads everything (the operator's own terminal, tests).
@@ -101,6 +101,9 @@ public final class Helpline: Sendable {
         try storeHealth.watch(logger, wrote: { $0 > 0 }) { try processPendingUnwatched() }
     }
 
+    /// How many inbox rows one engine transaction handles at most.
+    static let engineBatch = 100
+
     /// One write transaction per batch of up to 100 messages (`CaseStore.processInbox`): all a message leads to
     /// commits together, and durability `full` costs one sync per batch, not several per message.
     private func processPendingUnwatched() throws -> Int {
@@ -108,19 +111,20 @@ public final class Helpline: Sendable {
         while true {
             let snapshot = library.snapshot
             let engine = snapshot.engine(defaultLanguage: defaultLanguage)
-            let count = try store.processInbox(limit: 100) { transaction, item in
+            let count = try store.processInbox(limit: Self.engineBatch) { transaction, item in
                 try handle(item, engine: engine, in: transaction)
             }
-            if count == 0 {
-                if handled > 0 { for bell in outboxBells.withLock({ Array($0.values) }) { bell.ring() } }
+            handled += count
+            // Fewer than a page: nothing older waits (what arrives later rings the inbox bell again).
+            if count < Self.engineBatch {
+                if handled > 0 { ringOutboxBells() }
                 return handled
             }
-            handled += count
         }
     }
 
     /// Everything one inbox message leads to, written through `store` (one savepoint of the batch's transaction).
-    private func handle(_ item: InboxItem, engine: HelplineEngine, in transaction: EngineTransaction) throws {
+    func handle(_ item: InboxItem, engine: HelplineEngine, in transaction: EngineTransaction) throws {
         let active = try transaction.activeCase(of: item.pseudonym)
         let alarm = engine.risk(item.text)
         var staff: [Announcement] = []
@@ -288,6 +292,11 @@ public final class Helpline: Sendable {
 
     func reportEngineFailure(_ error: any Error) {
         logger.error("engine.failed", metadata: ["error": "\(error)"])
+    }
+
+    /// Every channel's sender wakes up: the engine's replies and announcements may be for any of them.
+    func ringOutboxBells() {
+        for bell in outboxBells.withLock({ Array($0.values) }) { bell.ring() }
     }
 
     /// Rung when replies for `channel` may be waiting in the outbox: its sender wakes up.

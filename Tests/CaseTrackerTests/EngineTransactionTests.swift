@@ -158,6 +158,39 @@ import Testing
         #expect(addresses == 0, "nothing more is owed to that worker: the address goes")
     }
 
+    /// A batch read together is stored and answered in one commit (`receiveAndProcess`); the engine failing on
+    /// one of its messages loses none of them: the ones before are answered, that one and the rest stay pending.
+    @Test func aBatchStoredAndAnsweredIsOneCommitAndAFailureLosesNothing() throws {
+        let commits = CommitCounter()
+        try store.database.add(transactionObserver: commits, extent: .observerLifetime)
+        func batch(_ range: Range<Int>) -> [BatchMessage] {
+            range.map { index in
+                BatchMessage(
+                    message: InboundMessage(channel: "irc", messageID: "b-\(index)", address: "nick\(index)", text: "message \(index)"),
+                    pseudonym: "w-\(index)")
+            }
+        }
+        let first = try store.receiveAndProcess(batch: batch(0..<10), cursor: nil, channel: "irc") { transaction, item in
+            try escalate(item, in: transaction)
+        }
+        #expect(first.outcome.stored == 10 && first.processed == 10 && first.failure == nil)
+        #expect(commits.count == 1, "ten messages stored, each opening a case and answered, in one commit")
+        #expect(try store.pendingInbox().isEmpty)
+        #expect(try store.pendingOutbox(channel: "irc").count == 10)
+
+        let second = try store.receiveAndProcess(batch: batch(10..<15), cursor: "c-1", channel: "irc") { transaction, item in
+            if item.text == "message 12" { throw Interrupted() }
+            try escalate(item, in: transaction)
+        }
+        #expect(second.outcome.stored == 5 && second.processed == 2)
+        #expect(second.failure is Interrupted)
+        #expect(commits.count == 2)
+        #expect(try store.pendingInbox().map(\.text) == ["message 12", "message 13", "message 14"], "stored, not answered")
+        #expect(try store.cursor(of: "irc") == "c-1", "the cursor commits with the batch it covers")
+        #expect(try store.activeCase(of: "w-12") == nil, "nothing of the failed message's handling is kept")
+        #expect(try store.processInbox { transaction, item in try escalate(item, in: transaction) } == 3)
+    }
+
     @Test func aBatchStopsAtItsLimit() throws {
         try receive(5)
         #expect(try store.processInbox(limit: 2) { transaction, item in try escalate(item, in: transaction) } == 2)

@@ -36,3 +36,14 @@ import Testing
         #expect(abs(back.timeIntervalSince1970 - 1_780_000_000.124) < 0.000_5)
     }
 }
+
+/// `Digest.hex` writes what `String(format: "%02x")` wrote, which pseudonyms, token hashes and the audit chain
+/// already stored are made of: a different text would make a worker a stranger to their own conversation.
+@Suite struct HexTests {
+    @Test func everyByteAsFormatWroteIt() {
+        let bytes = (0...255).map { UInt8($0) }
+        #expect(Digest.hex(bytes) == bytes.map { String(format: "%02x", $0) }.joined())
+        #expect(Digest.hex([UInt8]()) == "")
+        #expect(Digest.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}
