@@ -34,7 +34,7 @@ public struct EngineTransaction {
     public func conversation(of pseudonym: String) throws -> ConversationState {
         guard let json = try String.fetchOne(db, cached: "SELECT state FROM conversation WHERE pseudonym = ?", arguments: [pseudonym])
         else { return ConversationState() }
-        return try JSONDecoder().decode(ConversationState.self, from: Data(json.utf8))
+        return try ConversationState.fromStoredJSON(json)
     }
 
     /// The worker's last closed case whose "did this help?" is still unanswered, if the question is the
@@ -151,7 +151,7 @@ public struct EngineTransaction {
         _ item: InboxItem, state: ConversationState, replies: [String], eraseWorker: Bool = false,
         unanswered: UnansweredQuestion? = nil, announcements: [Announcement] = [], at date: Date = Date()
     ) throws {
-        let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        let json = state.storedJSON
         let processed = try Bool.fetchOne(db, cached: "SELECT processed_at IS NOT NULL FROM inbox WHERE id = ?", arguments: [item.id])
         // Already done (by a run that crashed after committing), or erased meanwhile.
         guard processed == false else { return }

@@ -60,9 +60,27 @@ struct CueIndex: Sendable {
     /// Prefix cues by their first scalar: a word is compared only with the prefixes that start as it does.
     /// (All of them, for every word, was most of a check: 140 µs at p50, `entraide crisis bench`.)
     private var prefixes: [Unicode.Scalar: [(String, Int)]] = [:]
-    /// Typo-tolerant first words by length. (Looked up by their first two letters instead, the comparisons
-    /// became look-ups and a check took as long: measured with `entraide crisis bench`.)
-    private var fuzzy: [Int: [([Unicode.Scalar], Int)]] = [:]
+    /// Typo-tolerant first words, found through their deletion neighbourhood (as SymSpell does): each is filed
+    /// under a hash of itself and of every form with one letter left out, and a message's word is looked up the
+    /// same way. Two words within one edit always share one of those forms (a letter replaced: both without it;
+    /// one added or dropped: the longer without it is the shorter; two neighbours swapped: each without the one
+    /// the other has first), so the look-ups find every cue word the full comparison could accept; the few
+    /// they find are then compared (a hash collision only adds one comparison). Before, a word was compared
+    /// with every cue word of a fitting length: a third of a check (`entraide crisis bench`).
+    private var fuzzy: [([Unicode.Scalar], Int)] = []
+    private var fuzzyForms: [UInt64: [Int32]] = [:]
+    /// The shortest word one edit can make of a typo-tolerant cue word: shorter words are not looked up.
+    private var fuzzyShortest = Int.max
+
+    /// FNV-1a over the scalars of `word` without the one at `skipped` (none when out of range).
+    static func form(_ word: [Unicode.Scalar], skipping skipped: Int) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for index in word.indices where index != skipped {
+            hash ^= UInt64(word[index].value)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
 
     init(_ cues: [Cue]) {
         self.cues = cues
@@ -75,7 +93,13 @@ struct CueIndex: Sendable {
                     if let first = word.unicodeScalars.first { prefixes[first, default: []].append((word, number)) }
                 case .fuzzy(let word, let scalars):
                     exact[word, default: []].append(number)
-                    fuzzy[scalars.count, default: []].append((scalars, number))
+                    let entry = Int32(fuzzy.count)
+                    fuzzy.append((scalars, number))
+                    fuzzyShortest = min(fuzzyShortest, scalars.count - 1)
+                    for skipped in -1..<scalars.count {
+                        let key = Self.form(scalars, skipping: skipped)
+                        if fuzzyForms[key]?.last != entry { fuzzyForms[key, default: []].append(entry) }
+                    }
                 }
             }
         }
@@ -102,11 +126,11 @@ struct CueIndex: Sendable {
             if let bare = word.bare, let first = bare.unicodeScalars.first {
                 for (prefix, number) in prefixes[first] ?? [] where bare.hasPrefix(prefix) { candidates.append(number) }
             }
-            if word.isLatin {
-                for length in (word.scalars.count - 1)...(word.scalars.count + 1) {
-                    guard let entries = fuzzy[length] else { continue }
-                    for entry in entries.indices where CuePattern.WordTest.withinOneEdit(entries[entry].0, word.scalars) {
-                        candidates.append(entries[entry].1)
+            if word.isLatin && word.scalars.count >= fuzzyShortest {
+                for skipped in -1..<word.scalars.count {
+                    guard let entries = fuzzyForms[Self.form(word.scalars, skipping: skipped)] else { continue }
+                    for entry in entries where CuePattern.WordTest.withinOneEdit(fuzzy[Int(entry)].0, word.scalars) {
+                        candidates.append(fuzzy[Int(entry)].1)
                     }
                 }
             }

@@ -42,6 +42,48 @@ import Testing
         #expect(compared > 100, "words of the corpus do start with prefix cues")
     }
 
+    /// The deletion neighbourhood finds every word one edit away: for random cue-like words, every word one
+    /// substitution, insertion, deletion or swap of neighbours away shares a form with it, and so is compared.
+    @Test func everyWordOneEditAwaySharesAForm() {
+        var random = SystemRandomNumberGenerator()
+        let alphabet = Array("abcdeilmnorstu".unicodeScalars)
+        func forms(_ word: [Unicode.Scalar]) -> Set<UInt64> {
+            Set((-1..<word.count).map { CueIndex.form(word, skipping: $0) })
+        }
+        var checked = 0
+        for _ in 0..<300 {
+            let length = 6 + Int(random.next() % 6)
+            let cue = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+            var variants: [[Unicode.Scalar]] = []
+            for index in cue.indices {
+                var dropped = cue
+                dropped.remove(at: index)
+                variants.append(dropped)
+                for letter in alphabet {
+                    var replaced = cue
+                    replaced[index] = letter
+                    variants.append(replaced)
+                    var added = cue
+                    added.insert(letter, at: index)
+                    variants.append(added)
+                }
+                if index + 1 < cue.count {
+                    var swapped = cue
+                    swapped.swapAt(index, index + 1)
+                    variants.append(swapped)
+                }
+            }
+            for letter in alphabet { variants.append(cue + [letter]) }
+            let cueForms = forms(cue)
+            for variant in variants {
+                #expect(CuePattern.WordTest.withinOneEdit(cue, variant))
+                #expect(!cueForms.isDisjoint(with: forms(variant)), "\(String(String.UnicodeScalarView(variant)))")
+                checked += 1
+            }
+        }
+        #expect(checked > 50_000)
+    }
+
     @Test(arguments: [
         ("suicide", "suicde", true), ("suicide", "suicidee", true), ("suicide", "usicide", true),
         ("suicide", "sucidie", false), ("suicide", "suicide", true), ("suicide", "suicid", true),
