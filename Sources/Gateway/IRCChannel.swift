@@ -277,9 +277,24 @@ actor IRCSession {
             announcementsInFlight.insert(notice.id)
             enqueue(notice.text, to: target, source: .announcement(notice.id, sentTo: target))
         }
+        // The lines the outbound machine lets go now are written together (one hand-over to the loop thread, one
+        // system call), in its order; the next decision waits for that write. One write per line was half of
+        // `serve`'s context switches (scripts/profile-serve: 23k → 9k for 2,000 answers); the bound on unproven
+        // items (`IRCOutbound.Configuration.maximumUnproven`) keeps a batch from running ahead of the proofs.
+        var ready: [String] = []
         while true {
-            switch outbound.next(now: .now) {
-            case .send(let line): try await connection.send(line.serialize())
+            let decision = outbound.next(now: .now)
+            if case .send(let line) = decision {
+                ready.append(line.serialize())
+                continue
+            }
+            if !ready.isEmpty {
+                try await connection.send(lines: ready)
+                ready.removeAll(keepingCapacity: true)
+                continue  // time has passed: ask again
+            }
+            switch decision {
+            case .send: continue
             case .wait(let wait): return wait
             case .waitForProof: return .seconds(1)  // the PONG rings the bell
             case .idle: return retryAt.isEmpty ? .seconds(5) : Self.retryUnreachableAfter

@@ -36,6 +36,31 @@ public final class LineConnection: Sendable {
         }
     }
 
+    /// Sends several lines in one write (each checked as `send(_:)` checks one), in order: one hand-over to the
+    /// loop thread and one system call for what a pass of the sender has ready, instead of one each. Returns
+    /// once all are written.
+    public func send(lines: [String]) async throws {
+        guard lines.count > 1 else {
+            if let line = lines.first { try await send(line) }
+            return
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 2 })
+        for (index, line) in lines.enumerated() {
+            if index > 0 { bytes += [13, 10] }
+            let start = bytes.count
+            bytes += line.utf8
+            guard !bytes[start...].contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else {
+                throw TransportError(.invalidLine, detail: "a line to send contains CR, LF or NUL")
+            }
+        }
+        let (id, payload) = (self.id, bytes)
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let accepted = loop.submit { state in state.writeLine(connection: id, bytes: payload, continuation: continuation) }
+            if !accepted { continuation.resume(throwing: TransportError(.cancelled, detail: "event loop stopped")) }
+        }
+    }
+
     /// The next line without its CRLF, or nil when none arrived within `timeout`.
     /// Throws `.connectionClosed` once the peer has closed and every buffered line was read.
     /// One reader at a time.

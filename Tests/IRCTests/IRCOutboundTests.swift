@@ -69,8 +69,11 @@ import Testing
     }
 
     @Test func underASteadyLoadAProofIsAskedEveryFewItems() throws {
-        // Not only when the queue runs dry: with 20 items queued, a PING follows every `proofEvery`.
-        var outbound = IRCOutbound<Int>(configuration: Self.quick, now: t0)
+        // Not only when the queue runs dry: with 20 items queued, a PING follows every `proofEvery` (here with
+        // room for all 20 unproven; the default bound is the next test's).
+        var configuration = Self.quick
+        configuration.maximumUnproven = 32
+        var outbound = IRCOutbound<Int>(configuration: configuration, now: t0)
         for item in 0..<20 { outbound.enqueue(["reply \(item)"], to: "w\(item % 3)", source: item) }
         let (lines, _) = drain(&outbound, at: at(0))
         var itemsBetweenPings: [Int] = []
@@ -84,6 +87,15 @@ import Testing
             }
         }
         #expect(itemsBetweenPings == [4, 4, 4, 4, 4])
+    }
+
+    @Test func byDefaultSixItemsGoOutUnprovenThenTheSenderWaits() throws {
+        var outbound = IRCOutbound<Int>(configuration: Self.quick, now: t0)
+        for item in 0..<20 { outbound.enqueue(["reply \(item)"], to: "w\(item % 3)", source: item) }
+        let (lines, stop) = drain(&outbound, at: at(0))
+        #expect(lines.filter { pingToken($0) == nil }.count == 6)
+        #expect(lines.filter { pingToken($0) != nil }.count == 2, "a PING after the fourth item, and after the sixth")
+        #expect(stop == "waitForProof")
     }
 
     @Test func aSlowDripIsProvenWithinTwoLineIntervals() throws {

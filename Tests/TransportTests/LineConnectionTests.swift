@@ -71,7 +71,30 @@ import Transport
         for bad in ["PRIVMSG #x :a\r\nQUIT", "a\nb", "nul\u{0}byte"] {
             let error = await #expect(throws: TransportError.self) { try await connection.send(bad) }
             #expect(error?.kind == .invalidLine)
+            // In a batch too, wherever it stands: nothing of the batch is sent.
+            let inBatch = await #expect(throws: TransportError.self) { try await connection.send(lines: ["PING :ok", bad]) }
+            #expect(inBatch?.kind == .invalidLine)
         }
+        connection.close()
+    }
+
+    /// Lines written together arrive as separate lines, in order (a server reads them as it reads lines
+    /// written one by one): here ngircd answers each PING of one write with its PONG.
+    @Test(.enabled(if: ngircdPath() != nil, "ngircd is not installed: scripts/bootstrap installs it"))
+    func linesSentTogetherArriveAsLinesInOrder() async throws {
+        let server = try startNgircd()
+        defer { server.stop() }
+        let connection = try await loop.connectLine(LineOptions(host: "127.0.0.1", port: server.port))
+        try await connection.send(lines: ["NICK entraide-batch", "USER entraide 0 * :Entraide test"])
+        _ = try await waitFor(connection) { $0.contains(" 001 ") }
+        try await connection.send(lines: (1...5).map { "PING :batch-\($0)" })
+        var pongs: [String] = []
+        while pongs.count < 5 {
+            let line = try await waitFor(connection) { $0.contains("PONG") }
+            pongs.append(String(line.split(separator: ":").last ?? ""))
+        }
+        #expect(pongs == (1...5).map { "batch-\($0)" })
+        try await connection.send(lines: [])  // nothing to send: returns at once
         connection.close()
     }
 
