@@ -218,6 +218,10 @@ extension CaseStore {
         let transaction = EngineTransaction(db, erasures: erasures)
         var handled = 0
         for item in items {
+            // A row of this page may be gone: an earlier message of the same worker ("forget me") erased it.
+            // Handling it anyway would open a case (and tell volunteers) about a worker who just left.
+            guard try Bool.fetchOne(db, cached: "SELECT processed_at IS NULL FROM inbox WHERE id = ?", arguments: [item.id]) == true
+            else { continue }
             do {
                 try db.inSavepoint {
                     try handle(transaction, item)

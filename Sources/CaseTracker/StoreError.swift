@@ -10,6 +10,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 }
 
 extension StoreError {
+    /// Whether `error` came from the store itself (SQLite refused), rather than from what the caller did with it.
+    public static func isStoreFailure(_ error: any Error) -> Bool { error is DatabaseError || error is StoreError }
+
     /// What a failed write means for the operator, in a sentence: the disk-full case above all,
     /// because the helpline then stops acknowledging and waits for space.
     public static func explain(_ error: any Error) -> String {

@@ -167,6 +167,10 @@ actor IRCSession {
     /// from it: the pseudonym is the nick's; only services accounts tell two holders apart). Per connection:
     /// after a reconnect of the bot each is tried once more. Given up after `delivery.give_up_after_hours`.
     private var heldBack: [String: String] = [:]
+    /// Nicks (lowercased) that wrote to the bot since the last proof: a reply to one of them refused (401) in the
+    /// meantime was refused before they came back (the 401 arrives before their message, the PONG after), so it
+    /// is not held back — holding it would wait for a second message they have no reason to send.
+    private var spokeSinceProof: Set<String> = []
     /// Workers' messages read and not stored yet: stored together once the lines that arrived with them are read.
     private var arrivals: [(nick: String, message: InboundMessage)] = []
     /// Whether the last look at the outbox filled a page: more may wait behind it.
@@ -507,6 +511,7 @@ actor IRCSession {
                     if heldBack.removeValue(forKey: from.lowercased()) != nil {
                         mailbox.bell.ring()  // back: what waited for them goes out
                     }
+                    spokeSinceProof.insert(from.lowercased())
                     let message = InboundMessage(
                         channel: IRCChannel.channel, messageID: messageID ?? UUID().uuidString,
                         address: from.lowercased(), text: text)
@@ -575,6 +580,7 @@ actor IRCSession {
                 guard let proof = outbound.pong(token, now: .now) else { break }
                 // Everything this proof confirms is recorded in one write.
                 var deliveries: [Delivery] = []
+                var sendAgain = false
                 for delivery in proof.deliveries {
                     switch delivery.source {
                     case .outbox(let item):
@@ -582,8 +588,13 @@ actor IRCSession {
                         if delivery.reached {
                             deliveries.append(.delivered(item))
                         } else {
-                            // Not delivered: it stays in the outbox until that nick writes again (see `heldBack`).
-                            heldBack[item.address.lowercased()] = item.pseudonym
+                            // Not delivered: it stays in the outbox until that nick writes again (see `heldBack`),
+                            // unless they wrote since the last proof: then they are back already, and it goes again.
+                            if spokeSinceProof.contains(item.address.lowercased()) {
+                                sendAgain = true
+                            } else {
+                                heldBack[item.address.lowercased()] = item.pseudonym
+                            }
                             deliveries.append(.undeliverable(item))
                         }
                     case .announcement(let id, let target):
@@ -602,10 +613,11 @@ actor IRCSession {
                         }
                     }
                 }
+                spokeSinceProof.removeAll(keepingCapacity: true)
                 try mailbox.record(deliveries)
                 // A full page may have been sent: look at the outbox again now, not at the next timer. Otherwise
                 // every new reply has rung already (a wake-up and a query less per proof).
-                if pageWasFull || proof.resumesSending {
+                if pageWasFull || proof.resumesSending || sendAgain {
                     mailbox.bell.ring()
                 }
             case .undeliverable(let target):

@@ -1,7 +1,9 @@
 public import ServiceLifecycle
 
-/// Runs the engine whenever a message is stored, until shutdown. One engine task for the
-/// whole process: the conversations' order is the inbox's order.
+/// Runs the engine whenever a message is stored and left unanswered, until shutdown: the rows a channel's batch
+/// did not answer itself (`Helpline.receive(batch:…)` answers its batch in the same transaction), single messages
+/// (the terminal), and what a crash left. Every run, here or in a channel's task, takes the oldest pending rows
+/// inside the store's one write lock, so the conversations' order is the inbox's order.
 public struct EngineService: Service {
     private let helpline: Helpline
 

@@ -17,12 +17,31 @@ extension Helpline {
         let snapshot = library.snapshot
         let engine = snapshot.engine(defaultLanguage: defaultLanguage)
         let limit = Self.engineBatch
-        let (outcome, processed, failure) = try storeHealth.watch(logger) {
-            try store.receiveAndProcess(batch: items, cursor: cursor, channel: channel, at: now, limit: limit) {
-                transaction, item in try handle(item, engine: engine, in: transaction)
+        let outcome: BatchOutcome
+        let processed: Int
+        let failure: (any Error)?
+        do {
+            (outcome, processed, failure) = try storeHealth.watch(logger, wrote: { $0.failure == nil }) {
+                try store.receiveAndProcess(batch: items, cursor: cursor, channel: channel, at: now, limit: limit) {
+                    transaction, item in try handle(item, engine: engine, in: transaction)
+                }
             }
+        } catch {
+            // Some errors of the engine's writes (a full disk, an I/O error) abort the whole transaction, the
+            // batch's rows with it: store them alone, as before the engine shared their transaction, and leave
+            // the answering to the engine service.
+            // (Stored so, the store is not writable again in the health report's sense: the engine's writes failed.)
+            outcome = try storeHealth.watch(logger, wrote: { _ in false }) {
+                try store.receive(batch: items, cursor: cursor, channel: channel, at: now)
+            }
+            (processed, failure) = (0, error)
         }
-        if let failure { reportEngineFailure(failure) }
+        if let failure {
+            reportEngineFailure(failure)
+            // A store that refuses the engine's writes is what the operator must hear of (the batch's own writes
+            // may still fit): as `processPending` reports it.
+            if StoreError.isStoreFailure(failure) { storeHealth.failed(failure, logger: logger) }
+        }
         if failure != nil || processed == limit { inboxBell.ring() }
         if processed > 0 {
             ringOutboxBells()

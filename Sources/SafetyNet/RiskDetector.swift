@@ -120,19 +120,26 @@ struct CueIndex: Sendable {
             if let bare = word.bare, let more = exact[bare] { candidates += more }
             // Cue and message are both in the normaliser's form (no marks, folded case), so a word that starts
             // with a prefix starts with its first scalar; `CueIndexTests` checks the index against every prefix.
+            // The prefix and typo blocks are put back in the order a scan of every cue gave (cue order; typos
+            // by length first): with `first`, it decides which cue is reported, and so the answer's language.
+            let prefixStart = candidates.count
             if let first = word.scalars.first {
                 for (prefix, number) in prefixes[first] ?? [] where word.text.hasPrefix(prefix) { candidates.append(number) }
             }
             if let bare = word.bare, let first = bare.unicodeScalars.first {
                 for (prefix, number) in prefixes[first] ?? [] where bare.hasPrefix(prefix) { candidates.append(number) }
             }
+            candidates[prefixStart...].sort()
             if word.isLatin && word.scalars.count >= fuzzyShortest {
+                var typos: [(length: Int, number: Int)] = []
                 for skipped in -1..<word.scalars.count {
                     guard let entries = fuzzyForms[Self.form(word.scalars, skipping: skipped)] else { continue }
                     for entry in entries where CuePattern.WordTest.withinOneEdit(fuzzy[Int(entry)].0, word.scalars) {
-                        candidates.append(fuzzy[Int(entry)].1)
+                        typos.append((fuzzy[Int(entry)].0.count, fuzzy[Int(entry)].1))
                     }
                 }
+                typos.sort { ($0.length, $0.number) < ($1.length, $1.number) }
+                candidates += typos.map(\.number)
             }
             for index in candidates.indices where !candidates[..<index].contains(candidates[index]) {
                 let number = candidates[index]

@@ -191,6 +191,25 @@ import Testing
         #expect(try store.processInbox { transaction, item in try escalate(item, in: transaction) } == 3)
     }
 
+    /// "Forget me" and, in the same page, another message from the same worker: the erasure takes the second
+    /// message's row with it, and the second is not handled from the page's stale copy (it would open a case,
+    /// and tell volunteers, about a worker who just left).
+    @Test func aMessageErasedEarlierInItsPageIsNotHandled() throws {
+        try receive(2, from: { _ in "leaving" })
+        var handledTexts: [String] = []
+        let handled = try store.processInbox { transaction, item in
+            handledTexts.append(item.text)
+            if item.text == "message 1" {
+                try transaction.complete(item, state: ConversationState(), replies: ["erased"], eraseWorker: true)
+            } else {
+                try escalate(item, in: transaction)
+            }
+        }
+        #expect(handled == 1 && handledTexts == ["message 1"])
+        #expect(try store.listCases().isEmpty)
+        #expect(try store.pendingInbox().isEmpty)
+    }
+
     @Test func aBatchStopsAtItsLimit() throws {
         try receive(5)
         #expect(try store.processInbox(limit: 2) { transaction, item in try escalate(item, in: transaction) } == 2)

@@ -42,6 +42,90 @@ import Testing
         #expect(compared > 100, "words of the corpus do start with prefix cues")
     }
 
+    /// `CueIndex.matches` against the scan it replaced (every prefix and every typo-tolerant word of a fitting
+    /// length compared with every word, in cue order): the same cues, the same spans, in the same order (with
+    /// `first`, the order decides which cue is reported, and so the answer's language), for every cue list
+    /// shipped and every reading of the crisis corpus and of one-letter typos of its crisis phrasings.
+    @Test func theIndexFindsWhatTheScanFound() throws {
+        let net = try SafetyNet.load(intents: SafetyNetTests.intents)
+        let cues = net.detector.cues
+        let lists = [cues.alone, cues.idioms] + CueKind.allCases.compactMap { cues.together[$0] }
+        let corpus = try CrisisCorpus.load(directory: SafetyNetTests.intents.appendingPathComponent("safety/tests"))
+        var texts = corpus.phrases.map(\.text)
+        // Typos: in each crisis phrasing, one letter of its longest word dropped, doubled, or two swapped.
+        for (number, phrase) in corpus.phrases.enumerated() where phrase.crisis {
+            guard let word = phrase.text.split(separator: " ").max(by: { $0.count < $1.count }), word.count >= 6 else { continue }
+            let letters = Array(word)
+            var swapped = letters
+            swapped.swapAt(2, 3)
+            let variants = [String(letters.prefix(3) + letters.dropFirst(4)), String(letters.prefix(4) + letters.dropFirst(3)), String(swapped)]
+            texts.append(phrase.text.replacingOccurrences(of: String(word), with: variants[number % 3]))
+        }
+        /// The scan, over one list's first words laid out once.
+        struct Scan {
+            var exact: [String: [Int]] = [:]
+            var prefixes: [(String, Int)] = []
+            var fuzzy: [([Unicode.Scalar], Int)] = []
+
+            init(_ list: [Cue]) {
+                for (number, cue) in list.enumerated() {
+                    for head in cue.pattern.heads {
+                        switch head {
+                        case .exact(let text): exact[text, default: []].append(number)
+                        case .prefix(let text): prefixes.append((text, number))
+                        case .fuzzy(let text, let scalars):
+                            exact[text, default: []].append(number)
+                            fuzzy.append((scalars, number))
+                        }
+                    }
+                }
+            }
+
+            func matches(_ list: [Cue], _ words: [CueWord], first: Bool) -> [(Cue, Range<Int>)] {
+                var result: [(Cue, Range<Int>)] = []
+                for position in words.indices where !words[position].masked {
+                    let word = words[position]
+                    var candidates = exact[word.text] ?? []
+                    if let bare = word.bare { candidates += exact[bare] ?? [] }
+                    for (prefix, number) in prefixes where word.text.hasPrefix(prefix) || (word.bare?.hasPrefix(prefix) ?? false) {
+                        candidates.append(number)
+                    }
+                    if word.isLatin {
+                        for length in (word.scalars.count - 1)...(word.scalars.count + 1) {
+                            for (scalars, number) in fuzzy where scalars.count == length && CuePattern.WordTest.withinOneEdit(scalars, word.scalars) {
+                                candidates.append(number)
+                            }
+                        }
+                    }
+                    var seen = Set<Int>()
+                    for number in candidates where seen.insert(number).inserted {
+                        if let span = list[number].pattern.match(words, at: position) {
+                            result.append((list[number], span))
+                            if first { return result }
+                        }
+                    }
+                }
+                return result
+            }
+        }
+        let scans = lists.map(Scan.init)
+        let indexes = lists.map(CueIndex.init)
+        var compared = 0
+        for text in texts {
+            for reading in CueText(text).readings {
+                for (number, list) in lists.enumerated() {
+                    for first in [true, false] {
+                        let expected = scans[number].matches(list, reading, first: first).map { "\($0.0.pattern.source) \($0.1)" }
+                        let found = indexes[number].matches(in: reading, first: first).map { "\($0.0.pattern.source) \($0.1)" }
+                        #expect(found == expected, "\(text)")
+                        compared += expected.count
+                    }
+                }
+            }
+        }
+        #expect(compared > 500, "the corpus does fire cues")
+    }
+
     /// The deletion neighbourhood finds every word one edit away: for random cue-like words, every word one
     /// substitution, insertion, deletion or swap of neighbours away shares a form with it, and so is compared.
     @Test func everyWordOneEditAwaySharesAForm() {
