@@ -34,6 +34,16 @@ extension Row {
     }
 }
 
+extension FetchableRecord {
+    static func fetchOne(_ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()) throws -> Self? {
+        try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    static func fetchAll(_ db: Database, cached sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Self] {
+        try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+}
+
 extension Database {
     /// One statement (no `;` list): a cached statement is one statement.
     func execute(cached sql: String, arguments: StatementArguments = StatementArguments()) throws {

@@ -33,24 +33,22 @@ extension CaseStore {
     /// Open and claimed cases, urgent first, then oldest first; optionally in one language.
     public func listCases(language: String? = nil) throws -> [HelplineCase] {
         try database.read { db in
-            var sql = "SELECT * FROM helpline_case WHERE status IN ('open', 'claimed')"
+            var sql = "SELECT \(CaseRow.columns) FROM helpline_case WHERE status IN ('open', 'claimed')"
             var arguments: StatementArguments = []
             if let language {
                 sql += " AND language = ?"
                 arguments += [language]
             }
             sql += " ORDER BY urgent DESC, status = 'claimed', opened_at ASC"
-            return try Row.fetchAll(db, cached: sql, arguments: arguments).map(Self.makeCase)
+            return try CaseRow.fetchAll(db, cached: sql, arguments: arguments).map(\.found)
         }
     }
 
     public func events(of caseID: Int64) throws -> [CaseEvent] {
         try database.read { db in
-            try Row.fetchAll(
-                db, cached: "SELECT kind, actor, text, created_at FROM case_event WHERE case_id = ? ORDER BY id", arguments: [caseID]
-            ).map {
-                CaseEvent(kind: CaseEvent.Kind(rawValue: $0["kind"]) ?? .note, actor: $0["actor"], text: $0["text"], at: $0["created_at"])
-            }
+            try CaseEventRow.fetchAll(
+                db, cached: "SELECT \(CaseEventRow.columns) FROM case_event WHERE case_id = ? ORDER BY id", arguments: [caseID]
+            ).map(\.event)
         }
     }
 
@@ -158,7 +156,7 @@ extension CaseStore {
     /// Cases open and unclaimed for longer than their delay since opening or the last reminder.
     public func casesToRemind(now: Date, normalAfter: TimeInterval, urgentAfter: TimeInterval) throws -> [HelplineCase] {
         try database.read { db in
-            try Row.fetchAll(db, cached: "SELECT * FROM helpline_case WHERE status = 'open'").map(Self.makeCase).filter {
+            try CaseRow.fetchAll(db, cached: "SELECT \(CaseRow.columns) FROM helpline_case WHERE status = 'open'").map(\.found).filter {
                 let since = $0.remindedAt ?? $0.openedAt
                 return now.timeIntervalSince(since) >= ($0.urgent ? urgentAfter : normalAfter)
             }
@@ -178,8 +176,8 @@ extension CaseStore {
     /// or after the last check-in, at most `maximum` in all.
     public func casesToCheckIn(now: Date, every: TimeInterval, maximum: Int) throws -> [HelplineCase] {
         try database.read { db in
-            try Row.fetchAll(db, cached: "SELECT * FROM helpline_case WHERE status = 'open' AND urgent = 1 AND blocked = 0")
-                .map(Self.makeCase).filter {
+            try CaseRow.fetchAll(db, cached: "SELECT \(CaseRow.columns) FROM helpline_case WHERE status = 'open' AND urgent = 1 AND blocked = 0")
+                .map(\.found).filter {
                     $0.checkins < maximum && now.timeIntervalSince($0.checkedInAt ?? $0.openedAt) >= every
                 }
         }
@@ -203,8 +201,8 @@ extension CaseStore {
     /// Urgent cases nobody has claimed for longer than `limit`: what the health endpoint reports.
     public func urgentUnclaimed(longerThan limit: TimeInterval, now: Date = Date()) throws -> [HelplineCase] {
         try database.read { db in
-            try Row.fetchAll(db, cached: "SELECT * FROM helpline_case WHERE status = 'open' AND urgent = 1 AND blocked = 0")
-                .map(Self.makeCase).filter { now.timeIntervalSince($0.openedAt) > limit }
+            try CaseRow.fetchAll(db, cached: "SELECT \(CaseRow.columns) FROM helpline_case WHERE status = 'open' AND urgent = 1 AND blocked = 0")
+                .map(\.found).filter { now.timeIntervalSince($0.openedAt) > limit }
         }
     }
 
@@ -243,10 +241,14 @@ extension CaseStore {
 
     public func pendingAnnouncements(channel: String, limit: Int = 100) throws -> [PendingAnnouncement] {
         try database.read { db in
-            try Row.fetchAll(
-                db, cached: "SELECT id, target, text FROM announcement WHERE channel = ? AND delivered_at IS NULL AND failed_reason IS NULL ORDER BY id LIMIT ?",
+            try PendingAnnouncementRow.fetchAll(
+                db,
+                cached: """
+                    SELECT \(PendingAnnouncementRow.columns) FROM announcement
+                    WHERE channel = ? AND delivered_at IS NULL AND failed_reason IS NULL ORDER BY id LIMIT ?
+                    """,
                 arguments: [channel, limit]
-            ).map { PendingAnnouncement(id: $0["id"], target: $0["target"], text: $0["text"]) }
+            ).map(\.announcement)
         }
     }
 
@@ -265,12 +267,7 @@ extension CaseStore {
 
     public func auditRecords() throws -> [AuditRecord] {
         try database.read { db in
-            try Row.fetchAll(db, cached: "SELECT * FROM audit ORDER BY id").map {
-                AuditRecord(
-                    id: $0["id"], at: $0["at"], actor: $0["actor"], action: $0["action"], caseID: $0["case_id"],
-                    outcome: $0["outcome"], detail: $0["detail"], previousHash: $0["previous_hash"], hash: $0["hash"],
-                    detailDigest: $0["detail_digest"], keyed: $0["keyed"])
-            }
+            try AuditRow.fetchAll(db, cached: "SELECT \(AuditRow.columns) FROM audit ORDER BY id").map(\.record)
         }
     }
 
@@ -439,24 +436,11 @@ extension CaseStore {
     }
 
     static func fetchCase(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> HelplineCase? {
-        try Row.fetchOne(db, cached: "SELECT * FROM helpline_case WHERE \(condition) LIMIT 1", arguments: arguments).map(makeCase)
-    }
-
-    static func makeCase(_ row: Row) -> HelplineCase {
-        HelplineCase(
-            id: row["id"], pseudonym: row["pseudonym"], channel: row["channel"], language: row["language"],
-            topic: row["topic"], urgent: row["urgent"], status: CaseStatus(rawValue: row["status"]) ?? .open,
-            claimedBy: row["claimed_by"], blocked: row["blocked"], outcome: row["outcome"], openedAt: row["opened_at"],
-            claimedAt: row["claimed_at"], closedAt: row["closed_at"], remindedAt: row["reminded_at"],
-            checkins: row["checkins"] ?? 0, checkedInAt: row["checked_in_at"], feedback: row["feedback"],
-            offeredTo: row["offered_to"], offeredAt: row["offered_at"])
+        try CaseRow.fetchOne(db, cached: "SELECT \(CaseRow.columns) FROM helpline_case WHERE \(condition) LIMIT 1", arguments: arguments)?.found
     }
 
     private static func fetchVolunteer(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> Volunteer? {
-        try Row.fetchOne(db, cached: "SELECT * FROM volunteer WHERE \(condition)", arguments: arguments).map {
-            Volunteer(
-                alias: $0["alias"], languages: ($0["languages"] as String).split(separator: ",").map(String.init),
-                ircAccount: $0["irc_account"], active: ($0["revoked_at"] as Date?) == nil)
-        }
+        try VolunteerRow.fetchOne(db, cached: "SELECT \(VolunteerRow.columns) FROM volunteer WHERE \(condition)", arguments: arguments)?
+            .volunteer
     }
 }

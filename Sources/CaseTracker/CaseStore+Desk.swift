@@ -153,10 +153,14 @@ extension CaseStore {
         messages: @escaping @Sendable (HelplineCase, _ giver: String, _ receiver: String) -> HandoverMessages
     ) throws -> [Int64] {
         try database.write { db in
-            let due = try Row.fetchAll(
-                db, cached: "SELECT * FROM helpline_case WHERE status = 'claimed' AND offered_to IS NOT NULL AND offered_at <= ?",
+            let due = try CaseRow.fetchAll(
+                db,
+                cached: """
+                    SELECT \(CaseRow.columns) FROM helpline_case
+                    WHERE status = 'claimed' AND offered_to IS NOT NULL AND offered_at <= ?
+                    """,
                 arguments: [date.addingTimeInterval(-limit).storedText]
-            ).map(Self.makeCase)
+            ).map(\.found)
             for var found in due {
                 let (giver, receiver) = (found.claimedBy ?? "?", found.offeredTo ?? "?")
                 try Self.requeue(db, &found, actor: "bot", at: date)
@@ -182,9 +186,10 @@ extension CaseStore {
             guard db.changesCount == 1 else { return .failure(CaseActionRefused("there is no volunteer called \(alias)")) }
             try Self.appendAudit(db, actor: "operator", action: "volunteer.revoke", caseID: nil, outcome: "ok", detail: alias, at: date)
             try db.execute(cached: "UPDATE helpline_case SET offered_to = NULL, offered_at = NULL WHERE offered_to = ?", arguments: [alias])
-            let held = try Row.fetchAll(
-                db, cached: "SELECT * FROM helpline_case WHERE status = 'claimed' AND claimed_by = ?", arguments: [alias]
-            ).map(Self.makeCase)
+            let held = try CaseRow.fetchAll(
+                db, cached: "SELECT \(CaseRow.columns) FROM helpline_case WHERE status = 'claimed' AND claimed_by = ?",
+                arguments: [alias]
+            ).map(\.found)
             for var found in held {
                 try Self.requeue(db, &found, actor: "operator", at: date)
                 try Self.sendHandover(db, messages(found), for: found, key: "revoked-\(alias)", at: date)
@@ -320,13 +325,10 @@ extension CaseStore {
             {
                 lines.append((1, TranscriptLine(at: row["created_at"], speaker: .bot, kind: .message, text: row["text"])))
             }
-            for event in try Row.fetchAll(
-                db, cached: "SELECT kind, actor, text, created_at FROM case_event WHERE case_id = ? ORDER BY id", arguments: [caseID])
+            for event in try CaseEventRow.fetchAll(
+                db, cached: "SELECT \(CaseEventRow.columns) FROM case_event WHERE case_id = ? ORDER BY id", arguments: [caseID])
             {
-                let kind = CaseEvent.Kind(rawValue: event["kind"]) ?? .note
-                let actor: String = event["actor"]
-                let text: String? = event["text"]
-                let at: Date = event["created_at"]
+                let (kind, actor, text, at) = (event.event.kind, event.event.actor, event.event.text, event.event.at)
                 switch kind {
                 case .workerMessage:
                     lines.append((2, TranscriptLine(at: at, speaker: .worker, kind: .message, text: text ?? "")))

@@ -127,10 +127,10 @@ public final class CaseStore: Sendable {
     }
 
     static func pendingInbox(_ db: Database, limit: Int) throws -> [InboxItem] {
-        try Row.fetchAll(
-            db, cached: "SELECT id, channel, pseudonym, text FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT ?",
+        try InboxRow.fetchAll(
+            db, cached: "SELECT \(InboxRow.columns) FROM inbox WHERE processed_at IS NULL ORDER BY id LIMIT ?",
             arguments: [limit]
-        ).map { InboxItem(id: $0["id"], channel: $0["channel"], pseudonym: $0["pseudonym"], text: $0["text"]) }
+        ).map(\.item)
     }
 
     // MARK: Conversations
@@ -163,21 +163,17 @@ public final class CaseStore: Sendable {
     public func pendingOutbox(channel: String, limit: Int = 100, excluding held: Set<String> = []) throws -> [OutboxItem] {
         let heldJSON = String(decoding: try JSONEncoder().encode(held.sorted()), as: UTF8.self)
         return try database.read { db in
-            try Row.fetchAll(
+            try PendingOutboxRow.fetchAll(
                 db,
                 cached: """
-                    SELECT o.id, o.key, o.channel, o.pseudonym, o.text, a.address, o.ends_erasure FROM outbox o
+                    SELECT \(PendingOutboxRow.columns) FROM outbox o
                     JOIN worker_address a ON a.pseudonym = o.pseudonym
                     WHERE o.channel = ? AND o.delivered_at IS NULL
                         AND o.pseudonym NOT IN (SELECT value FROM json_each(?))
                     ORDER BY o.id LIMIT ?
                     """,
                 arguments: [channel, heldJSON, limit]
-            ).map {
-                OutboxItem(
-                    id: $0["id"], key: $0["key"], channel: $0["channel"], address: $0["address"],
-                    pseudonym: $0["pseudonym"], text: $0["text"], endsErasure: $0["ends_erasure"])
-            }
+            ).map(\.item)
         }
     }
 
@@ -270,9 +266,9 @@ public final class CaseStore: Sendable {
     /// Every stored unanswered question, newest first, for the operators' gap report.
     public func unansweredQuestions(limit: Int = 10_000) throws -> [UnansweredQuestion] {
         try database.read { db in
-            try Row.fetchAll(
-                db, cached: "SELECT text, language, decision FROM unanswered ORDER BY id DESC LIMIT ?", arguments: [limit]
-            ).map { UnansweredQuestion(text: $0["text"], language: $0["language"], decision: $0["decision"]) }
+            try UnansweredRow.fetchAll(
+                db, cached: "SELECT \(UnansweredRow.columns) FROM unanswered ORDER BY id DESC LIMIT ?", arguments: [limit]
+            ).map(\.question)
         }
     }
 
