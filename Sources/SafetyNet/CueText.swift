@@ -9,6 +9,13 @@ public struct CueText: Sendable {
     public internal(set) var readings: [[CueWord]]
 
     public init(_ text: String) {
+        // Most texts have no apostrophe: both readings are then the same, normalised once (every message, every
+        // cue at load; normalising twice and looking for apostrophes character by character was a fifth of the
+        // safety net's load).
+        guard Self.hasApostrophe(text) else {
+            readings = [Self.words(TextNormalizer.normalize(text))]
+            return
+        }
         let joined = TextNormalizer.normalize(Self.replacingApostrophes(in: text, with: ""))
         let spaced = TextNormalizer.normalize(Self.replacingApostrophes(in: text, with: " "))
         readings = [Self.words(joined)]
@@ -20,10 +27,18 @@ public struct CueText: Sendable {
     }
 
     /// Every apostrophe workers type: ASCII, typographic, modifier letters, accents used as apostrophes.
-    static let apostrophes: Set<Character> = ["'", "\u{2019}", "\u{2018}", "\u{02BC}", "\u{00B4}", "`", "\u{02B9}"]
+    static let apostropheScalars: [UInt32] = [0x27, 0x2019, 0x2018, 0x02BC, 0x00B4, 0x60, 0x02B9]
+    static let apostrophes = Set(apostropheScalars.map { Character(Unicode.Scalar($0)!) })
+
+    /// Whether `text` has one of `apostrophes`, scalar by scalar (each is one scalar): no grapheme breaking, no
+    /// hashing. A scalar found inside a larger character (an apostrophe with a combining mark) makes this true
+    /// where `replacingApostrophes` replaces nothing: then both readings are the same text, as without it.
+    static func hasApostrophe(_ text: String) -> Bool {
+        text.unicodeScalars.contains { apostropheScalars.contains($0.value) }
+    }
 
     static func replacingApostrophes(in text: String, with replacement: String) -> String {
-        guard text.contains(where: { apostrophes.contains($0) }) else { return text }
+        guard hasApostrophe(text) else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for character in text {

@@ -30,6 +30,21 @@ import Testing
         #expect((pattern.firstMatch(in: words(text)) != nil) == expected, "\(cue) on \(text)")
     }
 
+    /// Each apostrophe workers type is found (scalar by scalar) and gives both readings; a text without one has a
+    /// single reading, the normalised text.
+    @Test func everyApostropheGivesBothReadings() throws {
+        let dropped = try CuePattern("dont want to live"), spaced = try CuePattern("j en peux plus")
+        for apostrophe in ["'", "\u{2019}", "\u{2018}", "\u{02BC}", "\u{00B4}", "`", "\u{02B9}"] {
+            #expect(CueText("i don\(apostrophe)t want to live").readings.count == 2, "\(apostrophe)")
+            #expect(dropped.firstMatch(in: words("i don\(apostrophe)t want to live")) != nil, "\(apostrophe)")
+            // The second reading, apostrophes as spaces (the first, `jen`, is the joined one).
+            #expect(CueText("j\(apostrophe)en peux plus").readings.dropFirst().contains { spaced.firstMatch(in: $0) != nil },
+                    "\(apostrophe)")
+        }
+        let plain = CueText("I Dont Want To LIVE")
+        #expect(plain.readings.map { $0.map(\.text) } == [["i", "dont", "want", "to", "live"]])
+    }
+
     @Test func badCuesAreRefusedWithAReason() {
         #expect(throws: CuePattern.CompileError.shortPrefix("ki")) { try CuePattern("ki*") }
         #expect(throws: CuePattern.CompileError.dangling) { try CuePattern("... die") }
