@@ -28,8 +28,28 @@ public struct Pseudonymizer: Sendable {
         var key = [UInt8](repeating: 0, count: 32)
         guard RAND_bytes(&key, 32) == 1 else { throw StoreError("no randomness available to create a pseudonym key") }
         try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard manager.createFile(atPath: url.path, contents: Data(key), attributes: [.posixPermissions: 0o600]) else {
-            throw StoreError("could not write the pseudonym key to \(url.path); check the data directory's permissions")
+        // Two processes may start on a fresh data directory at once (`serve`, and an operator's `volunteers add`
+        // right after it): each would write its own key over the other's, and then pseudonyms and the audit chain
+        // were made under two keys (the chain no longer verified). The key is written whole to a file of this
+        // process's own, synced, then linked into place, which fails if another process got there first: the key
+        // is then the one there.
+        let temporary = url.path + ".\(getpid()).\(UInt64.random(in: 0...UInt64.max)).new"
+        defer { unlink(temporary) }
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            throw StoreError("could not write the pseudonym key beside \(url.path); check the data directory's permissions")
+        }
+        let written = key.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard written == key.count, synced else {
+            throw StoreError("could not write the pseudonym key beside \(url.path); check the disk")
+        }
+        guard link(temporary, url.path) == 0 else {
+            guard errno == EEXIST, manager.fileExists(atPath: url.path) else {
+                throw StoreError("could not put the pseudonym key at \(url.path); check the data directory's permissions")
+            }
+            return try loadOrCreateKey(at: url)  // another process created it first: that one is the key
         }
         return Pseudonymizer(key: key)
     }

@@ -1,5 +1,6 @@
 import CaseTracker
 import Foundation
+import Synchronization
 import Testing
 
 /// Against real SQLite files in a fresh temporary directory per test.
@@ -137,5 +138,21 @@ import Testing
         #expect(first.pseudonym(channel: "c", address: "a") == second.pseudonym(channel: "c", address: "a"))
         let permissions = try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int
         #expect(permissions == 0o600)
+    }
+
+    /// `serve` and an operator's command starting at once on a fresh data directory: before, each wrote its own
+    /// key over the other's, and pseudonyms and the audit chain were made under two keys (the first hour's
+    /// `audit verify` failed one run in four). Now every caller ends with the one key on disk.
+    @Test func keysCreatedAtOnceAreOneKey() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-key-\(UUID().uuidString)")
+        let url = directory.appendingPathComponent("pseudonym.key")
+        let pseudonyms = Mutex<[String?]>(Array(repeating: nil, count: 16))
+        DispatchQueue.concurrentPerform(iterations: 16) { index in
+            let made = try? Pseudonymizer.loadOrCreateKey(at: url).pseudonym(channel: "irc", address: "maria")
+            pseudonyms.withLock { $0[index] = made }
+        }
+        let onDisk = try Pseudonymizer.loadOrCreateKey(at: url).pseudonym(channel: "irc", address: "maria")
+        #expect(pseudonyms.withLock { $0 } == Array(repeating: onDisk, count: 16))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["pseudonym.key"])
     }
 }

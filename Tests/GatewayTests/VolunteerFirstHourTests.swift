@@ -127,7 +127,8 @@ struct VolunteerFirstHourTests {
         let health = bot.health()
         #expect(health.status == 200, "\(health.body)")
         #expect(health.body.contains("in \(channel)"))
-        #expect(try bot.command(["audit", "verify"]).status == 0)
+        let verify = try bot.command(["audit", "verify"])
+        #expect(verify.status == 0, "\(verify.output)")
     }
 
     /// The operator learns what is wrong: a bot that cannot join the volunteers' channel (wrong key) makes
