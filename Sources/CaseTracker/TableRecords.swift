@@ -20,6 +20,8 @@ protocol StoredRecord: FetchableRecord, TableRecord {
 }
 
 extension StoredRecord {
+    /// GRDB's query interface (`InboxRow.fetchAll(db)`) selects these too, so that it decodes what `init(row:)`
+    /// expects: its default, `*`, would put other columns at the positions read.
     static var databaseSelection: [any SQLSelectable] {
         columns.split(separator: ",").map { Column(String($0.trimmingCharacters(in: .whitespaces))) }
     }
@@ -33,9 +35,9 @@ struct InboxRow: StoredRecord {
     init(row: Row) { item = InboxItem(id: row[0], channel: row[1], pseudonym: row[2], text: row[3]) }
 }
 
-/// `outbox` with the worker's address (`worker_address`): a reply to send, and where.
-struct PendingOutboxRow: StoredRecord {
-    static let databaseTableName = "outbox"
+/// `outbox` with the worker's address (`worker_address`): a reply to send, and where. Two tables, so not a
+/// `TableRecord`: only its SQL, which joins them, reads it.
+struct PendingOutboxRow: FetchableRecord {
     static let columns = "o.id, o.key, o.channel, o.pseudonym, o.text, a.address, o.ends_erasure"
     var item: OutboxItem
     init(row: Row) {
