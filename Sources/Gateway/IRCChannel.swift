@@ -293,18 +293,13 @@ actor IRCSession {
         // items (`IRCOutbound.Configuration.maximumUnproven`) keeps a batch from running ahead of the proofs.
         var ready: [String] = []
         while true {
-            let decision = outbound.next(now: .now)
-            if case .send(let line) = decision {
+            switch outbound.next(now: .now) {
+            case .send(let line):
                 ready.append(line.serialize())
-                continue
-            }
-            if !ready.isEmpty {
+            case _ where !ready.isEmpty:
                 try await connection.send(lines: ready)
                 ready.removeAll(keepingCapacity: true)
-                continue  // time has passed: ask again
-            }
-            switch decision {
-            case .send: continue
+                // Time has passed: ask again.
             case .wait(let wait): return wait
             case .waitForProof: return .seconds(1)  // the PONG rings the bell
             case .idle: return retryAt.isEmpty ? .seconds(5) : Self.retryUnreachableAfter
