@@ -35,23 +35,31 @@ public struct Pseudonymizer: Sendable {
         // is then the one there.
         let temporary = url.path + ".\(getpid()).\(UInt64.random(in: 0...UInt64.max)).new"
         defer { unlink(temporary) }
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        try writeNew(key, to: temporary, beside: url)
+        if link(temporary, url.path) == 0 { return Pseudonymizer(key: key) }
+        if errno == EEXIST { return try loadOrCreateKey(at: url) }  // another process created it first
+        // A file system without hard links (some network or FUSE mounts): created in place, still exclusively.
+        do {
+            try writeNew(key, to: url.path, beside: url)
+        } catch where manager.fileExists(atPath: url.path) {
+            return try loadOrCreateKey(at: url)
+        }
+        return Pseudonymizer(key: key)
+    }
+
+    /// Writes `key` to a file that must not exist yet (owner-only), synced to disk.
+    private static func writeNew(_ key: [UInt8], to path: String, beside url: URL) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else {
-            throw StoreError("could not write the pseudonym key beside \(url.path); check the data directory's permissions")
+            throw StoreError("could not write the pseudonym key at \(url.path); check the data directory's permissions")
         }
         let written = key.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         let synced = fsync(descriptor) == 0
         close(descriptor)
         guard written == key.count, synced else {
-            throw StoreError("could not write the pseudonym key beside \(url.path); check the disk")
+            unlink(path)
+            throw StoreError("could not write the pseudonym key at \(url.path); check the disk")
         }
-        guard link(temporary, url.path) == 0 else {
-            guard errno == EEXIST, manager.fileExists(atPath: url.path) else {
-                throw StoreError("could not put the pseudonym key at \(url.path); check the data directory's permissions")
-            }
-            return try loadOrCreateKey(at: url)  // another process created it first: that one is the key
-        }
-        return Pseudonymizer(key: key)
     }
 
     /// A key for another purpose, derived from this one (HMAC of the purpose's name): the audit chain's key lives
