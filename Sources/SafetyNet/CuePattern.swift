@@ -101,8 +101,9 @@ public struct CuePattern: Sendable, Equatable {
             var alternatives: [[WordTest]] = []
             for option in raw.split(separator: "|") {
                 let isPrefix = option.hasSuffix("*")
-                // The same normalisation as messages, so that a cue is written the way workers type.
-                let words = CueText(String(isPrefix ? option.dropLast() : option)).readings[0].map(\.text)
+                // The same normalisation as messages, so that a cue is written the way workers type: the words of a
+                // message's first reading (`CueText`), without making each a `CueWord`.
+                let words = CueText.firstReading(String(isPrefix ? option.dropLast() : option))
                 guard !words.isEmpty else { continue }
                 var run: [WordTest] = []
                 for (index, word) in words.enumerated() {

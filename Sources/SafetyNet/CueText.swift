@@ -22,6 +22,11 @@ public struct CueText: Sendable {
         if spaced != joined { readings.append(Self.words(spaced)) }
     }
 
+    /// The words of the first reading (apostrophes dropped), as text.
+    static func firstReading(_ text: String) -> [String] {
+        TextNormalizer.normalize(replacingApostrophes(in: text, with: "")).split(separator: " ").map(String.init)
+    }
+
     static func words(_ normalized: String) -> [CueWord] {
         normalized.split(separator: " ").map { CueWord(String($0)) }
     }
