@@ -45,11 +45,13 @@ extension CaseStore {
     }
 
     public func events(of caseID: Int64) throws -> [CaseEvent] {
-        try database.read { db in
-            try CaseEventRow.fetchAll(
-                db, cached: "SELECT \(CaseEventRow.columns) FROM case_event WHERE case_id = ? ORDER BY id", arguments: [caseID]
-            ).map(\.event)
-        }
+        try database.read { db in try Self.events(db, of: caseID) }
+    }
+
+    static func events(_ db: Database, of caseID: Int64) throws -> [CaseEvent] {
+        try CaseEventRow.fetchAll(
+            db, cached: "SELECT \(CaseEventRow.columns) FROM case_event WHERE case_id = ? ORDER BY id", arguments: [caseID]
+        ).map(\.event)
     }
 
     // MARK: Volunteers' actions

@@ -325,10 +325,8 @@ extension CaseStore {
             {
                 lines.append((1, TranscriptLine(at: row["created_at"], speaker: .bot, kind: .message, text: row["text"])))
             }
-            for event in try CaseEventRow.fetchAll(
-                db, cached: "SELECT \(CaseEventRow.columns) FROM case_event WHERE case_id = ? ORDER BY id", arguments: [caseID])
-            {
-                let (kind, actor, text, at) = (event.event.kind, event.event.actor, event.event.text, event.event.at)
+            for event in try Self.events(db, of: caseID) {
+                let (kind, actor, text, at) = (event.kind, event.actor, event.text, event.at)
                 switch kind {
                 case .workerMessage:
                     lines.append((2, TranscriptLine(at: at, speaker: .worker, kind: .message, text: text ?? "")))

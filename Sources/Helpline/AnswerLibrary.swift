@@ -48,12 +48,10 @@ public final class AnswerLibrary: Sendable {
                             built: (matcher: Matcher, outcome: MatcherCache.Outcome?)?)>((nil, nil, nil))
         DispatchQueue.concurrentPerform(iterations: 2) { job in
             if job == 0 {
-                let safety: Result<SafetyNet, AnswerSetError>
-                do throws(AnswerSetError) { safety = .success(try SafetyNet.load(intents: directory)) } catch { safety = .failure(error) }
+                let safety = Result { () throws(AnswerSetError) in try SafetyNet.load(intents: directory) }
                 loaded.withLock { $0.safety = safety }
             } else {
-                let answers: Result<AnswerSet, AnswerSetError>
-                do throws(AnswerSetError) { answers = .success(try AnswerSetLoader.load(directory: directory)) } catch { answers = .failure(error) }
+                let answers = Result { () throws(AnswerSetError) in try AnswerSetLoader.load(directory: directory) }
                 loaded.withLock { $0.answers = answers }
                 guard case .success(let set) = answers else { return }
                 let built = cache.map { $0.matcher(for: set) }
@@ -63,18 +61,16 @@ public final class AnswerLibrary: Sendable {
         }
         let results = loaded.withLock { $0 }
         var problems: [AnswerFileProblem] = []
-        var answers: AnswerSet?
-        var safety: SafetyNet?
-        switch results.answers {
-        case .success(let set): answers = set
-        case .failure(let error): problems += error.problems
-        case nil: preconditionFailure("the answers were not loaded")
+        func value<Loaded>(_ result: Result<Loaded, AnswerSetError>?) -> Loaded? {
+            switch result {
+            case .success(let loaded): return loaded
+            case .failure(let error): problems += error.problems
+            case nil: preconditionFailure("a load did not finish")
+            }
+            return nil
         }
-        switch results.safety {
-        case .success(let net): safety = net
-        case .failure(let error): problems += error.problems
-        case nil: preconditionFailure("the safety net was not loaded")
-        }
+        let answers = value(results.answers)
+        let safety = value(results.safety)
         var referrals = ReferralDirectory()
         if let answers, let safety {
             do {

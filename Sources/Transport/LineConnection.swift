@@ -25,25 +25,14 @@ public final class LineConnection: Sendable {
     /// from running ahead of what the server has read: without it (measured, scripts/crash_irc.py with all
     /// questions at once) replies sent twice after a kill went from 0.7% to 8.9%.
     public func send(_ line: String) async throws {
-        let bytes = Array(line.utf8)
-        guard !bytes.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) else {
-            throw TransportError(.invalidLine, detail: "a line to send contains CR, LF or NUL")
-        }
-        let id = self.id
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let accepted = loop.submit { state in state.writeLine(connection: id, bytes: bytes, continuation: continuation) }
-            if !accepted { continuation.resume(throwing: TransportError(.cancelled, detail: "event loop stopped")) }
-        }
+        try await send(lines: [line])
     }
 
-    /// Sends several lines in one write (each checked as `send(_:)` checks one), in order: one hand-over to the
-    /// loop thread and one system call for what a pass of the sender has ready, instead of one each. Returns
-    /// once all are written.
+    /// Sends several lines in one write, each checked as `send(_:)` checks one (none is sent if one is refused),
+    /// in order: one hand-over to the loop thread and one system call for what a pass of the sender has ready,
+    /// instead of one each. Returns once all are written.
     public func send(lines: [String]) async throws {
-        guard lines.count > 1 else {
-            if let line = lines.first { try await send(line) }
-            return
-        }
+        guard !lines.isEmpty else { return }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 2 })
         for (index, line) in lines.enumerated() {
