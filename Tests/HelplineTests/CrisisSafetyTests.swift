@@ -145,6 +145,29 @@ import Testing
         let third = try say("w-country", "i still want to die")
         #expect(third.contains(CrisisMessage.lines(of: kenya, in: .en)))
         #expect(!third.contains(CrisisMessage.askCountry(in: .en)))
+        // And only that country's lines: no other country's number in any reply (the crisis answer itself used to
+        // name the US line first, whatever country the worker had given).
+        let us = try #require(helpline.library.snapshot.safety.directory.country(code: "US"))
+        // (Emergency numbers aside: Kenya's include 911 as well.)
+        for number in us.lines.compactMap(\.phone) {
+            #expect(!third.joined(separator: " ").contains(number), "\(number) reached a worker in Kenya")
+        }
+    }
+
+    /// The crisis answer in every shipped language is the same for every worker, so it names no country's line:
+    /// the country's own lines follow it once the worker has said where they are (`CrisisMessage.lines`).
+    @Test func theCrisisAnswerNamesNoCountrysLine() throws {
+        let crisis = try #require(helpline.library.snapshot.answers["crisis"])
+        let directory = helpline.library.snapshot.safety.directory
+        let numbers = Set(directory.countries.flatMap { country in
+            country.lines.flatMap { [$0.phone, $0.sms, $0.whatsapp].compactMap { $0 } }
+        }.filter { $0.count >= 3 })
+        for language in Language.allCases {
+            let short = try #require(crisis.answers[language]?.short, "no crisis answer in \(language)")
+            for number in numbers {
+                #expect(!short.contains(number), "the \(language) crisis answer names \(number)")
+            }
+        }
     }
 
     @Test func arabiziIsAnsweredInArabic() throws {
