@@ -53,6 +53,7 @@ struct Bench: AsyncParsableCommand {
         print("set: \(synthetic.map { "generated \($0)" } ?? "shipped answers") — \(answers.intents.count) intents, \(answers.intents.values.reduce(0) { $0 + $1.examples.values.reduce(0) { $0 + $1.count } }) examples")
         print("queries: \(texts.count) distinct texts, \(iterations) matches on one thread\(wordVectors ? "" : ", word vectors off")")
         print(String(format: "index build: %.1f ms", buildTime.seconds * 1000))
+        print(matcher.calibration.description)  // the operating point the build chose: a faster build must not move it far
         print(String(format: "throughput: %.0f matches/s", perSecond))
         print(String(format: "latency: p50 %.1f µs, p99 %.1f µs, max %.1f µs",
                      latencies[latencies.count / 2].seconds * 1e6, latencies[latencies.count * 99 / 100].seconds * 1e6,
