@@ -116,32 +116,11 @@ struct MatcherIndex: Sendable {
         return examples
     }
 
-    /// `indistinct`, for examples given as their words and intents.
-    static func indistinctExamples(_ words: [[String]], intents: [Int]) -> [Bool] {
-        // A word set as bytes: its words sorted, once each, joined by a space (which no word has), hashed once.
-        // Not strings, nor arrays hashed byte by byte: comparing and hashing strings checks Unicode normalisation
-        // (the words are normalised already), and both ways cost a tenth of a kept model's load.
-        struct WordSet: Hashable {
-            let bytes: [UInt8]
-            let digest: UInt64
-            init(_ words: [String]) {
-                var bytes: [UInt8] = []
-                var last: [UInt8]?
-                for word in words.map({ Array($0.utf8) }).sorted(by: { $0.lexicographicallyPrecedes($1) })
-                where word != last {
-                    if last != nil { bytes.append(0x20) }
-                    bytes += word
-                    last = word
-                }
-                self.bytes = bytes
-                digest = bytes.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
-            }
-            var isEmpty: Bool { bytes.isEmpty }
-            func hash(into hasher: inout Hasher) { hasher.combine(digest) }
-            static func == (lhs: WordSet, rhs: WordSet) -> Bool { lhs.digest == rhs.digest && lhs.bytes == rhs.bytes }
-        }
-        var owners: [WordSet: Int] = [:]  // a word set, and its intent (-1: several)
-        let keys = words.map(WordSet.init)
+    /// `indistinct`, for examples given as their words (their texts, or their numbers in the index's vocabulary)
+    /// and intents. A word set is its words sorted, once each.
+    static func indistinctExamples<Word: Hashable & Comparable>(_ words: [[Word]], intents: [Int]) -> [Bool] {
+        var owners: [[Word]: Int] = [:]  // a word set, and its intent (-1: several)
+        let keys = words.map { Array(Set($0)).sorted() }
         for (key, intent) in zip(keys, intents) where !key.isEmpty {
             if let owner = owners[key] {
                 if owner != intent { owners[key] = -1 }
@@ -172,7 +151,9 @@ struct MatcherIndex: Sendable {
 
         // 1. Analyse every word of the examples (and, for language detection, of the answers): the texts cut into
         // words and each distinct word analysed (stems, trigrams) on all the cores there are, since a load with
-        // the model kept (`TrainedState`) is this index and little else.
+        // the model kept (`TrainedState`) is this index and little else. Each word is looked up by its text once,
+        // here, and known by its number (`Vocabulary`) from then on: every later step walks integer arrays, where
+        // string dictionaries were half of the index's build (2026-12-07, docs/benchmarks.md).
         let exampleList = Self.orderedExamples(intents)
         let exampleTokens = Parallel.map(exampleList, minimumChunk: 512) { TextNormalizer.tokens($0.text) }
         var answerTokens: [[(Token, Language)]] = Array(repeating: [], count: intents.count)
@@ -185,28 +166,28 @@ struct MatcherIndex: Sendable {
                 }
             }
         }
-        var seen = Set<String>()
-        var distinct: [Token] = []
-        for token in exampleTokens.joined() where seen.insert(token.text).inserted { distinct.append(token) }
-        for (token, _) in answerTokens.joined() where seen.insert(token.text).inserted { distinct.append(token) }
-        let drafts = Parallel.map(distinct, minimumChunk: 512) { Self.draft($0, analyzer: analyzer) }
-        var words = [String: WordDraft](minimumCapacity: distinct.count)
-        for (token, draft) in zip(distinct, drafts) { words[token.text] = draft }
+        var vocabulary = Vocabulary()
+        let exampleWords = exampleTokens.map { $0.map { vocabulary.id(of: $0) } }
+        let answerWords = answerTokens.map { $0.map { (vocabulary.id(of: $0.0), $0.1) } }
+        var drafts = Parallel.map(vocabulary.tokens, minimumChunk: 512) { Self.draft($0, analyzer: analyzer) }
         func analyse(_ token: Token) {
-            if words[token.text] == nil { words[token.text] = Self.draft(token, analyzer: analyzer) }
+            let id = vocabulary.id(of: token)
+            if id == drafts.count { drafts.append(Self.draft(token, analyzer: analyzer)) }
         }
-        for (example, tokens) in zip(exampleList, exampleTokens) {
-            for token in tokens {
-                words[token.text]?.vocabularyMask |= example.language.bit
-                words[token.text]?.exampleMask |= example.language.bit
+        for (example, words) in zip(exampleList, exampleWords) {
+            for id in words {
+                drafts[Int(id)].vocabularyMask |= example.language.bit
+                drafts[Int(id)].exampleMask |= example.language.bit
             }
         }
-        for (token, language) in answerTokens.joined() { words[token.text]?.vocabularyMask |= language.bit }
+        for (id, language) in answerWords.joined() { drafts[Int(id)].vocabularyMask |= language.bit }
         examples = exampleList
         exampleIntents = exampleList.map { Int32($0.intent) }
-        indistinct = calibrates
-            ? Self.indistinctExamples(exampleTokens.map { $0.map(\.text) }, intents: exampleList.map(\.intent)) : []
-        var correctable = Set(exampleTokens.joined().filter { $0.script != .digits }.map(\.text))
+        indistinct = calibrates ? Self.indistinctExamples(exampleWords, intents: exampleList.map(\.intent)) : []
+        var correctable = Set<String>()
+        for id in drafts.indices where drafts[id].exampleMask != 0 && drafts[id].script != .digits {
+            correctable.insert(vocabulary.tokens[id].text)
+        }
         for group in answers.synonyms {
             for word in group {
                 for token in TextNormalizer.tokens(word) {
@@ -222,49 +203,49 @@ struct MatcherIndex: Sendable {
         for canonical in acronyms.values { analyse(Token(text: canonical, script: .latin)) }
 
         // 2. Vocabularies: terms in their example's language, trigrams; document frequency counted per intent.
+        // A word's term id in each language is worked out the first time it is needed (`wordTerm`, -2: not yet).
         var termIDs: [String: Int32] = [:]
         var gramIDs: [UInt64: Int32] = [:]
+        var wordTerms = [Int32](repeating: -2, count: drafts.count * Language.allCases.count)
+        var wordGrams = [[Int32]?](repeating: nil, count: drafts.count)
         // How many intents use each term and trigram. Examples come intent by intent (step 1), so an intent is
         // counted when it differs from the last one seen: a count, not a set of intents per feature.
         var termIntents = DistinctCounts()
         var gramIntents = DistinctCounts()
-        for (exampleIndex, tokens) in exampleTokens.enumerated() {
+        var answerIntents = DistinctCounts()
+        func termID(_ word: Int32, _ language: Language) -> Int32 {
+            let slot = Int(word) * Language.allCases.count + language.index
+            if wordTerms[slot] != -2 { return wordTerms[slot] }
+            let term = drafts[Int(word)].terms[language.index]
+            let id = termIDs[term] ?? {
+                let id = Int32(termIDs.count)
+                termIDs[term] = id
+                termIntents.append()
+                answerIntents.append()
+                return id
+            }()
+            wordTerms[slot] = id
+            return id
+        }
+        for (exampleIndex, words) in exampleWords.enumerated() {
             let example = exampleList[exampleIndex]
-            for token in tokens {
-                guard let feature = words[token.text] else { continue }
-                let term = feature.terms[example.language.index]
-                let termID = termIDs[term] ?? {
-                    let id = Int32(termIDs.count)
-                    termIDs[term] = id
-                    termIntents.append()
-                    return id
-                }()
-                termIntents.count(Int(termID), example.intent)
-                for key in feature.gramKeys {
-                    let gramID = gramIDs[key] ?? {
-                        let id = Int32(gramIDs.count)
-                        gramIDs[key] = id
-                        gramIntents.append()
-                        return id
-                    }()
-                    gramIntents.count(Int(gramID), example.intent)
+            for word in words {
+                termIntents.count(Int(termID(word, example.language)), example.intent)
+                if wordGrams[Int(word)] == nil {
+                    wordGrams[Int(word)] = drafts[Int(word)].gramKeys.map { key in
+                        gramIDs[key] ?? {
+                            let id = Int32(gramIDs.count)
+                            gramIDs[key] = id
+                            gramIntents.append()
+                            return id
+                        }()
+                    }
                 }
+                for gramID in wordGrams[Int(word)]! { gramIntents.count(Int(gramID), example.intent) }
             }
         }
-        var answerIntents = DistinctCounts(count: termIDs.count)
-        for (intentIndex, tokens) in answerTokens.enumerated() {
-            for (token, language) in tokens {
-                guard let feature = words[token.text] else { continue }
-                let term = feature.terms[language.index]
-                let termID = termIDs[term] ?? {
-                    let id = Int32(termIDs.count)
-                    termIDs[term] = id
-                    termIntents.append()
-                    answerIntents.append()
-                    return id
-                }()
-                answerIntents.count(Int(termID), intentIndex)
-            }
+        for (intentIndex, words) in answerWords.enumerated() {
+            for (word, language) in words { answerIntents.count(Int(termID(word, language)), intentIndex) }
         }
         self.termIDs = termIDs
         self.gramIDs = gramIDs
@@ -288,55 +269,64 @@ struct MatcherIndex: Sendable {
         }
         gramIDF = gramIntents.counts.map { idf(Int($0)) }
 
-        // Telling words of urgent intents: at most one other intent uses the term, and in fewer examples.
-        var termUses: [Int32: [Int: Int]] = [:]
-        for (exampleIndex, tokens) in exampleTokens.enumerated() {
+        // Telling words of urgent intents: at most one other intent uses the term, and in fewer examples. Per
+        // term, the intents whose examples use it and in how many examples (intent by intent, as they come).
+        var termUses = [[(intent: Int, count: Int)]](repeating: [], count: termIDs.count)
+        var seenInExample = [Int](repeating: -1, count: termIDs.count)
+        for (exampleIndex, words) in exampleWords.enumerated() {
             let example = exampleList[exampleIndex]
-            var seen: Set<Int32> = []
-            for token in tokens {
-                guard let feature = words[token.text], !feature.isStopword,
-                      let id = termIDs[feature.terms[example.language.index]], seen.insert(id).inserted
-                else { continue }
-                termUses[id, default: [:]][example.intent, default: 0] += 1
+            for word in words where !drafts[Int(word)].isStopword {
+                let id = Int(termID(word, example.language))
+                guard seenInExample[id] != exampleIndex else { continue }
+                seenInExample[id] = exampleIndex
+                if termUses[id].last?.intent == example.intent {
+                    termUses[id][termUses[id].count - 1].count += 1
+                } else {
+                    termUses[id].append((example.intent, 1))
+                }
             }
         }
         var urgentTerms: [Int: [Int32: Double]] = [:]
-        for (term, id) in termIDs where analyzer.synonyms.canonicals.contains(term) {
-            guard let uses = termUses[id] else { continue }
-            let total = uses.values.reduce(0, +)
-            for (intent, count) in uses where intents[intent].escalate == .urgent {
-                let others = total - count
-                if others == 0 && count >= 2 {
-                    urgentTerms[intent, default: [:]][id] = 0
-                } else if count >= Self.strongUrgentRatio * others {
-                    urgentTerms[intent, default: [:]][id] = Self.sharedUrgentShare
-                } else if 2 * count > total && uses.count <= 2 {
-                    urgentTerms[intent, default: [:]][id] = 1
+        if !urgentIntents.isEmpty {
+            for (term, id) in termIDs where analyzer.synonyms.canonicals.contains(term) {
+                let uses = termUses[Int(id)]
+                guard !uses.isEmpty else { continue }
+                let total = uses.reduce(0) { $0 + $1.count }
+                for (intent, count) in uses where intents[intent].escalate == .urgent {
+                    let others = total - count
+                    if others == 0 && count >= 2 {
+                        urgentTerms[intent, default: [:]][id] = 0
+                    } else if count >= Self.strongUrgentRatio * others {
+                        urgentTerms[intent, default: [:]][id] = Self.sharedUrgentShare
+                    } else if 2 * count > total && uses.count <= 2 {
+                        urgentTerms[intent, default: [:]][id] = 1
+                    }
                 }
             }
         }
         self.urgentTerms = urgentTerms
-        var soleTerms = [Bool](repeating: false, count: termIDs.count)
-        for (id, uses) in termUses where uses.count == 1 && uses.values.first == 1 && answerIntents[Int(id)] == 0 {
-            soleTerms[Int(id)] = true
+        self.soleTerms = termUses.indices.map { id in
+            termUses[id].count == 1 && termUses[id][0].count == 1 && answerIntents[id] == 0
         }
-        self.soleTerms = soleTerms
 
         // Off-topic words, unless an example uses them: the examples are what operators curate.
-        let exampleWords = Set(exampleTokens.joined().map(\.text))
-        for word in words.keys where OffTopicWords.all.contains(word) && !exampleWords.contains(word) {
-            words[word]?.isOffTopic = true
+        for id in drafts.indices where drafts[id].exampleMask == 0 && OffTopicWords.all.contains(vocabulary.tokens[id].text) {
+            drafts[id].isOffTopic = true
         }
 
         // 3. Fill in the ids of every analysed word, so that a message's words need one lookup each.
         var features: [String: WordFeatures] = [:]
-        features.reserveCapacity(words.count)
+        features.reserveCapacity(drafts.count)
         var slotWords: [WordFeatures] = []
-        for (text, draft) in words {
+        var wordFeatures: [WordFeatures] = []
+        wordFeatures.reserveCapacity(drafts.count)
+        for (id, draft) in drafts.enumerated() {
+            let text = vocabulary.tokens[id].text
             let word = WordFeatures(draft, text: text, termIDs: draft.terms.map { termIDs[$0] ?? -1 },
-                                    gramIDs: draft.gramKeys.map { gramIDs[$0] ?? -1 }, vectors: wordVectors,
-                                    slot: draft.exampleMask != 0 ? Int32(slotWords.count) : -1)
+                                    gramIDs: wordGrams[id] ?? draft.gramKeys.map { gramIDs[$0] ?? -1 },
+                                    vectors: wordVectors, slot: draft.exampleMask != 0 ? Int32(slotWords.count) : -1)
             features[text] = word
+            wordFeatures.append(word)
             if word.slot >= 0 { slotWords.append(word) }
         }
         self.slotWords = slotWords
@@ -346,59 +336,70 @@ struct MatcherIndex: Sendable {
         // the intents use (`my`, `que`) and trigrams that more than a third use (`^de`, `es$`) weigh next to
         // nothing but have the longest lists: they stay in the norms and are left out of the lists (measured on
         // `intents/tests`, 2026-11-29, 22 intents: matching 20% faster, the same phrases right; a quarter for
-        // trigrams or a third for terms started to cost phrases).
+        // trigrams or a third for terms started to cost phrases). A vector is summed in a dense scratch array
+        // with the list of ids it touched, and so is each intent's centroid (examples come intent by intent).
         let commonGram = Int(Double(intents.count) * Self.commonGramShare)
         let commonTerm = Int(Double(intents.count) * Self.commonTermShare)
         var termPostings = [[Posting]](repeating: [], count: termIDs.count)
         var gramPostings = [[Posting]](repeating: [], count: gramIDs.count)
-        var termCentroids = [[Int32: Double]](repeating: [:], count: intents.count)
-        var gramCentroids = [[Int32: Double]](repeating: [:], count: intents.count)
-        for (exampleIndex, tokens) in exampleTokens.enumerated() {
+        var termCentroidPostings = [[Posting]](repeating: [], count: termIDs.count)
+        var gramCentroidPostings = [[Posting]](repeating: [], count: gramIDs.count)
+        var termVector = SparseSum(count: termIDs.count)
+        var gramVector = SparseSum(count: gramIDs.count)
+        var termCentroid = SparseSum(count: termIDs.count)
+        var gramCentroid = SparseSum(count: gramIDs.count)
+        func flushCentroids(of intent: Int) {
+            for (id, weight) in termCentroid.normalised() {
+                termCentroidPostings[Int(id)].append(Posting(target: Int32(intent), weight: Float(weight)))
+            }
+            for (id, weight) in gramCentroid.normalised() where gramIntents[Int(id)] <= commonGram {
+                gramCentroidPostings[Int(id)].append(Posting(target: Int32(intent), weight: Float(weight)))
+            }
+            termCentroid.clear()
+            gramCentroid.clear()
+        }
+        var currentIntent = 0
+        for (exampleIndex, words) in exampleWords.enumerated() {
             let example = exampleList[exampleIndex]
-            var termVector: [Int32: Double] = [:]
-            var gramVector: [Int32: Double] = [:]
-            for token in tokens {
-                guard let feature = features[token.text] else { continue }
+            if example.intent != currentIntent {
+                flushCentroids(of: currentIntent)
+                currentIntent = example.intent
+            }
+            for word in words {
+                let feature = wordFeatures[Int(word)]
                 let factor = Self.factor(feature, stopword: stopwordFactor, digit: digitFactor)
                 let termID = feature.termIDs[example.language.index]
-                if termID >= 0 { termVector[termID, default: 0] += termIDF[Int(termID)] * factor }
+                if termID >= 0 { termVector.add(termID, termIDF[Int(termID)] * factor) }
                 for gramID in feature.gramIDs where gramID >= 0 {
-                    gramVector[gramID, default: 0] += gramIDF[Int(gramID)] * factor
+                    gramVector.add(gramID, gramIDF[Int(gramID)] * factor)
                 }
             }
             let target = Int32(exampleIndex)
-            for (id, weight) in Self.normalised(termVector) where termIntents[Int(id)] <= commonTerm {
+            for (id, weight) in termVector.normalised() where termIntents[Int(id)] <= commonTerm {
                 termPostings[Int(id)].append(Posting(target: target, weight: Float(weight)))
-                termCentroids[example.intent][id, default: 0] += weight
+                termCentroid.add(id, weight)
             }
-            for (id, weight) in Self.normalised(gramVector) where gramIntents[Int(id)] <= commonGram {
+            for (id, weight) in gramVector.normalised() where gramIntents[Int(id)] <= commonGram {
                 gramPostings[Int(id)].append(Posting(target: target, weight: Float(weight)))
-                gramCentroids[example.intent][id, default: 0] += weight
+                gramCentroid.add(id, weight)
             }
+            termVector.clear()
+            gramVector.clear()
         }
-        var termCentroidPostings = [[Posting]](repeating: [], count: termIDs.count)
-        var gramCentroidPostings = [[Posting]](repeating: [], count: gramIDs.count)
-        for intent in 0..<intents.count {
-            for (id, weight) in Self.normalised(termCentroids[intent]) {
-                termCentroidPostings[Int(id)].append(Posting(target: Int32(intent), weight: Float(weight)))
-            }
-            for (id, weight) in Self.normalised(gramCentroids[intent]) where gramIntents[Int(id)] <= commonGram {
-                gramCentroidPostings[Int(id)].append(Posting(target: Int32(intent), weight: Float(weight)))
-            }
-        }
+        if !exampleWords.isEmpty { flushCentroids(of: currentIntent) }
         var answerPostings = [[Posting]](repeating: [], count: termIDs.count)
-        for (intentIndex, tokens) in answerTokens.enumerated() {
-            var vector: [Int32: Double] = [:]
-            for (token, language) in tokens {
-                guard let feature = features[token.text] else { continue }
+        var answerVector = SparseSum(count: termIDs.count)
+        for (intentIndex, words) in answerWords.enumerated() {
+            for (word, language) in words {
+                let feature = wordFeatures[Int(word)]
                 let termID = feature.termIDs[language.index]
                 guard termID >= 0 else { continue }
-                vector[termID, default: 0] += answerIDF[Int(termID)]
-                    * Self.factor(feature, stopword: stopwordFactor, digit: digitFactor)
+                answerVector.add(termID, answerIDF[Int(termID)] * Self.factor(feature, stopword: stopwordFactor, digit: digitFactor))
             }
-            for (id, weight) in Self.normalised(vector) {
+            for (id, weight) in answerVector.normalised() {
                 answerPostings[Int(id)].append(Posting(target: Int32(intentIndex), weight: Float(weight)))
             }
+            answerVector.clear()
         }
         self.answerPostings = PostingLists(answerPostings)
         self.termPostings = PostingLists(termPostings)
@@ -480,12 +481,6 @@ struct MatcherIndex: Sendable {
         if feature.script == .digits { return digit }
         return feature.isStopword ? stopword : 1
     }
-
-    private static func normalised(_ vector: [Int32: Double]) -> [(Int32, Double)] {
-        let norm = vector.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        guard norm > 0 else { return [] }
-        return vector.map { ($0.key, $0.value / norm) }.sorted { $0.0 < $1.0 }
-    }
 }
 
 extension Language {
@@ -505,6 +500,48 @@ extension Language {
 
 /// Per feature id, how many distinct intents use it, fed intent by intent (ascending): an intent is counted when
 /// it differs from the last one this feature saw.
+/// The distinct words of an index's texts, numbered in the order they first appear: a word's text is hashed
+/// once, when it is met, and the rest of the build works with its number.
+struct Vocabulary {
+    private(set) var tokens: [Token] = []
+    private var ids: [String: Int32] = [:]
+
+    mutating func id(of token: Token) -> Int32 {
+        if let id = ids[token.text] { return id }
+        let id = Int32(tokens.count)
+        ids[token.text] = id
+        tokens.append(token)
+        return id
+    }
+}
+
+/// A sparse vector summed feature by feature into a dense array, with the ids it touched: what a dictionary of
+/// weights per example did, without hashing. `clear` resets only what was touched.
+struct SparseSum {
+    private var values: [Double]
+    private var touched: [Int32] = []
+
+    init(count: Int) { values = [Double](repeating: 0, count: count) }
+
+    mutating func add(_ id: Int32, _ weight: Double) {
+        if values[Int(id)] == 0 { touched.append(id) }
+        values[Int(id)] += weight
+    }
+
+    /// The vector divided by its norm, ids ascending (empty for a zero vector).
+    func normalised() -> [(Int32, Double)] {
+        let ids = touched.sorted()
+        let norm = ids.reduce(0) { $0 + values[Int($1)] * values[Int($1)] }.squareRoot()
+        guard norm > 0 else { return [] }
+        return ids.map { ($0, values[Int($0)] / norm) }
+    }
+
+    mutating func clear() {
+        for id in touched { values[Int(id)] = 0 }
+        touched.removeAll(keepingCapacity: true)
+    }
+}
+
 struct DistinctCounts {
     private(set) var counts: [Int32] = []
     private var last: [Int32] = []
