@@ -34,8 +34,9 @@ struct ExampleVectors: Sendable {
         var scales = [[Float]](repeating: [], count: index.intentIDs.count)
         if let wordVectors {
             for (position, example) in index.examples.enumerated() where example.language == .en {
-                let tokens = TextNormalizer.tokens(example.text)
-                guard let vector = wordVectors.vector(pieceLists: tokens.lazy.map { Self.pieces(of: $0, index.features(of: $0), wordVectors) })
+                // An example's words are the index's own, so each has its pieces kept (`WordFeatures.vectorPieces`).
+                let words = index.words(ofExample: position)
+                guard let vector = wordVectors.vector(pieceLists: words.lazy.map { index.wordList[Int($0)].vectorPieces ?? [] })
                 else { continue }
                 vectors[position] = vector
                 positions[example.intent].append(position)
@@ -109,7 +110,14 @@ struct ExampleVectors: Sendable {
         let largest = vector.reduce(Float(0)) { max($0, abs($1)) }
         guard largest > 0 else { return ([Int8](repeating: 0, count: vector.count), 0) }
         let factor = 127 / largest
-        return (vector.map { Int8(($0 * factor).rounded()) }, largest / 127)
+        // Rounded half away from zero, as `rounded()` does, without a library call per value (|scaled| ≤ 127, so
+        // taking the whole part off leaves the fraction exactly).
+        return (vector.map { value in
+            let scaled = value * factor
+            let whole = Int8(scaled)
+            let fraction = scaled - Float(whole)
+            return fraction >= 0.5 ? whole + 1 : fraction <= -0.5 ? whole - 1 : whole
+        }, largest / 127)
     }
 
     /// The largest cosine of a message's vector, quantised (`quantize`, once per match), with an example of

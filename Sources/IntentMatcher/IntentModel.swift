@@ -82,6 +82,88 @@ struct IntentModel: Sendable {
             self.features = features
             self.classes = classes
         }
+
+        /// The training set of `index`'s examples, each with its word vector from `exampleVectors` (in example
+        /// order), and of the intents' ids: the same vocabulary, in the same order, and the same vectors as
+        /// `init(documents(index, exampleVectors:vectors:))`, made from the words the index numbered. Each
+        /// word's character n-grams are cut and looked up once, at its first example, not at every example
+        /// that has it: on 150 intents × 100 examples this was most of making the set (docs/benchmarks.md).
+        init(index: MatcherIndex, exampleVectors: [[Float]?], vectors: ExampleVectors?, vectorDimensions: Int,
+             vectorWeight: Float) {
+            var table = FeatureTable(capacity: 4_096)
+            var df: [Int32] = []
+            var lastDocument: [Int32] = []
+            var isWordFeature: [Bool] = []
+            var document: Int32 = 0
+            func counted(_ id: Int32) -> Int32 {
+                if lastDocument[Int(id)] != document {
+                    lastDocument[Int(id)] = document
+                    df[Int(id)] += 1
+                }
+                return id
+            }
+            func id(_ key: TextFeatures.Key) -> Int32 {
+                let (id, inserted) = table.id(inserting: key.hash)
+                if inserted {
+                    df.append(0)
+                    lastDocument.append(-1)
+                    isWordFeature.append(key.isWord)
+                }
+                return counted(id)
+            }
+            // The order `TextFeatures.keys` gives: every term and each pair of neighbouring terms, then every word's
+            // n-grams. A word's n-gram ids are the same at every example: kept from its first.
+            var gramIDs = [[Int32]?](repeating: nil, count: index.wordList.count)
+            var keys: [TextFeatures.Key] = []
+            var known: [[Int32]] = []
+            known.reserveCapacity(index.examples.count + index.intentIDs.count)
+            for (position, example) in index.examples.enumerated() {
+                let words = index.words(ofExample: position)
+                var ids: [Int32] = []
+                ids.reserveCapacity(words.count * 20)
+                var previous: UInt64?
+                for word in words {
+                    let hash = index.wordList[Int(word)].termHashes[example.language.index]
+                    ids.append(id(TextFeatures.Key(word: hash)))
+                    if let previous { ids.append(id(TextFeatures.Key(word: TextFeatures.mix(previous, hash)))) }
+                    previous = hash
+                }
+                for word in words {
+                    if let kept = gramIDs[Int(word)] {
+                        for gram in kept { ids.append(counted(gram)) }
+                        continue
+                    }
+                    keys.removeAll(keepingCapacity: true)
+                    TextFeatures.appendGrams(of: index.wordList[Int(word)].text, to: &keys)
+                    let found = keys.map { id($0) }
+                    gramIDs[Int(word)] = found
+                    ids += found
+                }
+                known.append(ids)
+                document += 1
+            }
+            var idWords: [[Float]?] = []
+            for intentID in index.intentIDs {
+                let tokens = TextNormalizer.tokens(intentID.replacingOccurrences(of: "-", with: " ")
+                    .replacingOccurrences(of: "_", with: " "))
+                let terms = tokens.map { index.features(of: $0).terms[Language.en.index] }
+                known.append(TextFeatures.keys(tokens: tokens, terms: terms).map { id($0) })
+                idWords.append(vectors?.vector(of: tokens.map(\.text)))
+                document += 1
+            }
+            let features = TextFeatures(ids: table, df: df, documents: Int(document), isWordFeature: isWordFeature,
+                                        vectorDimensions: vectorDimensions, vectorWeight: vectorWeight)
+            let labels = index.examples.map(\.intent) + Array(index.intentIDs.indices)
+            let wordVectors = exampleVectors + idWords
+            let documents = known
+            examples = Parallel.map(Array(documents.indices)) { position in
+                var ids = documents[position]
+                let wordVector = position < wordVectors.count ? wordVectors[position] : nil
+                return (features.vector(known: &ids, wordVector: wordVector), labels[position])
+            }
+            self.features = features
+            self.classes = index.intentIDs.count
+        }
     }
 
     /// A model trained on `set`, or on the documents at `positions` only (a cross-validation fold: the

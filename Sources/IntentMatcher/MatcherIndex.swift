@@ -57,6 +57,12 @@ struct MatcherIndex: Sendable {
     let words: [String: WordFeatures]
     /// The words of the examples by `WordFeatures.slot`.
     let slotWords: [WordFeatures]
+    /// Every analysed word by its number in the index's vocabulary, and each example's words as those numbers
+    /// (example `e`'s are `exampleWords[exampleWordStarts[e]..<exampleWordStarts[e + 1]]`): what the learned
+    /// model's training set and the examples' word vectors are made of, without cutting the texts again.
+    let wordList: [WordFeatures]
+    let exampleWords: [Int32]
+    let exampleWordStarts: [Int]
     /// The English word vectors when the matcher uses them: each word's pieces are cut once, with its analysis.
     let wordVectors: WordVectors?
     let stopwordFactor: Double
@@ -331,6 +337,12 @@ struct MatcherIndex: Sendable {
         }
         self.slotWords = slotWords
         self.words = features
+        wordList = wordFeatures
+        var starts = [0]
+        starts.reserveCapacity(exampleWords.count + 1)
+        for words in exampleWords { starts.append(starts[starts.count - 1] + words.count) }
+        self.exampleWords = Array(exampleWords.joined())
+        exampleWordStarts = starts
 
         // 4. Example vectors, normalised, into posting lists; intent centroids likewise. Terms that more than half
         // the intents use (`my`, `que`) and trigrams that more than a third use (`^de`, `es$`) weigh next to
@@ -474,6 +486,11 @@ struct MatcherIndex: Sendable {
                               gramKeys: gramKeys)
         return WordFeatures(draft, text: token.text, termIDs: termIDs, gramIDs: gramKeys.map { gramIDs[$0] ?? -1 },
                             vectors: wordVectors)
+    }
+
+    /// Example `position`'s words, as numbers of `wordList`.
+    func words(ofExample position: Int) -> ArraySlice<Int32> {
+        exampleWords[exampleWordStarts[position]..<exampleWordStarts[position + 1]]
     }
 
     /// Function words and numbers say little about the topic; they weigh less in both the examples and the message.

@@ -61,7 +61,14 @@ struct TextFeatures: Sendable {
             }
             count += 1
         }
-        let n = Double(count)
+        self.init(ids: ids, df: df, documents: Int(count), isWordFeature: isWordFeature,
+                  vectorDimensions: vectorDimensions, vectorWeight: vectorWeight)
+    }
+
+    /// A vocabulary whose features appear in `df[id]` of `documents` documents.
+    init(ids: FeatureTable, df: [Int32], documents: Int, isWordFeature: [Bool], vectorDimensions: Int,
+         vectorWeight: Float) {
+        let n = Double(documents)
         idf = df.map { Float(log((1 + n) / (1 + Double($0))) + 1) }
         self.ids = ids
         self.isWordFeature = isWordFeature

@@ -84,14 +84,18 @@ struct WordVectors: @unchecked Sendable {  // a pointer into the binary's read-o
         guard let base else { return nil }
         var sum = [Float](repeating: 0, count: dimensions)
         var total: Float = 0
-        for pieces in pieceLists {
-            for row in pieces {
-                let index = Int(row)
-                let weight = weights[index]
-                let factor = weight * scales[index]
-                let values = base + Int(offsets[index])
-                for dimension in 0..<dimensions { sum[dimension] += factor * Float(values[dimension]) }
-                total += weight
+        let dimensions = dimensions
+        sum.withUnsafeMutableBufferPointer { sum in  // a plain pointer loop vectorises; the array's did not
+            guard let sum = sum.baseAddress else { return }
+            for pieces in pieceLists {
+                for row in pieces {
+                    let index = Int(row)
+                    let weight = weights[index]
+                    let factor = weight * scales[index]
+                    let values = base + Int(offsets[index])
+                    for dimension in 0..<dimensions { sum[dimension] += factor * Float(values[dimension]) }
+                    total += weight
+                }
             }
         }
         guard total > 0 else { return nil }

@@ -204,6 +204,36 @@ struct LearnedModelTests {
         #expect(different == 0)
     }
 
+    /// The training set is made from the words the index numbered (each word's n-grams cut once), not from every
+    /// example's text cut again: it must be the set the documents give, feature for feature and value for value,
+    /// with the English word vectors in, or a kept model would no longer match the one trained before.
+    @Test func theTrainingSetFromTheIndexsWordsIsTheDocumentsOne() throws {
+        let answers = try #require(Shipped.answers)
+        let configuration = MatcherConfiguration.default
+        let index = MatcherIndex(answers: answers, configuration: configuration)
+        let vectors = try #require(WordVectors.shipped)
+        let exampleVectors = ExampleVectors(index, vectors: vectors)
+        #expect(exampleVectors.vectors.contains { $0 != nil }, "no English example has a vector")
+        let fromDocuments = IntentModel.TrainingSet(
+            IntentModel.documents(index, exampleVectors: exampleVectors.vectors, vectors: vectors),
+            classes: index.intentIDs.count, vectorDimensions: vectors.dimensions,
+            vectorWeight: Float(configuration.wordVectorWeight))
+        let fromWords = IntentModel.TrainingSet(
+            index: index, exampleVectors: exampleVectors.vectors, vectors: exampleVectors,
+            vectorDimensions: vectors.dimensions, vectorWeight: Float(configuration.wordVectorWeight))
+        // Counted rather than compared whole: a failure prints a number, not two vocabularies.
+        #expect(fromWords.features.idf.count == fromDocuments.features.idf.count)
+        #expect(zip(fromWords.features.idf, fromDocuments.features.idf).count { $0 != $1 } == 0)
+        #expect(zip(fromWords.features.isWordFeature, fromDocuments.features.isWordFeature).count { $0 != $1 } == 0)
+        #expect(fromWords.examples.count == fromDocuments.examples.count)
+        var different = 0
+        for (a, b) in zip(fromWords.examples, fromDocuments.examples)
+        where a.label != b.label || a.vector.ids != b.vector.ids || a.vector.values != b.vector.values {
+            different += 1
+        }
+        #expect(different == 0)
+    }
+
     @Test func aMissingLetterIsFoundThroughTheDeletionIndex() {
         let corrector = SpellingCorrector(words: ["receive", "payment", "rejected", "hi"])
         #expect(corrector.correction(of: "recive") == "receive")
