@@ -209,7 +209,7 @@ struct MatcherIndex: Sendable {
         for canonical in acronyms.values { analyse(Token(text: canonical, script: .latin)) }
 
         // 2. Vocabularies: terms in their example's language, trigrams; document frequency counted per intent.
-        // A word's term id in each language is worked out the first time it is needed (`wordTerm`, -2: not yet).
+        // A word's term id in each language is worked out the first time it is needed (`wordTerms`, -2: not yet).
         var termIDs: [String: Int32] = [:]
         var gramIDs: [UInt64: Int32] = [:]
         var wordTerms = [Int32](repeating: -2, count: drafts.count * Language.allCases.count)
