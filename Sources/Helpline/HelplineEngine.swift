@@ -81,11 +81,14 @@ public struct HelplineEngine: Sendable {
             return crisis(alarm, text: text, state: state)
         }
         if state.awaitingCountry == true {
-            state.awaitingCountry = false
             if let country = safety.directory.country(namedIn: text) {
+                state.awaitingCountry = false
                 state.country = country.code
                 return EngineOutcome(replies: [CrisisMessage.lines(of: country, in: language())], state: state, intent: "crisis")
             }
+            // "more" asks for the rest of the crisis answer, which asks for the country again: it does not answer
+            // the question, so the next message is still read for a country. Anything else ends the wait.
+            if WorkerCommand.parse(text, choices: state.pendingChoices.count) != .more { state.awaitingCountry = false }
         }
         let followUp = state.followUp
         state.followUp = nil

@@ -154,6 +154,22 @@ import Testing
         }
     }
 
+    /// The rest of the crisis answer ("more") asks for the country too: the country named after it still gets its
+    /// lines (the wait for a country used to end at the next message, whatever it was).
+    @Test func aCountryNamedAfterMoreStillGetsItsLines() throws {
+        // Two minutes apart: this suite's rate limit (a burst of 2, then 1 a minute) is not what is tested here.
+        let start = Date()
+        let first = try say("w-more", "i might just end it tonight", at: start)
+        #expect(first.contains(CrisisMessage.askCountry(in: .en)))
+        let more = try say("w-more", "more", at: start.addingTimeInterval(120))
+        let crisisMore = try #require(helpline.library.snapshot.answers["crisis"]?.answers[.en]?.more)
+        #expect(more.contains(crisisMore))
+        let kenya = try #require(helpline.library.snapshot.safety.directory.country(code: "KE"))
+        let lines = try say("w-more", "kenya", at: start.addingTimeInterval(240))
+        #expect(lines == [CrisisMessage.lines(of: kenya, in: .en)])
+        #expect(try store.conversation(of: pseudonym("w-more")).country == "KE")
+    }
+
     /// The crisis answer in every shipped language is the same for every worker, so it names no country's line:
     /// the country's own lines follow it once the worker has said where they are (`CrisisMessage.lines`).
     @Test func theCrisisAnswerNamesNoCountrysLine() throws {
