@@ -50,6 +50,9 @@ public struct HelplineEngine: Sendable {
     /// Longer messages are matched on their beginning only (the matcher's work stays bounded).
     public static let matchedPrefixCharacters = 2_000
     /// The intent whose answer the crisis path gives; only the safety net opens it.
+    /// A reply of at most this many words that names no country keeps the crisis answer's country question open.
+    static let shortReplyWords = 3
+
     public static let crisisIntent = "crisis"
 
     public init(answers: AnswerSet, matcher: Matcher, safety: SafetyNet, defaultLanguage: Language = .en,
@@ -86,9 +89,14 @@ public struct HelplineEngine: Sendable {
                 state.country = country.code
                 return EngineOutcome(replies: [CrisisMessage.lines(of: country, in: language())], state: state, intent: "crisis")
             }
-            // "more" asks for the rest of the crisis answer, which asks for the country again: it does not answer
-            // the question, so the next message is still read for a country. Anything else ends the wait.
-            if WorkerCommand.parse(text, choices: state.pendingChoices.count) != .more { state.awaitingCountry = false }
+            // The crisis answer asks two things, whether the worker is safe and where they are, and a worker may
+            // answer the first first ("yes I'm safe", "non"), or ask for "more" of the answer: a short reply that
+            // names no country leaves the question open, so the country named next still gets its lines. A
+            // longer message is about something else and ends the wait.
+            if WorkerCommand.parse(text, choices: state.pendingChoices.count) != .more
+                && TextNormalizer.normalize(text).split(separator: " ").count > Self.shortReplyWords {
+                state.awaitingCountry = false
+            }
         }
         let followUp = state.followUp
         state.followUp = nil

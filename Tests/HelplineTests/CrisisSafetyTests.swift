@@ -170,6 +170,23 @@ import Testing
         #expect(try store.conversation(of: pseudonym("w-more")).country == "KE")
     }
 
+    /// The crisis answer asks whether the worker is safe, then where they are: a worker who answers the first
+    /// question first still gets their country's lines when they name it, and a message about something else ends
+    /// the wait (its country is not read as the crisis country).
+    @Test func aCountryNamedAfterAShortReplyStillGetsItsLines() throws {
+        let start = Date()
+        _ = try say("w-safe", "je vais en finir ce soir", at: start)
+        _ = try say("w-safe", "oui ça va", at: start.addingTimeInterval(120))
+        let france = try #require(helpline.library.snapshot.safety.directory.country(code: "FR"))
+        let lines = try say("w-safe", "france", at: start.addingTimeInterval(240))
+        #expect(lines == [CrisisMessage.lines(of: france, in: .fr)])
+
+        _ = try say("w-other", "i might just end it tonight", at: start)
+        _ = try say("w-other", "my prolific account was blocked yesterday without any reason given", at: start.addingTimeInterval(120))
+        let kenya = try say("w-other", "kenya", at: start.addingTimeInterval(240))
+        #expect(!kenya.contains { $0.contains("1199") }, "a message about something else ended the wait")
+    }
+
     /// The crisis answer in every shipped language is the same for every worker, so it names no country's line:
     /// the country's own lines follow it once the worker has said where they are (`CrisisMessage.lines`).
     @Test func theCrisisAnswerNamesNoCountrysLine() throws {
