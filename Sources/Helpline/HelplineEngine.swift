@@ -50,10 +50,9 @@ public struct HelplineEngine: Sendable {
     /// Longer messages are matched on their beginning only (the matcher's work stays bounded).
     public static let matchedPrefixCharacters = 2_000
     /// The intent whose answer the crisis path gives; only the safety net opens it.
+    public static let crisisIntent = "crisis"
     /// A reply of at most this many words that names no country keeps the crisis answer's country question open.
     static let shortReplyWords = 3
-
-    public static let crisisIntent = "crisis"
 
     public init(answers: AnswerSet, matcher: Matcher, safety: SafetyNet, defaultLanguage: Language = .en,
                 referrals: ReferralDirectory = ReferralDirectory()) {

@@ -30,14 +30,19 @@ struct IntentModel: Sendable {
                             wordVector: wordVector)
         }
         documents.reserveCapacity(index.examples.count + index.intentIDs.count)
-        for (intent, id) in index.intentIDs.enumerated() {
+        documents += idDocuments(index) { vectors?.vector(of: $0) }
+        return documents
+    }
+
+    /// Every intent's id read as English words (`pay-missing`: "pay missing"), with its word vector.
+    static func idDocuments(_ index: MatcherIndex, vector: ([String]) -> [Float]?) -> [Document] {
+        index.intentIDs.enumerated().map { intent, id in
             let tokens = TextNormalizer.tokens(id.replacingOccurrences(of: "-", with: " ")
                 .replacingOccurrences(of: "_", with: " "))
             let terms = tokens.map { index.features(of: $0).terms[Language.en.index] }
-            documents.append(Document(keys: TextFeatures.keys(tokens: tokens, terms: terms), intent: intent,
-                                      wordVector: vectors?.vector(of: tokens.lazy.map(\.text))))
+            return Document(keys: TextFeatures.keys(tokens: tokens, terms: terms), intent: intent,
+                            wordVector: vector(tokens.map(\.text)))
         }
-        return documents
     }
 
     /// The same documents as `documents(_:)` without word vectors, made from the answer set and its analyzer
@@ -83,34 +88,13 @@ struct IntentModel: Sendable {
             self.classes = classes
         }
 
-        /// The training set of `index`'s examples, each with its word vector from `exampleVectors` (in example
-        /// order), and of the intents' ids: the same vocabulary, in the same order, and the same vectors as
+        /// The training set of `index`'s examples, each with its word vector from `vectors` (none without), and
+        /// of the intents' ids: the same vocabulary, in the same order, and the same vectors as
         /// `init(documents(index, exampleVectors:vectors:))`, made from the words the index numbered. Each
         /// word's character n-grams are cut and looked up once, at its first example, not at every example
         /// that has it: on 150 intents × 100 examples this was most of making the set (docs/benchmarks.md).
-        init(index: MatcherIndex, exampleVectors: [[Float]?], vectors: ExampleVectors?, vectorDimensions: Int,
-             vectorWeight: Float) {
-            var table = FeatureTable(capacity: 4_096)
-            var df: [Int32] = []
-            var lastDocument: [Int32] = []
-            var isWordFeature: [Bool] = []
-            var document: Int32 = 0
-            func counted(_ id: Int32) -> Int32 {
-                if lastDocument[Int(id)] != document {
-                    lastDocument[Int(id)] = document
-                    df[Int(id)] += 1
-                }
-                return id
-            }
-            func id(_ key: TextFeatures.Key) -> Int32 {
-                let (id, inserted) = table.id(inserting: key.hash)
-                if inserted {
-                    df.append(0)
-                    lastDocument.append(-1)
-                    isWordFeature.append(key.isWord)
-                }
-                return counted(id)
-            }
+        init(index: MatcherIndex, vectors: ExampleVectors?, vectorDimensions: Int, vectorWeight: Float) {
+            var builder = TextFeatures.Builder()
             // The order `TextFeatures.keys` gives: every term and each pair of neighbouring terms, then every word's
             // n-grams. A word's n-gram ids are the same at every example: kept from its first.
             var gramIDs = [[Int32]?](repeating: nil, count: index.wordList.count)
@@ -124,42 +108,37 @@ struct IntentModel: Sendable {
                 var previous: UInt64?
                 for word in words {
                     let hash = index.wordList[Int(word)].termHashes[example.language.index]
-                    ids.append(id(TextFeatures.Key(word: hash)))
-                    if let previous { ids.append(id(TextFeatures.Key(word: TextFeatures.mix(previous, hash)))) }
+                    ids.append(builder.id(TextFeatures.Key(word: hash)))
+                    if let previous { ids.append(builder.id(TextFeatures.Key(word: TextFeatures.mix(previous, hash)))) }
                     previous = hash
                 }
                 for word in words {
                     if let kept = gramIDs[Int(word)] {
-                        for gram in kept { ids.append(counted(gram)) }
+                        for gram in kept { ids.append(builder.counted(gram)) }
                         continue
                     }
                     keys.removeAll(keepingCapacity: true)
                     TextFeatures.appendGrams(of: index.wordList[Int(word)].text, to: &keys)
-                    let found = keys.map { id($0) }
+                    let found = keys.map { builder.id($0) }
                     gramIDs[Int(word)] = found
                     ids += found
                 }
                 known.append(ids)
-                document += 1
+                builder.endDocument()
             }
-            var idWords: [[Float]?] = []
-            for intentID in index.intentIDs {
-                let tokens = TextNormalizer.tokens(intentID.replacingOccurrences(of: "-", with: " ")
-                    .replacingOccurrences(of: "_", with: " "))
-                let terms = tokens.map { index.features(of: $0).terms[Language.en.index] }
-                known.append(TextFeatures.keys(tokens: tokens, terms: terms).map { id($0) })
-                idWords.append(vectors?.vector(of: tokens.map(\.text)))
-                document += 1
+            let idDocuments = IntentModel.idDocuments(index) { vectors?.vector(of: $0) }
+            for document in idDocuments {
+                known.append(document.keys.map { builder.id($0) })
+                builder.endDocument()
             }
-            let features = TextFeatures(ids: table, df: df, documents: Int(document), isWordFeature: isWordFeature,
-                                        vectorDimensions: vectorDimensions, vectorWeight: vectorWeight)
-            let labels = index.examples.map(\.intent) + Array(index.intentIDs.indices)
-            let wordVectors = exampleVectors + idWords
+            let features = TextFeatures(builder, vectorDimensions: vectorDimensions, vectorWeight: vectorWeight)
+            let labels = index.examples.map(\.intent) + idDocuments.map(\.intent)
+            let wordVectors = (vectors?.vectors ?? Array(repeating: nil, count: index.examples.count))
+                + idDocuments.map(\.wordVector)
             let documents = known
             examples = Parallel.map(Array(documents.indices)) { position in
                 var ids = documents[position]
-                let wordVector = position < wordVectors.count ? wordVectors[position] : nil
-                return (features.vector(known: &ids, wordVector: wordVector), labels[position])
+                return (features.vector(known: &ids, wordVector: wordVectors[position]), labels[position])
             }
             self.features = features
             self.classes = index.intentIDs.count

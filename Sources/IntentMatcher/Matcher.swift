@@ -67,8 +67,7 @@ public struct Matcher: Sendable {
             index = MatcherIndex(answers: answers, configuration: configuration)
             exampleVectors = ExampleVectors(index, vectors: vectors)
             set = IntentModel.TrainingSet(
-                index: index, exampleVectors: exampleVectors.vectors, vectors: vectors == nil ? nil : exampleVectors,
-                vectorDimensions: vectors?.dimensions ?? 0, vectorWeight: Float(configuration.wordVectorWeight))
+                index: index, vectors: vectors == nil ? nil : exampleVectors, vectorDimensions: vectors?.dimensions ?? 0, vectorWeight: Float(configuration.wordVectorWeight))
         }
         precondition(set.examples.count == index.examples.count + index.intentIDs.count,
                      "the model's documents and the index's examples must be the same, in the same order")

@@ -41,28 +41,48 @@ struct TextFeatures: Sendable {
     /// features first appear in, which the answer set fixes: the same set always gives the same model.
     init<Documents: Sequence>(documents: Documents, vectorDimensions: Int = 0, vectorWeight: Float = 0)
     where Documents.Element == [Key] {
-        var ids = FeatureTable(capacity: 4_096)
-        var df: [Int32] = []
-        var lastDocument: [Int32] = []
-        var isWordFeature: [Bool] = []
-        var count: Int32 = 0
+        var builder = Builder()
         for document in documents {
-            for key in document {
-                let (id, inserted) = ids.id(inserting: key.hash)
-                if inserted {
-                    df.append(0)
-                    lastDocument.append(-1)
-                    isWordFeature.append(key.isWord)
-                }
-                if lastDocument[Int(id)] != count {
-                    lastDocument[Int(id)] = count
-                    df[Int(id)] += 1
-                }
-            }
-            count += 1
+            for key in document { _ = builder.id(key) }
+            builder.endDocument()
         }
-        self.init(ids: ids, df: df, documents: Int(count), isWordFeature: isWordFeature,
-                  vectorDimensions: vectorDimensions, vectorWeight: vectorWeight)
+        self.init(builder, vectorDimensions: vectorDimensions, vectorWeight: vectorWeight)
+    }
+
+    /// A vocabulary in the making: ids in the order features first appear, and in how many documents each is.
+    struct Builder {
+        private(set) var table = FeatureTable(capacity: 4_096)
+        private(set) var df: [Int32] = []
+        private var lastDocument: [Int32] = []
+        private(set) var isWordFeature: [Bool] = []
+        private(set) var documents: Int32 = 0
+
+        /// The id of `key` (new ones are numbered as they come), counted once in the current document.
+        mutating func id(_ key: Key) -> Int32 {
+            let (id, inserted) = table.id(inserting: key.hash)
+            if inserted {
+                df.append(0)
+                lastDocument.append(-1)
+                isWordFeature.append(key.isWord)
+            }
+            return counted(id)
+        }
+
+        /// An id already handed out, counted once in the current document.
+        mutating func counted(_ id: Int32) -> Int32 {
+            if lastDocument[Int(id)] != documents {
+                lastDocument[Int(id)] = documents
+                df[Int(id)] += 1
+            }
+            return id
+        }
+
+        mutating func endDocument() { documents += 1 }
+    }
+
+    init(_ builder: Builder, vectorDimensions: Int, vectorWeight: Float) {
+        self.init(ids: builder.table, df: builder.df, documents: Int(builder.documents),
+                  isWordFeature: builder.isWordFeature, vectorDimensions: vectorDimensions, vectorWeight: vectorWeight)
     }
 
     /// A vocabulary whose features appear in `df[id]` of `documents` documents.

@@ -219,8 +219,7 @@ struct LearnedModelTests {
             classes: index.intentIDs.count, vectorDimensions: vectors.dimensions,
             vectorWeight: Float(configuration.wordVectorWeight))
         let fromWords = IntentModel.TrainingSet(
-            index: index, exampleVectors: exampleVectors.vectors, vectors: exampleVectors,
-            vectorDimensions: vectors.dimensions, vectorWeight: Float(configuration.wordVectorWeight))
+            index: index, vectors: exampleVectors, vectorDimensions: vectors.dimensions, vectorWeight: Float(configuration.wordVectorWeight))
         // Counted rather than compared whole: a failure prints a number, not two vocabularies.
         #expect(fromWords.features.idf.count == fromDocuments.features.idf.count)
         #expect(zip(fromWords.features.idf, fromDocuments.features.idf).count { $0 != $1 } == 0)
