@@ -62,6 +62,22 @@ struct WordVectorsTests {
         #expect(ExampleVectors.quantize([0, 0]).scale == 0)
     }
 
+    /// `quantize` (in C) rounds each scaled value half away from zero, as Swift's `rounded()` does: halves
+    /// exactly (a largest value of 127 scales by 1), and random vectors against the same product in Swift.
+    @Test func bytesAreTheScaledValuesRoundedHalfAwayFromZero() {
+        let halves: [Float] = [127, 2.5, -2.5, 0.5, -0.5, 126.5, -126.5, 0.49999997, -0.49999997, 1.5, 0]
+        let quantized = ExampleVectors.quantize(halves)
+        #expect(quantized.values == [127, 3, -3, 1, -1, 127, -127, 0, 0, 2, 0])
+        #expect(quantized.scale == 1)
+        var random = SplitMix64(seed: 7)
+        for length in [1, 7, 256, 300] {
+            let vector = (0..<length).map { _ in Float(Int64(bitPattern: random.next()) % 1_000_001) / 999_983 }
+            let largest = vector.map(abs).max() ?? 0
+            let expected = vector.map { Int8(($0 * (127 / largest)).rounded()) }
+            #expect(ExampleVectors.quantize(vector).values == expected, "length \(length)")
+        }
+    }
+
     @Test func aDamagedTableIsRefusedNotRead() {
         let header: [UInt8] = Array("EWV1".utf8) + [1, 0, 0, 0, 4, 0, 0, 0]
         let row: [UInt8] = [2] + Array("ok".utf8) + [0, 0, 128, 63, 0, 0, 128, 63] + [1, 2, 3, 4]

@@ -16,6 +16,13 @@ int entraide_dot_i8(const signed char *a, const signed char *b, size_t count);
 /// check only the path their machine picks.
 int entraide_dot_i8_baseline(const signed char *a, const signed char *b, size_t count);
 
+/// A vector as signed bytes (`ExampleVectors.quantize`): returns its largest magnitude m and writes
+/// out[i] = values[i] × 127 / m rounded half away from zero (all 0 when m is 0). The fraction left after truncation
+/// is exact (|scaled| ≤ 127), so this is `roundf` without a call per value. In C because the compiler makes both
+/// loops branch-free and vectorised; Swift kept a branch per value, which the processor mispredicts half the time,
+/// and a scalar `max` (NaN rules).
+float entraide_quantize(const float *values, size_t count, signed char *out);
+
 /// The learned model's two row loops (SoftmaxRegression), over `count` sparse features (`ids`, `values`) of a
 /// weight matrix stored feature-major with `stride` floats a row (a multiple of 8):
 /// - `entraide_add_rows`: out[k] += values[j] × weights[ids[j] × stride + k], feature after feature;
