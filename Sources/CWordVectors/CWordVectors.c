@@ -86,6 +86,25 @@ int entraide_dot_i8_baseline(const signed char *a, const signed char *b, size_t 
     return dot_sse2(a, b, count);
 }
 
+__attribute__((target("avx2")))
+static void add_scaled_avx2(float *sum, const signed char *values, size_t count, float factor) {
+    __m256 scale = _mm256_set1_ps(factor);
+    size_t index = 0;
+    for (; index + 8 <= count; index += 8) {
+        __m256 value = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(values + index))));
+        _mm256_storeu_ps(sum + index, _mm256_add_ps(_mm256_loadu_ps(sum + index), _mm256_mul_ps(scale, value)));
+    }
+    for (; index < count; index++) sum[index] = sum[index] + factor * (float)values[index];
+}
+
+void entraide_add_scaled(float *sum, const signed char *values, size_t count, float factor) {
+    if (has_avx2()) {
+        add_scaled_avx2(sum, values, count, factor);
+    } else {
+        for (size_t index = 0; index < count; index++) sum[index] = sum[index] + factor * (float)values[index];
+    }
+}
+
 // Up to 64 classes at a time kept in eight registers while every feature's row adds to them: the sum is
 // loaded and stored once per block, not once per feature (the loop was load, multiply, add, store per 8 floats,
 // and the stores bound it). Each class still adds its features' products in the same order: the same bits.
@@ -190,6 +209,10 @@ int entraide_dot_i8(const signed char *a, const signed char *b, size_t count) {
 
 int entraide_dot_i8_baseline(const signed char *a, const signed char *b, size_t count) {
     return entraide_dot_i8(a, b, count);
+}
+
+void entraide_add_scaled(float *sum, const signed char *values, size_t count, float factor) {
+    for (size_t index = 0; index < count; index++) sum[index] = sum[index] + factor * (float)values[index];
 }
 
 void entraide_add_rows(float *out, const float *weights, const int *ids, const float *values, size_t count,

@@ -85,15 +85,13 @@ struct WordVectors: @unchecked Sendable {  // a pointer into the binary's read-o
         var sum = [Float](repeating: 0, count: dimensions)
         var total: Float = 0
         let dimensions = dimensions
-        sum.withUnsafeMutableBufferPointer { sum in  // a plain pointer loop vectorises; the array's did not
+        sum.withUnsafeMutableBufferPointer { sum in  // in C: 8 values a step on AVX2, where Swift's loop took 4
             guard let sum = sum.baseAddress else { return }
             for pieces in pieceLists {
                 for row in pieces {
                     let index = Int(row)
                     let weight = weights[index]
-                    let factor = weight * scales[index]
-                    let values = base + Int(offsets[index])
-                    for dimension in 0..<dimensions { sum[dimension] += factor * Float(values[dimension]) }
+                    entraide_add_scaled(sum, base + Int(offsets[index]), dimensions, weight * scales[index])
                     total += weight
                 }
             }

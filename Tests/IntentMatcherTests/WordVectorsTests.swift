@@ -78,6 +78,22 @@ struct WordVectorsTests {
         }
     }
 
+    /// A piece's row added to a sentence's vector in C (`entraide_add_scaled`, 8 values a step on AVX2) gives the
+    /// plain loop's bits (each product rounded, then added), whatever the length.
+    @Test func aPiecesRowAddsAsThePlainLoopDoes() {
+        var random = SplitMix64(seed: 3)
+        for count in [1, 7, 8, 256, 300] {
+            let row = (0..<count).map { _ in Int8(truncatingIfNeeded: random.next()) }
+            let start = (0..<count).map { _ in Float(Int64(bitPattern: random.next()) % 1_000_001) / 999_983 }
+            let factor: Float = 0.0123
+            var plain = start
+            for index in 0..<count { plain[index] += factor * Float(row[index]) }
+            var summed = start
+            entraide_add_scaled(&summed, row, count, factor)
+            #expect(summed.map(\.bitPattern) == plain.map(\.bitPattern), "count \(count)")
+        }
+    }
+
     @Test func aDamagedTableIsRefusedNotRead() {
         let header: [UInt8] = Array("EWV1".utf8) + [1, 0, 0, 0, 4, 0, 0, 0]
         let row: [UInt8] = [2] + Array("ok".utf8) + [0, 0, 128, 63, 0, 0, 128, 63] + [1, 2, 3, 4]

@@ -16,6 +16,10 @@ int entraide_dot_i8(const signed char *a, const signed char *b, size_t count);
 /// check only the path their machine picks.
 int entraide_dot_i8_baseline(const signed char *a, const signed char *b, size_t count);
 
+/// sum[i] += factor × values[i] (product rounded, then added): one word piece's row of signed bytes added to a
+/// sentence's vector (`WordVectors.vector`), 8 values a step on AVX2; the same bits on every path.
+void entraide_add_scaled(float *sum, const signed char *values, size_t count, float factor);
+
 /// A vector as signed bytes (`ExampleVectors.quantize`): returns its largest magnitude m and writes
 /// out[i] = values[i] × 127 / m rounded half away from zero (all 0 when m is 0). The fraction left after truncation
 /// is exact (|scaled| ≤ 127), so this is `roundf` without a call per value. In C because the compiler makes both
