@@ -127,7 +127,8 @@ struct TextFeatures: Sendable {
             let id = known[position]
             var end = position + 1
             while end < known.count && known[end] == id { end += 1 }
-            let value = (1 + Float(log(Double(end - position)))) * idf[Int(id)]
+            // Most features come once: 1 + ln 1 is exactly 1, and the library call was a third of this loop.
+            let value = end - position == 1 ? idf[Int(id)] : (1 + Float(log(Double(end - position)))) * idf[Int(id)]
             vector.ids.append(id)
             vector.values.append(value)
             if isWordFeature[Int(id)] { wordNorm += value * value } else { gramNorm += value * value }
