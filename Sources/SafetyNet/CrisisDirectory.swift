@@ -53,16 +53,31 @@ public struct CrisisDirectory: Sendable {
     }
 
     /// The country a worker names in a short reply ("je suis au Kenya", "colombia", "masr"); nil when none
-    /// or more than one is named. Two-letter names (`us`, `uk`) count only in a reply of a few words, where
-    /// they cannot be the English pronoun of a sentence.
+    /// or more than one is named. A name of two or three Latin letters (`us`, `uk`, `eg`, `usa`) is also an
+    /// everyday word ("help us", "eg", Spanish "usa"): it counts when it is the whole reply, or when the worker
+    /// wrote it in capitals in a text that is not all capitals ("I'm in the US", not "HELP US"). Before, it
+    /// counted in any reply of three words or fewer, so "help us", right after the crisis answer asked for
+    /// the country, gave the United States' lines.
     public func country(namedIn text: String) -> CrisisCountry? {
         guard let words = CueText(text).readings.first, !words.isEmpty else { return nil }
         var found = Set<Int>()
         for (pattern, number) in names where pattern.firstMatch(in: words) != nil {
-            if pattern.source.count <= 3 && words.count > 3 { continue }
+            if Self.isShortLatinName(pattern.source) && words.count > 1
+                && !Self.writesInCapitals(pattern.source, in: text) { continue }
             found.insert(number)
         }
         return found.count == 1 ? countries[found.first!] : nil
+    }
+
+    static func isShortLatinName(_ name: String) -> Bool {
+        name.count <= 3 && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) }
+    }
+
+    /// Whether `text` has `name` in capitals as a word of its own, and some lower-case letter elsewhere.
+    static func writesInCapitals(_ name: String, in text: String) -> Bool {
+        guard text.contains(where: \.isLowercase) else { return false }
+        let capitals = name.uppercased()
+        return text.split(whereSeparator: { !$0.isLetter }).contains { $0 == capitals }
     }
 
     /// Lines whose `verified` date is older than `age` at `now`: a number that may have changed.

@@ -100,6 +100,21 @@ import Testing
         #expect(net.directory.country(namedIn: text) != nil, "\(text)")
     }
 
+    /// Two- and three-letter names are everyday words too: "help us" is not the United States, "eg" not Egypt.
+    @Test func aShortNameCountsAloneOrInCapitals() throws {
+        let directory = try SafetyNet.load(intents: Self.intents).directory
+        for text in ["help us", "please help us", "HELP US", "save us now", "eg I'm fine", "usa whatsapp"] {
+            #expect(directory.country(namedIn: text) == nil, "\(text)")
+        }
+        #expect(directory.country(namedIn: "us")?.code == "US")
+        #expect(directory.country(namedIn: "I'm in the US")?.code == "US")
+        #expect(directory.country(namedIn: "from the UK, please help")?.code == "GB")
+        #expect(directory.country(namedIn: "Ph")?.code == "PH")
+        #expect(directory.country(namedIn: "eg")?.code == "EG")
+        #expect(directory.country(namedIn: "eg kenya")?.code == "KE")
+        #expect(directory.country(namedIn: "أنا في مصر")?.code == "EG")
+    }
+
     @Test func theCorpusIsCaughtWholeWithFewFalseAlarms() throws {
         let net = try SafetyNet.load(intents: Self.intents)
         let corpus = try CrisisCorpus.load(directory: Self.intents.appendingPathComponent("safety/tests"))
