@@ -33,10 +33,13 @@ struct ExampleVectors: Sendable {
         var packed = [[Int8]](repeating: [], count: index.intentIDs.count)
         var scales = [[Float]](repeating: [], count: index.intentIDs.count)
         if let wordVectors {
+            // The word list taken out of the index once: a closure that captured `index` copied it (retaining each
+            // of its arrays) at every example, a third of this loop.
+            let wordList = index.wordList
             for (position, example) in index.examples.enumerated() where example.language == .en {
                 // An example's words are the index's own, so each has its pieces kept (`WordFeatures.vectorPieces`).
                 let words = index.words(ofExample: position)
-                guard let vector = wordVectors.vector(pieceLists: words.lazy.map { index.wordList[Int($0)].vectorPieces ?? [] })
+                guard let vector = wordVectors.vector(pieceLists: words.lazy.map { wordList[Int($0)].vectorPieces ?? [] })
                 else { continue }
                 vectors[position] = vector
                 positions[example.intent].append(position)
