@@ -439,7 +439,7 @@ public struct Matcher: Sendable {
         features.reserveCapacity(tokens.count)
         for token in tokens { features.append(index.features(of: token)) }
         for (position, canonical) in acronyms(in: tokens) {
-            if let known = index.words[canonical] { features[position] = known }
+            if let known = index.word(canonical) { features[position] = known }
         }
         return features
     }

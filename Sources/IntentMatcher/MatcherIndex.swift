@@ -53,8 +53,9 @@ struct MatcherIndex: Sendable {
     /// worker's own words reach an intent whose examples do not have them but whose answer does.
     let answerPostings: PostingLists
     let answerIDF: [Double]
-    /// Every word of the examples and answers, analysed in advance (the hot path's cache).
-    let words: [String: WordFeatures]
+    /// Every word of the examples and answers, analysed in advance (the hot path's cache): its number in
+    /// `wordList` by its text (`word(_:)`).
+    private let wordIDs: TextTable
     /// The words of the examples by `WordFeatures.slot`.
     let slotWords: [WordFeatures]
     /// Every analysed word by its number in the index's vocabulary, and each example's words as those numbers
@@ -321,8 +322,6 @@ struct MatcherIndex: Sendable {
         }
 
         // 3. Fill in the ids of every analysed word, so that a message's words need one lookup each.
-        var features: [String: WordFeatures] = [:]
-        features.reserveCapacity(drafts.count)
         var slotWords: [WordFeatures] = []
         var wordFeatures: [WordFeatures] = []
         wordFeatures.reserveCapacity(drafts.count)
@@ -331,12 +330,11 @@ struct MatcherIndex: Sendable {
             let word = WordFeatures(draft, text: text, termIDs: draft.terms.map { termIDs[$0] ?? -1 },
                                     gramIDs: wordGrams[id] ?? draft.gramKeys.map { gramIDs[$0] ?? -1 },
                                     vectors: wordVectors, slot: draft.exampleMask != 0 ? Int32(slotWords.count) : -1)
-            features[text] = word
             wordFeatures.append(word)
             if word.slot >= 0 { slotWords.append(word) }
         }
         self.slotWords = slotWords
-        self.words = features
+        wordIDs = vocabulary.ids
         wordList = wordFeatures
         var starts = [0]
         starts.reserveCapacity(exampleWords.count + 1)
@@ -434,8 +432,13 @@ struct MatcherIndex: Sendable {
     }
 
     /// A message word: its analysis from the index, or made now for a word the answer files never use.
+    /// The analysed word written `text`, if the examples, answers, synonyms or stopwords have it.
+    func word(_ text: String) -> WordFeatures? {
+        wordIDs[text].map { wordList[Int($0)] }
+    }
+
     func features(of token: Token) -> WordFeatures {
-        if let known = words[token.text] { return known }
+        if let known = word(token.text) { return known }
         // Not in `words`, so no example, answer, synonym group or stopword list has it as written: what is left
         // to find is its stem in each language (the same as `Analyzer.terms` would, in one lookup each).
         var terms: [String] = []
@@ -478,7 +481,7 @@ struct MatcherIndex: Sendable {
         let isOffTopic = OffTopicWords.all.contains(token.text)
         // A word whose stem no example has in any language may be a typo of one that some example has.
         if token.script != .digits, !isOffTopic, !known,
-           let corrected = corrector.correction(of: token.text), let known = words[corrected] {
+           let corrected = corrector.correction(of: token.text), let known = word(corrected) {
             return known
         }
         let gramKeys = Analyzer.gramKeys(token)
@@ -521,13 +524,11 @@ extension Language {
 /// once, when it is met, and the rest of the build works with its number.
 struct Vocabulary {
     private(set) var tokens: [Token] = []
-    private var ids: [String: Int32] = [:]
+    private(set) var ids = TextTable()
 
     mutating func id(of token: Token) -> Int32 {
-        if let id = ids[token.text] { return id }
-        let id = Int32(tokens.count)
-        ids[token.text] = id
-        tokens.append(token)
+        let (id, inserted) = ids.id(inserting: token.text)
+        if inserted { tokens.append(token) }
         return id
     }
 }

@@ -418,13 +418,13 @@ struct HonestHeldOutTests {
         let sole = index.soleTerms.enumerated().filter(\.element).count
         #expect(sole > 0)
         let common = try #require(uses.max { $0.value < $1.value })
-        let commonFeatures = try #require(index.words[common.key])
+        let commonFeatures = try #require(index.word(common.key))
         for id in commonFeatures.termIDs where id >= 0 { #expect(!index.soleTerms[Int(id)], "\(common.key)") }
         // Held out, an example with such a word scores lower than it does matched with its own words known.
         let position = try #require(index.examples.indices.first { position in
             let example = index.examples[position]
             return TextNormalizer.tokens(example.text).contains { token in
-                guard let id = index.words[token.text]?.termIDs[example.language.index], id >= 0 else { return false }
+                guard let id = index.word(token.text)?.termIDs[example.language.index], id >= 0 else { return false }
                 return index.soleTerms[Int(id)]
             }
         })
