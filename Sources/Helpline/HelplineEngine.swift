@@ -93,7 +93,7 @@ public struct HelplineEngine: Sendable {
             // names no country leaves the question open, so the country named next still gets its lines. A
             // longer message is about something else and ends the wait.
             if WorkerCommand.parse(text, choices: state.pendingChoices.count) != .more
-                && TextNormalizer.normalize(text).split(separator: " ").count > Self.shortReplyWords {
+                && TextNormalizer.words(text).count > Self.shortReplyWords {
                 state.awaitingCountry = false
             }
         }
@@ -353,7 +353,7 @@ public struct HelplineEngine: Sendable {
 
     /// The normalised text without these names (whole words, normalised the same way).
     static func removing(names: [String], from text: String) -> String {
-        var words = TextNormalizer.normalize(text).split(separator: " ").map(String.init)
+        var words = TextNormalizer.words(text)
         for name in names.map(TextNormalizer.normalize).filter({ !$0.isEmpty }).sorted(by: { $0.count > $1.count }) {
             let parts = name.split(separator: " ").map(String.init)
             var index = 0

@@ -25,7 +25,12 @@ public enum TextNormalizer {
     /// Latin and Arabic letters next to each other are split (`وProlific` is two words) and so are letters and
     /// digits (`20min`); a letter repeated three times or more counts once (`heyyy` is `hey`).
     public static func normalize(_ text: String) -> String {
-        tokens(text).map(\.text).joined(separator: " ")
+        words(text).joined(separator: " ")
+    }
+
+    /// The words of `normalize(text)`, without joining them to split them again.
+    public static func words(_ text: String) -> [String] {
+        tokens(text).map(\.text)
     }
 
     /// Text that is safe to echo to a chat or a log: C0/C1 control characters removed except newline (tab

@@ -111,7 +111,9 @@ public struct CuePattern: Sendable, Equatable {
                         guard word.unicodeScalars.count >= Self.prefixMinimumLength else { throw .shortPrefix(word) }
                         run.append(.prefix(word))
                     } else if word.unicodeScalars.count >= Self.fuzzyMinimumLength,
-                        word.unicodeScalars.allSatisfy({ $0.value < 0x250 && $0.properties.isAlphabetic })
+                        word.unicodeScalars.allSatisfy({  // a–z without a property lookup (words are folded)
+                            (0x61...0x7A).contains($0.value) || ($0.value >= 0x80 && $0.value < 0x250 && $0.properties.isAlphabetic)
+                        })
                     {
                         run.append(.fuzzy(word, Array(word.unicodeScalars)))
                     } else {

@@ -24,7 +24,7 @@ public struct CueText: Sendable {
 
     /// The words of the first reading (apostrophes dropped), as text.
     static func firstReading(_ text: String) -> [String] {
-        TextNormalizer.normalize(replacingApostrophes(in: text, with: "")).split(separator: " ").map(String.init)
+        TextNormalizer.words(replacingApostrophes(in: text, with: ""))
     }
 
     static func words(_ normalized: String) -> [CueWord] {
