@@ -61,12 +61,31 @@ public struct CrisisDirectory: Sendable {
     public func country(namedIn text: String) -> CrisisCountry? {
         guard let words = CueText(text).readings.first, !words.isEmpty else { return nil }
         var found = Set<Int>()
-        for (pattern, number) in names where pattern.firstMatch(in: words) != nil {
-            if Self.isShortLatinName(pattern.source) && words.count > 1
-                && !Self.writesInCapitals(pattern.source, in: text) { continue }
-            found.insert(number)
+        for reading in [words] + [Self.withoutAttachedPrepositions(words)].compactMap({ $0 }) {
+            for (pattern, number) in names where pattern.firstMatch(in: reading) != nil {
+                if Self.isShortLatinName(pattern.source) && words.count > 1
+                    && !Self.writesInCapitals(pattern.source, in: text) { continue }
+                found.insert(number)
+            }
         }
         return found.count == 1 ? countries[found.first!] : nil
+    }
+
+    /// The words with the prepositions Arabic writes glued to the next word taken off, ب "in" and ل "to", as in
+    /// "انا بسوريا" (I'm in Syria) or "بالمغرب" (in Morocco), which dialects use where MSA writes "في"; nil when no
+    /// word starts with one. Read beside the words as written, so that a name that itself starts with ل (لبنان)
+    /// is still found.
+    static func withoutAttachedPrepositions(_ words: [CueWord]) -> [CueWord]? {
+        var changed = false
+        let stripped = words.map { word -> CueWord in
+            let scalars = word.text.unicodeScalars
+            guard let first = scalars.first, first == "\u{0628}" || first == "\u{0644}", scalars.count >= 4 else {
+                return word
+            }
+            changed = true
+            return CueWord(String(String.UnicodeScalarView(scalars.dropFirst())))
+        }
+        return changed ? stripped : nil
     }
 
     static func isShortLatinName(_ name: String) -> Bool {

@@ -115,6 +115,17 @@ import Testing
         #expect(directory.country(namedIn: "أنا في مصر")?.code == "EG")
     }
 
+    /// Dialects glue "in" (ب) or "to" (ل) to the country's name: "انا بسوريا", "ساكن بلبنان", "انا بالمغرب".
+    @Test func anArabicCountryAfterAGluedPrepositionIsFound() throws {
+        let directory = try SafetyNet.load(intents: Self.intents).directory
+        #expect(directory.country(namedIn: "انا بسوريا")?.code == "SY")
+        #expect(directory.country(namedIn: "أنا بمصر")?.code == "EG")
+        #expect(directory.country(namedIn: "ساكن بلبنان")?.code == "LB")
+        #expect(directory.country(namedIn: "انا بالمغرب")?.code == "MA")
+        #expect(directory.country(namedIn: "لبنان")?.code == "LB")
+        #expect(directory.country(namedIn: "بنات") == nil)
+    }
+
     @Test func theCorpusIsCaughtWholeWithFewFalseAlarms() throws {
         let net = try SafetyNet.load(intents: Self.intents)
         let corpus = try CrisisCorpus.load(directory: Self.intents.appendingPathComponent("safety/tests"))
