@@ -431,15 +431,15 @@ struct MatcherIndex: Sendable {
             gramKeys: Analyzer.gramKeys(token))
     }
 
-    /// A message word: its analysis from the index, or made now for a word the answer files never use.
     /// The analysed word written `text`, if the examples, answers, synonyms or stopwords have it.
     func word(_ text: String) -> WordFeatures? {
         wordIDs[text].map { wordList[Int($0)] }
     }
 
+    /// A message word: its analysis from the index, or made now for a word the answer files never use.
     func features(of token: Token) -> WordFeatures {
         if let known = word(token.text) { return known }
-        // Not in `words`, so no example, answer, synonym group or stopword list has it as written: what is left
+        // Not in `wordIDs`, so no example, answer, synonym group or stopword list has it as written: what is left
         // to find is its stem in each language (the same as `Analyzer.terms` would, in one lookup each).
         var terms: [String] = []
         var termIDs: [Int32] = []

@@ -54,49 +54,67 @@ public struct CrisisDirectory: Sendable {
 
     /// The country a worker names in a short reply ("je suis au Kenya", "colombia", "masr"); nil when none
     /// or more than one is named. A name of two or three Latin letters (`us`, `uk`, `eg`, `usa`) is also an
-    /// everyday word ("help us", "eg", Spanish "usa"): it counts when it is the whole reply, or when the worker
-    /// wrote it in capitals in a text that is not all capitals ("I'm in the US", not "HELP US"). Before, it
-    /// counted in any reply of three words or fewer, so "help us", right after the crisis answer asked for
-    /// the country, gave the United States' lines.
+    /// everyday word ("help us", "eg", Spanish "usa"), so it counts only where it reads as a place
+    /// (`namesPlace`). Before, it counted in any reply of three words or fewer: "help us", right after the
+    /// crisis answer asked for the country, gave the United States' lines, and "I'm in the US" gave none.
     public func country(namedIn text: String) -> CrisisCountry? {
         guard let words = CueText(text).readings.first, !words.isEmpty else { return nil }
         var found = Set<Int>()
         for reading in [words] + [Self.withoutAttachedPrepositions(words)].compactMap({ $0 }) {
             for (pattern, number) in names where pattern.firstMatch(in: reading) != nil {
-                if Self.isShortLatinName(pattern.source) && words.count > 1
-                    && !Self.writesInCapitals(pattern.source, in: text) { continue }
+                if Self.isShortLatinName(pattern.source)
+                    && !reading.indices.contains(where: { pattern.match(reading, at: $0) != nil
+                        && Self.namesPlace(at: $0, in: reading, source: pattern.source, text: text) }) {
+                    continue
+                }
                 found.insert(number)
             }
         }
         return found.count == 1 ? countries[found.first!] : nil
     }
 
-    /// The words with the prepositions Arabic writes glued to the next word taken off, ب "in" and ل "to", as in
-    /// "انا بسوريا" (I'm in Syria) or "بالمغرب" (in Morocco), which dialects use where MSA writes "في"; nil when no
-    /// word starts with one. Read beside the words as written, so that a name that itself starts with ل (لبنان)
-    /// is still found.
+    /// The words that put a short name in place: "in the us", "from uk", "en usa", "aux usa", "nos eua", "في USA",
+    /// "ana fi usa".
+    static let placeWords: Set<String> = [
+        "in", "from", "the", "at", "en", "au", "aux", "de", "des", "du", "desde", "em", "no", "nos", "na", "do",
+        "dos", "da", "fi", "f", "men", "mn", "min", "\u{0641}\u{064A}", "\u{0645}\u{0646}",
+    ]
+
+    /// Whether the short name at `position` of `words` names a place: it is the whole reply; or it follows a
+    /// place word in a reply of six words or fewer; or it opens a reply of three words or fewer written in
+    /// capitals ("UK here"), where "HELP US" (the word before in capitals) and "help us" (no place word) do not.
+    static func namesPlace(at position: Int, in words: [CueWord], source: String, text: String) -> Bool {
+        if words.count == 1 { return true }
+        if position > 0 && words.count <= 6 && placeWords.contains(words[position - 1].text) { return true }
+        guard position == 0, words.count <= 3 else { return false }
+        let written = text.split(whereSeparator: { !$0.isLetter })
+        return written.first.map { String($0) == source.uppercased() } ?? false
+    }
+
+    /// The words with the prepositions Arabic writes glued to the next word taken off, ب "in" and ل "to" (لل
+    /// before the article: للمغرب is ل + المغرب), after a glued و or ف too, as in "انا بسوريا" (I'm in Syria),
+    /// "بالمغرب", "وبمصر", which dialects use where MSA writes "في"; nil when no word starts with one. Read
+    /// beside the words as written, so that a name that itself starts with ب or ل (باكستان, لبنان) is still found.
     static func withoutAttachedPrepositions(_ words: [CueWord]) -> [CueWord]? {
+        let beh: Unicode.Scalar = "\u{0628}", lam: Unicode.Scalar = "\u{0644}", alef: Unicode.Scalar = "\u{0627}"
         var changed = false
         let stripped = words.map { word -> CueWord in
-            let scalars = word.text.unicodeScalars
-            guard let first = scalars.first, first == "\u{0628}" || first == "\u{0644}", scalars.count >= 4 else {
+            var scalars = Array((word.bare ?? word.text).unicodeScalars)
+            if scalars.count >= 5 && scalars[0] == lam && scalars[1] == lam {
+                scalars[0] = alef
+            } else if let first = scalars.first, first == beh || first == lam, scalars.count >= 4 {
+                scalars.removeFirst()
+            } else {
                 return word
             }
             changed = true
-            return CueWord(String(String.UnicodeScalarView(scalars.dropFirst())))
+            return CueWord(String(String.UnicodeScalarView(scalars)))
         }
         return changed ? stripped : nil
     }
 
     static func isShortLatinName(_ name: String) -> Bool {
         name.count <= 3 && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) }
-    }
-
-    /// Whether `text` has `name` in capitals as a word of its own, and some lower-case letter elsewhere.
-    static func writesInCapitals(_ name: String, in text: String) -> Bool {
-        guard text.contains(where: \.isLowercase) else { return false }
-        let capitals = name.uppercased()
-        return text.split(whereSeparator: { !$0.isLetter }).contains { $0 == capitals }
     }
 
     /// Lines whose `verified` date is older than `age` at `now`: a number that may have changed.

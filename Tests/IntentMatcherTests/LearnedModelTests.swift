@@ -155,7 +155,7 @@ struct LearnedModelTests {
     @Test func theRowLoopsGiveThePlainLoopsBits() {
         var random = SplitMix64(seed: 11)
         func float() -> Float { Float(Int64(bitPattern: random.next()) % 2_000_001) / 1_000_000 }
-        for stride in [8, 32, 64, 72, 120, 152] {  // every block width the AVX2 loops take (1 to 8 lanes of 8)
+        for stride in [8, 16, 24, 32, 40, 48, 56, 64, 72, 152] {  // every block width: 1 to 8 lanes of 8
             let rows = 50
             let weights = (0..<(rows * stride)).map { _ in float() }
             let ids = (0..<40).map { _ in Int32(random.next() % UInt64(rows)) }  // repeats included

@@ -101,18 +101,20 @@ import Testing
     }
 
     /// Two- and three-letter names are everyday words too: "help us" is not the United States, "eg" not Egypt.
-    @Test func aShortNameCountsAloneOrInCapitals() throws {
+    /// They count alone, after a place word, or opening a short reply in capitals.
+    @Test func aShortNameCountsWhereItReadsAsAPlace() throws {
         let directory = try SafetyNet.load(intents: Self.intents).directory
-        for text in ["help us", "please help us", "HELP US", "save us now", "eg I'm fine", "usa whatsapp"] {
+        for text in ["help us", "please help us", "HELP US", "HELP US please", "Please HELP US", "save us now",
+                     "they don't pay US", "eg I'm fine", "usa whatsapp"] {
             #expect(directory.country(namedIn: text) == nil, "\(text)")
         }
-        #expect(directory.country(namedIn: "us")?.code == "US")
-        #expect(directory.country(namedIn: "I'm in the US")?.code == "US")
-        #expect(directory.country(namedIn: "from the UK, please help")?.code == "GB")
-        #expect(directory.country(namedIn: "Ph")?.code == "PH")
-        #expect(directory.country(namedIn: "eg")?.code == "EG")
-        #expect(directory.country(namedIn: "eg kenya")?.code == "KE")
-        #expect(directory.country(namedIn: "أنا في مصر")?.code == "EG")
+        for (text, code) in [("us", "US"), ("US", "US"), ("I'm in the US", "US"), ("im in usa", "US"),
+                             ("from uk", "GB"), ("from the UK, please help", "GB"), ("UK here", "GB"),
+                             ("estou nos eua", "US"), ("je vis aux usa", "US"), ("ana fi usa", "US"),
+                             ("انا في USA", "US"), ("انا من UK", "GB"), ("Ph", "PH"), ("eg", "EG"),
+                             ("eg kenya", "KE"), ("أنا في مصر", "EG")] {
+            #expect(directory.country(namedIn: text)?.code == code, "\(text)")
+        }
     }
 
     /// Dialects glue "in" (ب) or "to" (ل) to the country's name: "انا بسوريا", "ساكن بلبنان", "انا بالمغرب".
@@ -122,8 +124,11 @@ import Testing
         #expect(directory.country(namedIn: "أنا بمصر")?.code == "EG")
         #expect(directory.country(namedIn: "ساكن بلبنان")?.code == "LB")
         #expect(directory.country(namedIn: "انا بالمغرب")?.code == "MA")
+        #expect(directory.country(namedIn: "للمغرب")?.code == "MA")
+        #expect(directory.country(namedIn: "وبمصر")?.code == "EG")
+        // Names that themselves start with ل or ب are still read as written.
         #expect(directory.country(namedIn: "لبنان")?.code == "LB")
-        #expect(directory.country(namedIn: "بنات") == nil)
+        #expect(directory.country(namedIn: "باكستان")?.code == "PK")
     }
 
     @Test func theCorpusIsCaughtWholeWithFewFalseAlarms() throws {

@@ -20,7 +20,8 @@ int entraide_dot_i8_baseline(const signed char *a, const signed char *b, size_t 
 /// sentence's vector (`WordVectors.vector`), 8 values a step on AVX2; the same bits on every path.
 void entraide_add_scaled(float *sum, const signed char *values, size_t count, float factor);
 
-/// A vector as signed bytes (`ExampleVectors.quantize`): returns its largest magnitude m and writes
+/// A vector of finite values as signed bytes (`ExampleVectors.quantize`: unit vectors): returns its largest
+/// magnitude m and writes
 /// out[i] = values[i] × 127 / m rounded half away from zero (all 0 when m is 0). The fraction left after truncation
 /// is exact (|scaled| ≤ 127), so this is `roundf` without a call per value. In C because the compiler makes both
 /// loops branch-free and vectorised; Swift kept a branch per value, which the processor mispredicts half the time,
