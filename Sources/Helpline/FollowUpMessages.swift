@@ -47,13 +47,15 @@ public enum FollowUpMessage: Sendable {
                 .ar: "ليس لدي شيء خاص بمنصة \(platform) في هذا؛ ما قلته أعلاه هو ما أعرفه.",
             ][language]!
         case .referrals(let groups, let code, let fallbackName):
+            // The name stands apart ("— Kenya", "(United Kingdom)"), as French and Portuguese wrote it already:
+            // "in United Kingdom", "in Philippines" read wrong in English, and names differ on the article.
             let country = Self.countryName(code, in: language) ?? fallbackName
             let local = groups.filter { $0.countries.contains(code) }
             let online = groups.filter { $0.countries.isEmpty }
             var lines: [String] = []
             if !local.isEmpty {
                 lines.append([
-                    .en: "Groups that may help in \(country):",
+                    .en: "Groups that may help — \(country):",
                     .fr: "Des groupes qui peuvent aider — \(country) :",
                     .es: "Grupos que pueden ayudar en \(country):",
                     .pt: "Grupos que podem ajudar — \(country):",
@@ -62,7 +64,7 @@ public enum FollowUpMessage: Sendable {
                 lines += local.map { Self.line($0, in: language) }
             } else {
                 lines.append([
-                    .en: "I know no group in \(country) yet.",
+                    .en: "I know no group for this country yet (\(country)).",
                     .fr: "Je ne connais pas encore de groupe pour ce pays (\(country)).",
                     .es: "Todavía no conozco ningún grupo en \(country).",
                     .pt: "Ainda não conheço nenhum grupo neste país (\(country)).",

@@ -31,7 +31,7 @@ import Testing
         #expect(turns[0].state.followUp == "union-join")
         let reply = turns[1].replies.joined(separator: "\n")
         #expect(turns[1].intent == "union-join" && turns[1].state.country == "KE")
-        #expect(reply.contains("Groups that may help in Kenya:"))
+        #expect(reply.contains("Groups that may help — Kenya:"))
         #expect(reply.contains("Data Labelers Association"))
         #expect(reply.contains("contact not confirmed"))
         #expect(turns[1].replies.last == FollowUpMessage.orVolunteer.text(in: .en))
