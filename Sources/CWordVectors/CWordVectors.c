@@ -12,6 +12,10 @@ const unsigned char *entraide_word_vectors(size_t *count) {
     return entraide_word_vectors_start;
 }
 
+static void add_scaled_plain(float *sum, const signed char *values, size_t count, float factor) {
+    for (size_t index = 0; index < count; index++) sum[index] = sum[index] + factor * (float)values[index];
+}
+
 float entraide_quantize(const float *values, size_t count, signed char *out) {
     float largest = 0;
     for (size_t index = 0; index < count; index++) {
@@ -94,15 +98,12 @@ static void add_scaled_avx2(float *sum, const signed char *values, size_t count,
         __m256 value = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(values + index))));
         _mm256_storeu_ps(sum + index, _mm256_add_ps(_mm256_loadu_ps(sum + index), _mm256_mul_ps(scale, value)));
     }
-    for (; index < count; index++) sum[index] = sum[index] + factor * (float)values[index];
+    add_scaled_plain(sum + index, values + index, count - index, factor);
 }
 
 void entraide_add_scaled(float *sum, const signed char *values, size_t count, float factor) {
-    if (has_avx2()) {
-        add_scaled_avx2(sum, values, count, factor);
-    } else {
-        for (size_t index = 0; index < count; index++) sum[index] = sum[index] + factor * (float)values[index];
-    }
+    if (has_avx2()) add_scaled_avx2(sum, values, count, factor);
+    else add_scaled_plain(sum, values, count, factor);
 }
 
 // Up to 64 classes at a time kept in eight registers while every feature's row adds to them: the sum is
@@ -212,7 +213,7 @@ int entraide_dot_i8_baseline(const signed char *a, const signed char *b, size_t 
 }
 
 void entraide_add_scaled(float *sum, const signed char *values, size_t count, float factor) {
-    for (size_t index = 0; index < count; index++) sum[index] = sum[index] + factor * (float)values[index];
+    add_scaled_plain(sum, values, count, factor);
 }
 
 void entraide_add_rows(float *out, const float *weights, const int *ids, const float *values, size_t count,

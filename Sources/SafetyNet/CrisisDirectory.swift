@@ -61,13 +61,14 @@ public struct CrisisDirectory: Sendable {
         guard let words = CueText(text).readings.first, !words.isEmpty else { return nil }
         var found = Set<Int>()
         for reading in [words] + [Self.withoutAttachedPrepositions(words)].compactMap({ $0 }) {
-            for (pattern, number) in names where pattern.firstMatch(in: reading) != nil {
-                if Self.isShortLatinName(pattern.source)
-                    && !reading.indices.contains(where: { pattern.match(reading, at: $0) != nil
-                        && Self.namesPlace(at: $0, in: reading, source: pattern.source, text: text) }) {
-                    continue
-                }
-                found.insert(number)
+            for (pattern, number) in names {
+                let named = Self.isShortLatinName(pattern.source)
+                    ? reading.indices.contains { position in
+                        pattern.match(reading, at: position) != nil
+                            && Self.namesPlace(at: position, in: reading, source: pattern.source, text: text)
+                    }
+                    : pattern.firstMatch(in: reading) != nil
+                if named { found.insert(number) }
             }
         }
         return found.count == 1 ? countries[found.first!] : nil
