@@ -36,6 +36,11 @@ public struct Platform: Sendable, Equatable {
         return found.count == 1 ? found[0] : nil
     }
 
+    /// Every platform `text` names, in list order.
+    public static func allMentioned(in text: String) -> [Platform] {
+        mentions(in: TextNormalizer.tokens(text).map(\.text))
+    }
+
     /// The platforms named in these normalised words, in list order.
     static func mentions(in words: [String]) -> [Platform] {
         let singles = Set(words)

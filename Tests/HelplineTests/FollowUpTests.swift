@@ -117,6 +117,80 @@ import Testing
         #expect(turns[1].replies.last == FollowUpMessage.orVolunteer.text(in: .fr))
     }
 
+    /// Replies to "which country and platform?" as workers write them, in the five languages: each is the reply
+    /// (the union answer's follow-up), however many other words come with the names.
+    static let replies = [
+        "I'm in Kenya", "Kenya, I work on Remotasks", "mostly mturk, been doing it for 3 years",
+        "I work on Prolific from Nigeria", "it was on appen", "mostly clickworker",
+        "I'm from the Philippines and I use Remotasks and Outlier", "on prolific, its my main income",
+        "je suis en France, je bosse sur Clickworker", "c'est sur Prolific, je travaille dessus depuis deux ans",
+        "Appen, depuis le Maroc", "surtout sur mturk",
+        "estoy en Venezuela, trabajo en Remotasks", "en Colombia, uso Appen y Toloka",
+        "es en prolific, llevo dos años ahí",
+        "sou do Brasil, trabalho na Appen", "estou em Portugal e uso a Prolific",
+        "na clickworker, faz um ano que trabalho lá",
+        "أنا في مصر وأشتغل على Remotasks", "من سوريا، أعمل على Appen",
+    ]
+
+    /// Each is the reply, or (where its other words read as another topic) the worker is asked which they meant,
+    /// with the union answer among the choices; and what it named is kept.
+    @Test(arguments: replies)
+    func aReplyWithOtherWordsIsStillTheReply(_ reply: String) {
+        let turns = talk(["how do I join a union", reply])
+        #expect(turns[0].state.followUp == "union-join")
+        let asked = turns[1].decision == .clarify && turns[1].state.pendingChoices.first == "union-join"
+        #expect((turns[1].intent == "union-join" && turns[1].decision == .answer) || asked,
+                "\(turns[1].decision.map { "\($0)" } ?? "-") \(turns[1].intent ?? "-")")
+        #expect(turns[1].state.country != nil || turns[1].state.platform != nil)
+    }
+
+    /// Of the replies above, only one reads as another topic enough to be asked about: the others are the reply.
+    @Test func mostRepliesAreTakenAsTheReplyWithoutAsking() {
+        let asked = Self.replies.filter { talk(["how do I join a union", $0])[1].decision == .clarify }
+        #expect(asked.count <= 1, "asked about: \(asked)")
+    }
+
+    /// A reply that may be a new question: asked which, and picking the union answer gives the groups for what
+    /// it named, without asking for it again.
+    @Test func anAmbiguousReplyIsAskedAboutAndEitherChoiceLeadsSomewhere() throws {
+        let turns = talk(["how do I join a union", "estou sem tarefas na appen há dias"])
+        #expect(turns[1].decision == .clarify)
+        #expect(turns[1].state.pendingChoices == ["union-join", "work-none"])
+        #expect(turns[1].state.platform == "appen" && turns[1].state.language == "pt")
+        let union = engine.respond(to: "1", state: turns[1].state)
+        #expect(union.intent == "union-join")
+        #expect(union.replies.contains { $0.contains("Appen") } || union.replies.contains {
+            $0 == FollowUpMessage.nothingForPlatform("Appen").text(in: .pt) } || union.replies.count >= 2)
+        #expect(!union.replies.contains(FollowUpMessage.askCountryAndPlatform.text(in: .pt)))
+        let work = engine.respond(to: "2", state: turns[1].state)
+        #expect(work.intent == "work-none")
+    }
+
+    /// New questions that name a platform, asked right after "which country and platform?": each is matched as a
+    /// message of its own, not read as the reply (which answered "nothing specific for Appen" to a worker
+    /// without tasks).
+    static let newQuestions = [
+        "my payment from Clickworker still hasn't arrived after three weeks",
+        "Appen hasn't given me any tasks for days", "Prolific banned my account without a reason",
+        "remotasks is asking me to pay a fee to unlock tasks", "mturk rejected all my hits today",
+        "Prolific a bloqué mon paiement", "je n'ai plus de tâches sur Appen depuis une semaine",
+        "Clickworker a fermé mon compte",
+        "no tengo tareas en appen desde hace días", "remotasks no me paga desde hace un mes",
+        "me suspendieron la cuenta de toloka",
+        "estou sem tarefas na appen há dias", "a prolific não pagou meu bônus",
+        "minha conta na clickworker foi bloqueada",
+        "حسابي في Remotasks انقفل", "ما وصلني الدفع من Clickworker",
+    ]
+
+    @Test(arguments: newQuestions)
+    func aNewQuestionNamingAPlatformIsNotTheReply(_ question: String) {
+        let turns = talk(["how do I join a union", question])
+        // Matched as a message of its own, or the worker is asked whether it was the reply: never taken for it.
+        let asked = turns[1].decision == .clarify && turns[1].state.pendingChoices.count >= 2
+        #expect(turns[1].intent != "union-join" || asked,
+                "\(turns[1].decision.map { "\($0)" } ?? "-") \(turns[1].intent ?? "-") \(turns[1].replies.first ?? "")")
+    }
+
     /// A reply that names nothing is a new message; the question is not repeated forever.
     @Test func aReplyThatNamesNothingIsMatchedAsUsual() {
         let turns = talk(["how do I join a union", "thanks"])
