@@ -788,6 +788,45 @@ alone:
   - wan live again
   - na to die remain
   - drink|drinking|drank sniper|gammalin
+  # Session 17 (2026-12-07): found by a probe corpus written outside the cue files (tests/en.yaml has examples).
+  - to end everything
+  - point in|of going|carrying on
+  - point in|of living|life
+  - point in|of being alive
+  - gas|oven ... closed|shut|sealed|taped ... windows|window|doors|door
+  - said|says|threatened|swore ... finish|end|kill me
+  - comes|came|come|sneaks|creeps into|to my room|bed ... night
+  - know|knows|knew ... was|is the last time
+  - know|knows|knew ... will be the last time
+  # Session 17, second probe (categories crisis lines list as warning signs, generalised): car exhaust,
+  # a child beaten, burns and acid, arrangements for after, pills gathered, messages for the family.
+  - garage ... engine|motor|car ... running|on
+  - car|engine ... running ... garage
+  - boy|girl|child|kid|kids|baby|toddler|son|daughter ... beaten|beating|abused|burned|locked|starved
+  - beaten|beating|abused|hurting|hitting ... boy|girl|child|kid|baby|toddler
+  - threw|poured|splashed|thrown ... boiling|hot|acid|bleach|petrol|kerosene ... on|at me
+  - threw|poured|splashed|thrown ... boiling|hot|acid|bleach|petrol|kerosene ... my face
+  - next time ... acid|knife|gun|kill
+  - if anything|something happens|happened to me
+  - take care of my|the cat|dog|cats|dogs|kids|children|plants|pets
+  - look after my|the cat|dog|cats|dogs|kids|children|plants|pets
+  - feed my|the cat|dog|cats|dogs|pets
+  - took|taken|swallowed|downed|had ... lots|bunch|handful|many|loads|whole ... paracetamol|tylenol|panadol|acetaminophen|ibuprofen|pills|tablets
+  - saving|saved|collecting|hoarding|stockpiling|gathering ... pills|tablets|meds|painkillers
+  - tell my family|mom|mum|mother|wife|husband|kids|children|sister|brother|parents ... sorry|love
+  - wont|dont|never need ... anymore
+  - need ... where im going
+  - giving|gave|give away my ... laptop|phone|stuff|things|clothes|belongings|cat|dog
+  - burn*|burning|burned|burnt my arm|arms|skin|hand|hands|wrist|wrists|leg|legs|thighs
+  - burn*|burning|burned|burnt myself
+  - want|wish|need ... to stop|end ... permanently|forever
+  - want|wish|need ... to stop|end for good
+  - disappear|vanish from this|the world|earth|planet
+  - disappear|vanish from existence
+  - reason|point to|in continue|continuing|keep|keeping living|going|alive
+  - knife|blade|razor|rope|pills|gun ... next to me
+  - knife|blade|razor|rope|pills|gun ... beside me
+  - knife|blade|razor|rope|pills|gun ... front of me
 together:
   means:
     - pill*
@@ -1788,6 +1827,41 @@ alone:
   - papiers ... peux plus|pas sortir|partir
   - envie|envies|veux|besoin ... me faire mal
 
+  # Session 17 (2026-12-07): found by a probe corpus written outside the cue files (tests/fr.yaml has examples).
+  - savent|sait|savaient|saura* pas ... derniere fois
+  - revoir|adieu a|aux mes enfants|gosses|fils|fille|parents|proches|famille|mere|mari|femme ... derniere fois
+  - suis|moi|assis|debout sur le|un|ce pont|toit|rebord
+  - gaz ... fenetres|fenetre|portes|porte
+  - dit|menace*|jure ... me finir|tuer|buter|egorger
+  - produit|poison contre|pour|anti les rats
+  - mort aux rats
+  - raticide
+  - lettres|lettre|mot pour|a ma|mes famille|enfants|mere|parents|proches
+  - vient|venait|rentre dans ma chambre ... nuit
+  # Session 17, second probe (généralisé): gaz d'échappement, enfant battu, brûlures et acide, dispositions,
+  # médicaments accumulés, messages pour la famille.
+  - garage ... moteur ... allume|tourne|marche
+  - voiture|bagnole ... garage ... moteur
+  - petit|petite|enfant|gamin|gamine|bebe|fils|fille|gosse ... battre|battu|battue|frappe|frapper|maltrait*|enferme*|brule*
+  - jete|verse|lance ... eau bouillante|chaude
+  - jete|verse|lance ... acide|huile|essence|javel
+  - prochaine fois ... acide|couteau|tuer
+  - il m arrive qqch|quelque|qq|kelke
+  - marrive qqch|quelque|qq|kelke
+  - occuper|soccuper|garder|nourrir de|mon|ma|mes chat|chien|chats|chiens|enfants|plantes
+  - pris|avale|prendre|avaler ... plein|beaucoup|toute|tout|boite|trop ... doliprane|dafalgan|paracetamol|cachets|comprimes|efferalgan|medocs|medicaments
+  - garde|accumule|collectionne|stocke ... cachets|comprimes|medicaments|medocs
+  - dire|dites a ma|mes famille|mere|maman|enfants|femme|mari|parents ... desole*|aime|pardon
+  - aurai|naurai plus besoin
+  - donne|donner|donnerai mes|ma|mon affaires|ordi|telephone|tel|vetements|chat|chien
+  - brule|bruler|brulure*|brulee* le|les|mon|ma|mes bras|peau|main|mains|poignet|poignets|jambes|cuisses
+  - me brule|bruler|brulais
+  - que ca|tout sarrete|arrete|finisse ... definitivement|toujours
+  - que ca|tout sarrete|arrete|finisse ... de bon
+  - disparaitre de ce|cette monde|terre|planete
+  - raison|sens de|a continuer|vivre
+  - couteau|lame|rasoir|corde|cachets|flingue ... cote de moi
+  - couteau|lame|rasoir|corde|cachets|flingue ... devant moi
 together:
   means:
     - cachets
@@ -2205,10 +2279,12 @@ idioms:
   - prendre du recul
   - pendre la cremaillere
   - pendre au cou
-  # fighting for one's rights, violating rules
-  - se battre
-  - se bat
-  - se battent
+  # fighting for one's rights, violating rules (what follows is said: "se battre" alone, with its one free word,
+  # also covered "le petit se fait battre", a child beaten)
+  - se battre pour|contre|avec|ensemble|encore|jusqu*|comme|sans|face
+  - se bat pour|contre|avec|ensemble|comme|encore|face
+  - se battent pour|contre|avec|ensemble|comme|encore|face
+  - faut|faudra|doit|devons|dois|allons|vais|va|veux|voulons|pret|prets|prete se battre
   - nous battre
   - vous battre
   - on se bat
@@ -2246,7 +2322,9 @@ idioms:
   - continuer|continue a|de bosser|travailler|cliquer|taffer|annoter|chercher
   - issue|dissue|solution|sortie a|au|pour|dans|de|du|avec litige|probleme|bug|ticket|conflit|dossier|reclamation|blocage|paiement|retrait|souci|erreur|requester|support
   - toit ... reparer|repare|antenne|tuiles|gouttiere|panneaux|parabole|nettoyer|fuite
-  - sur le pont depuis|des|toute|tout|jusqu
+  - sur le pont depuis|des|toute|jusqu
+  # (not `tout` alone: "sur le pont là, tout le monde s'en fout" is someone on a bridge)
+  - sur le pont tout le|la journee|weekend|week|temps|mois|matin|soir
   - lettre de motivation|recommandation|demission|reclamation|contestation|relance|mission|presentation
   - tuer|tue|tuent|tuant a|au tache|travail|boulot|taf
   - jen|en|den finis|finirai|finisse avec tache|taches|batch|lot|projet|dossier|formulaire|test|examen|sondage|questionnaire|qualification|annotation|hit|hits|paperasse|demarches|reclamation|litige
@@ -2687,6 +2765,45 @@ alone:
   - me hago|hice|hacia|hacer|hacerme ... heridas*|cortes*|cortadas*|quemaduras*|rasgunos*
   - parar|paro|puedo|dejo|dejar|evitar de|el cortarme|lastimarme|quemarme|golpearme|autolesionarme
 
+  # Session 17 (2026-12-07): found by a probe corpus written outside the cue files (tests/es.yaml has examples).
+  - no voy|vaya a estar mucho|mas tiempo
+  - no voy|vaya a estar por mucho
+  - saben|sabe|sabian|sabra* ... ultima vez
+  - despedi|despido|despedir de mis|mi hijos|hijas|hijo|hija|familia|mama|madre|viejos|papas
+  - tomarmelas|tragarmelas|tomarmelos|tragarmelos todas|todos
+  - frasco|caja|tira|blister|pote ... pastillas|pildoras|remedios ... todas|todos|tomar*|tragar*
+  - diganle|digan|dile|decile|decirle a mi|mis mama|madre|familia|hijos|papa|viejos
+  - gas ... ventanas|ventana|puertas|puerta
+  - dijo|dice|amenaz*|jura ... me va a matar|acabar
+  - veneno para|de ratas|raton|ratones
+  - raticida
+  - cartas|carta|nota para|a mi|mis familia|hijos|mama|madre
+  - entra|entraba|viene a mi cuarto|cama|pieza ... noche
+  # Session 17, second probe (generalizado): gases del auto, niño golpeado, quemaduras y ácido, arreglos para
+  # después, pastillas juntadas, mensajes para la familia.
+  - garage|garaje|cochera ... motor ... prendido|encendido|andando|corriendo
+  - auto|carro|coche ... garage|garaje|cochera ... motor
+  - nino|nina|nene|nena|hijo|hija|bebe|chamaco|pelado|crio ... pegan|golpean|maltrat*|encierran|queman|pega|golpea
+  - pegan|golpean|maltrat* ... nino|nina|nene|nena|bebe|hijo|hija
+  - tiro|echo|lanzo|arrojo ... agua hirviendo|caliente
+  - tiro|echo|lanzo|arrojo ... acido|aceite|gasolina|cloro
+  - proxima vez ... acido|cuchillo|matar|mato
+  - si me pasa algo
+  - si me llega a pasar algo
+  - cuiden|cuidar|cuida|alimenten a mi|mis gato|perro|gatos|perros|hijos|plantas
+  - tome|tomado|trague|tragado ... monton|muchas|todas|toda|varias|caja|frasco ... pastillas|paracetamol|acetaminofen|pildoras|remedios|ibuprofeno
+  - juntando|guardando|acumulando ... pastillas|pildoras|remedios|medicinas
+  - decirle|diganle|digan|dile|decile|digale a mi|mis familia|mama|madre|hijos|esposa|esposo|viejos ... siento|perdon|quiero|amo
+  - ya no lo|la|los|las voy a necesitar
+  - regal*|doy|di|dare mis|mi cosas|ropa|laptop|compu|celular|gato|perro
+  - quemo|queme|quemarme|quemandome el|los|mi|mis brazo|brazos|piel|mano|manos|munecas|piernas
+  - me quemo|queme
+  - me estoy quemando
+  - que esto|todo pare|termine|acabe ... siempre|definitiv*
+  - que esto|todo pare|termine|acabe de una vez por todas
+  - desaparecer ... mundo|planeta|tierra
+  - razon|sentido para|de seguir|vivir|continuar
+  - cuchillo|navaja|cuchilla|soga|cuerda|pastillas|pistola ... lado|junto|enfrente|frente
 together:
   means:
     - pastillas
@@ -3551,6 +3668,48 @@ alone:
   - nao|n devolve|devolvem|devolveu|quer ... passaport*|documento*
   - passaport*|documento* ... nao|n devolve|devolvem|devolveu|devolver
 
+  # Session 17 (2026-12-07): found by a probe corpus written outside the cue files (tests/pt.yaml has examples).
+  - nao vou estar|ficar ... muito tempo
+  - sabem|sabe|sabiam ... ultima vez
+  - despedi dos|das|de meus|minhas|da|do filhos|filhas|filho|filha|familia|mae|pai|minha|meu
+  - tomei|engoli|bebi ... comprimidos|remedios|pilulas|calmantes|rivotril* ... todos|todas|caixa|cartela|vidro|frasco|inteir*
+  - tomei|engoli uns|umas|mais 10|12|15|20|25|30|40|50|60|vinte|trinta|quarenta comprimidos|remedios|pilulas|calmantes
+  - comprimidos|remedios|pilulas|calmantes todos|todas da|de caixa|cartela|vidro|frasco
+  - cachaca|alcool|bebida|vodka|pinga|cerveja|vinho ... com|e meus|os|uns remedios|comprimidos|calmantes|pilulas
+  - acabou pra|para mim
+  - cartas|carta|bilhete pra|para|a minha|meus|minhas|a familia|filhos|mae|pais
+  - gas ... janelas|janela|portas|porta
+  - disse|falou|ameac*|jurou ... vai me matar|acabar
+  - veneno de|pra|para rato|ratos
+  - chumbinho
+  - entra|entrava|vem no|pro meu quarto|cama ... noite
+  # Session 17, second probe (generalizado): gases do carro, criança espancada, queimaduras e ácido, arranjos
+  # para depois, remédios juntados, recados para a família.
+  - garagem ... motor ... ligado|funcionando
+  - carro ... garagem ... motor
+  - filho|filha|crianca|menino|menina|bebe|moleque ... apanha|apanhando|bate|batem|espanca*|maltrat*|trancad*|queima*
+  - apanha|apanhando|espanca*|maltrat* ... filho|filha|crianca|menino|menina|bebe
+  - jogou|derramou|atirou ... agua fervendo|quente
+  - jogou|derramou|atirou ... acido|oleo|gasolina|sanitaria
+  - da|na proxima ... acido|faca|matar|mato
+  - proxima vez ... acido|faca|matar|mato
+  - acontecer alguma coisa comigo
+  - acontecer algo comigo
+  - cuidem|cuida|cuidar|alimentem do|da|de meu|minha|meus|minhas gato|cachorro|gatos|cachorros|filhos|plantas
+  - tomei|engoli ... monte|varios|varias|muitos|muitas|caixa|cartela|todos|todas ... paracetamol|remedio|remedios|comprimidos|dipirona|tylenol|pilulas
+  - juntando|guardando|acumulando ... remedios|comprimidos|pilulas|calmantes
+  - dizer|diz|diga|fala|falem|digam pra|para|a minha|meus familia|mae|filhos|esposa|marido|pais ... sinto|desculpa|perdao|amo
+  - n|nao vou mais precisar
+  - dar|dei|doei|doar ... minhas|meus coisas|roupas
+  - queimo|queimei|queimar|queimando meu|minha|meus|o|a braco|bracos|pele|mao|maos|pulsos|pernas
+  - me queimo|queimei|queimar
+  - quero|queria q|que pare|acabe|termine ... vez|sempre
+  - sumir|desaparecer deste|desse|do mundo|planeta
+  - razao|motivo|sentido pra|para continuar|viver|seguir
+  - ja deu pra|para mim
+  - ja tenho um plano
+  - faca|lamina|gilete|corda|comprimidos|arma ... meu lado
+  - faca|lamina|gilete|corda|comprimidos|arma ... minha frente
 together:
   means:
     - remedio*
@@ -4350,6 +4509,81 @@ alone:
   - hadadni|haddadni bel2atel|bil2atl
   - abi amoot|amout
   - ana ta3ban ... bdi
+  # Session 17 (2026-12-07): found by a probe corpus written outside the cue files (tests/ar.yaml has examples).
+  - لن|مش|ما اكون|هكون|حكون|رح موجودا|موجود ... طويله
+  - ودعت|ودعتهم ... اطفالي|اولادي|عيالي|ولادي|اهلي|امي|عائلتي|عيلتي
+  - يعرفون|يعرفوا|يدرون|عارفين|يعرفو ... المره الاخيره
+  - يعرفون|يعرفوا|يدرون|عارفين|يعرفو ... اخر مره
+  - ابلعها|ابلعهم|ابلعها كلها|كلهم
+  - ابلع|بلعت|خدت|اخذت|شربت|اكلت ... حبوب|الحبوب|البرشام|برشام|شريط|علبه
+  - كتبت|تركت|خليت|سبت رسائل|رساله|رسايل|وصيه|وصيتي ... لعائلتي|لاهلي|لامي|لاولادي|لعيلتي|لولادي
+  - طريقه|الطريقه|وسيله للموت|للانتحار|اموت|انتحر
+  - جرحت|بجرح|اجرح|قطعت|بقطع|شرحت|شطبت ... بشفره|بالشفره|بموس|بالموس|بسكين|بالسكين|بالمشرط
+  - بجرح|بقطع|باذي|باذي|هجرح|هاذي|حجرح نفسي|حالي|روحي
+  - رمي|ارمي|هرمي|حرمي|برمي|نرمي|رميت|نلوح نفسي|حالي|روحي من|عن
+  - محدش|ماحدش|حد|احد|محد|ماحد ... يفتقدني|هيفتقدني|حيفتقدني|سيفتقدني|بيفتقدني
+  - الفايده|الفائده|فايده|فائده من العيشه|الحياه|العيش|عيشتي|حياتي|الدنيا
+  - خلق|نفس للعيشه|للحياه|للدنيا
+  - بنهيها|هنهيها|حنهيها|سانهيها|انهيها
+  - ننتحر|نتنحر
+  - نقتل|نموت راسي
+  - سببا|سبب للاستمرار|للعيش|للحياه
+  - الغاز ... الشبابيك|الشباك|النوافذ|النافذه|الابواب|الباب
+  - علي|ع|فوق الجسر|الكوبري
+  - yedhrobni|yadrobni|ydrobni|bedrobni|byedrabni|yodrobni|yedrabni|byedrobni|kaydrabni|kaydrebni
+  # Arabizi: digits stand apart from letters ("bar4am" is "bar 4 am"), and `a|b` is one word: a spelling that digits
+  # cut in several words takes one position per word.
+  - kol|kel|kl|kolo|kull el|al|l bar 4 am
+  - kol|kel|kl|kolo|kull el|al|l barsham|pills|dawa
+  - kol|kel|kl|kolo|kull el|al|l 7 obob|boob|bob|oboob
+  - bar 4 am kolo|kello|kollo|kolha|kullo|kollaha|kolhom
+  - barsham|pills kolo|kello|kollo|kolha|kullo|kollaha|kolhom
+  - yefta|yfta|yefte|hayefta|haifta|yeft|hayfta|byefta 2 edni|idni|adni|edny|edne
+  - 3 al|ala|a jesr|jisr|kobri|balcona|balkona
+  - 3 al|ala|a sat|sate 7
+  - wa 2 ef|fa|fe|afe|ifa ... jesr|jisr|kobri|balcona|balkona
+  - rasayel|resala|risala|risale la|li|l|lel ahli|ahly|ommi|ummi|mama|wladi
+  - rasayel|resala|risala|risale la|li|l|lel 3 ayelti|eilti|ayleti
+  - rasa 2 el|il la|li|l|lel ahli|ahly|ommi|ummi|mama|wladi
+  - ktabt|katabt|sebt|tarakt rasayel|resala|risala|risale|wasiya|wasiyya
+  - ktabt|katabt|sebt|tarakt rasa 2 el|il
+  - msh|mish|mesh|mush|ma 3 ayez|ayza|awez|ayz a 3 eesh|ish|eish
+  - ma|mish|msh|mesh baddi|bdi|bidi|badi|beddi 3 ish|eesh|eish|ich
+  # Session 17, second probe (generalised): car exhaust, a child beaten, burns and acid, arrangements for after,
+  # pills gathered, messages for the family, dialect verb forms (Iraqi ك for ق, Egyptian/Levantine ب and ه).
+  - الكراج|الجراج|الكراش|الجراش ... المحرك|الموتور|الماتور ... شغال|دايرة|داير|شغاله
+  - السياره|العربيه ... الكراج|الجراج ... المحرك|الموتور|شغال
+  - ابن|بنت|الطفل|الولد|البنت|طفل|ولد|بنت|العيل ... بينضرب|بيتضرب|يتضرب|ينضرب|يضربوه|بيضربوه|يضربوها|بيعذبوه
+  - رماني|دلق|كب|رشني|رمي ... مي|ماء|ميه|مايه مغليه|مغلي|سخنه|سخن
+  - رماني|دلق|كب|رشني|رمي ... اسيد|بنزين|كاز
+  - المره|مره الجايه|القادمه|الجايه ... اسيد|سكين|يقتلني|اقتلك
+  - اذا|لو صار|حصل|حدث|جري لي|معي|معايا شي|حاجه|شيء
+  - اذا|لو صارلي|حصلي|جرالي شي|حاجه|شيء
+  - اهتموا|اعتنوا|انتبهوا ... قطتي|كلبي|قطي|اولادي|عيالي
+  - خلوا بالكم ... قطتي|كلبي|قطي|اولادي|عيالي
+  - جمع|بجمع|اجمع|جمعت|بخبي|خبيت ... حبوب|الحبوب|دوا|الدوا|برشام
+  - قولوا|قول|بلغوا|خبروا|قولولهم ... لاهلي|لعيلتي|لامي|لماما|لعائلتي|لاولادي ... اسف|اسفه|اسفين|بحبهم|سامحوني|احبهم
+  - بحرق|حرقت|احرق|بكوي|كويت ايدي|يدي|جلدي|دراعي|ذراعي|رجلي|نفسي
+  - ينتهي|يخلص ... للابد|الابد|نهائيا
+  - اختفي|اختفاء|اختفى من|عن هالدنيا|الدنيا|العالم|الوجود
+  - نام|انام|نايم ... وما|ولا|ما اصحي|اقوم|افيق|اصحا
+  - ما|مش|ولا اصحي ابدا|تاني
+  - هيقتلني|حيقتلني|يكتلني|هيكتلني|يذبحني|هيذبحني|حيذبحني|هيموتني|حيموتني|يقتلوني|هيقتلوني
+  - راح|رح|سوف|سيقتلني يقتلني|يكتلني|يموتني
+  - كسرلي|كسرتلي|كسرولي ايدي|يدي|راسي|ضلوعي|سناني|رجلي
+  - كسر لي ايدي|يدي|راسي|ضلوعي|سناني|رجلي
+  - بيدخل|يدخل|بدخل|دخل اوضتي|غرفتي|اوضتى ... بالليل|الليل|ليلا
+  - محد|محدش|حد|ماحد|احد ... بيلاحظ|هيلاحظ|سيلاحظ|يلاحظ|حيلاحظ|يحس ... رحت|مت|اختفيت|غبت|مشيت
+  - السكينه|سكينه|السكين|الموس|الحبل|الحبوب|الشفره ... جنبي|قدامي|بايدي|معايا|معي
+  - سم فيران|الفيران|الفئران|فار|الفار
+  - y 9 tolni|tolny|tlni
+  - kasarli|kasserli|kassarli|kesserli edi|idi|yedi|yeddi|rasi
+  - yeddi|yedi|idi|edi|yidi b|bel|bi jaj|zaj|mous|moss|mouss
+  - 3 rou|ro|ru 9 i|ii|y|ek
+  - klithom|kelithom|klitom|kliithom|kalithom kamlin|kamlen|kolhom|koulhom
+  - arami|nrmi|nermi|narmi|rami|armi|nermy nafsi|rasi
+  - anam|nam|nayem|nnes ... ma|la as|es|is|nos 7 a|a|i
+  - 3 yit|yit|yite mn|men|min had|hadi|hd l 7 ayat|ayat|yat|aya
 together:
   means:
     - حبوب

@@ -34,9 +34,9 @@ public struct CuePattern: Sendable, Equatable {
             if word.masked { return false }
             switch self {
             case .exact(let text):
-                return word.text == text || word.bare == text
+                return word.text == text || word.readings.contains(text)
             case .prefix(let text):
-                return word.text.hasPrefix(text) || (word.bare?.hasPrefix(text) ?? false)
+                return word.text.hasPrefix(text) || word.readings.contains { $0.hasPrefix(text) }
             case .fuzzy(let text, let scalars):
                 return word.text == text || (word.isLatin && Self.withinOneEdit(scalars, word.scalars))
             }

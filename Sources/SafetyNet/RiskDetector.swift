@@ -108,16 +108,16 @@ struct CueIndex: Sendable {
     /// The cues that match, with their spans; the first one only when `first`.
     func matches(in words: [CueWord], first: Bool = false) -> [(Cue, Range<Int>)] {
         var result: [(Cue, Range<Int>)] = []
-        // One buffer for every word's candidates; a cue found twice for a word (by the word and by its bare
-        // form) is tried once. A linear look: a word has a handful of candidates, and a set per word was a
-        // tenth of a check in hashing alone.
+        // One buffer for every word's candidates; a cue found twice for a word (by the word and by another
+        // reading of it, `CueWord.readings`) is tried once. A linear look: a word has a handful of candidates, and
+        // a set per word was a tenth of a check in hashing alone.
         var candidates: [Int] = []
         candidates.reserveCapacity(16)
         for position in words.indices where !words[position].masked {
             let word = words[position]
             candidates.removeAll(keepingCapacity: true)
             if let found = exact[word.text] { candidates += found }
-            if let bare = word.bare, let more = exact[bare] { candidates += more }
+            for reading in word.readings { if let more = exact[reading] { candidates += more } }
             // Cue and message are both in the normaliser's form (no marks, folded case), so a word that starts
             // with a prefix starts with its first scalar; `CueIndexTests` checks the index against every prefix.
             // The prefix and typo blocks are put back in the order a scan of every cue gave (cue order; typos
@@ -126,8 +126,9 @@ struct CueIndex: Sendable {
             if let first = word.scalars.first {
                 for (prefix, number) in prefixes[first] ?? [] where word.text.hasPrefix(prefix) { candidates.append(number) }
             }
-            if let bare = word.bare, let first = bare.unicodeScalars.first {
-                for (prefix, number) in prefixes[first] ?? [] where bare.hasPrefix(prefix) { candidates.append(number) }
+            for reading in word.readings {
+                guard let first = reading.unicodeScalars.first else { continue }
+                for (prefix, number) in prefixes[first] ?? [] where reading.hasPrefix(prefix) { candidates.append(number) }
             }
             candidates[prefixStart...].sort()
             if word.isLatin && word.scalars.count >= fuzzyShortest {

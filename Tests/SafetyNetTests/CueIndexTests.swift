@@ -27,7 +27,7 @@ import Testing
             for reading in CueText(text).readings {
                 for word in reading {
                     words.insert(word.text)
-                    if let bare = word.bare { words.insert(bare) }
+                    words.formUnion(word.readings)
                 }
             }
         }
@@ -86,8 +86,8 @@ import Testing
                 for position in words.indices where !words[position].masked {
                     let word = words[position]
                     var candidates = exact[word.text] ?? []
-                    if let bare = word.bare { candidates += exact[bare] ?? [] }
-                    for (prefix, number) in prefixes where word.text.hasPrefix(prefix) || (word.bare?.hasPrefix(prefix) ?? false) {
+                    for reading in word.readings { candidates += exact[reading] ?? [] }
+                    for (prefix, number) in prefixes where word.text.hasPrefix(prefix) || word.readings.contains(where: { $0.hasPrefix(prefix) }) {
                         candidates.append(number)
                     }
                     if word.isLatin {

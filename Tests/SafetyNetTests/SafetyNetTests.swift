@@ -23,6 +23,14 @@ import Testing
         ("bdi mout|mot", "ana bdi mot", true),
         ("ma3ad fini", "ma 3ad fini kamel", true),  // letters and digits apart on both sides
         ("انتحر", "وانتحر", true),  // a leading و is not part of the word
+        // Dialect forms of the cues' MSA first person (`CueWord.dialectReadings`).
+        ("اجرح نفسي", "بجرح نفسي", true),  // Levantine and Egyptian present
+        ("ارمي نفسي", "هرمي نفسي من البلكونه", true),  // Egyptian future
+        ("انتحر*", "حاب ننتحر", true),  // Maghrebi first person
+        ("يقتلني", "هيقتلني", true),  // the future prefix before another person's ي comes off
+        ("الكراج ... المحرك", "قاعد بالكراج والمحرك شغال", true),  // ب glued to the article, و to the next word
+        ("الموت", "طريقه للموت", true),  // لل is ل + ال
+        ("انت", "بنت", false),  // three letters: read as written
         ("jump off|from", "jumping off", false),  // no prefix star, no six letters: exact
     ])
     func patternsMatchAsDocumented(cue: String, text: String, expected: Bool) throws {
