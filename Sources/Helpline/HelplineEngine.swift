@@ -147,7 +147,7 @@ public struct HelplineEngine: Sendable {
 
     /// Whether the message may be a crisis; the helpline also asks before a rate limit refuses a message.
     public func risk(_ text: String) -> RiskAssessment? {
-        safety.detector.assess(text)
+        safety.assess(text)
     }
 
     /// The crisis answer in the worker's language, their country's line (or the question, once), and an

@@ -70,13 +70,23 @@ public struct CrisisReport: Sendable {
     public var missed: [CrisisCorpus.Phrase]
     public var falseAlarms: [(CrisisCorpus.Phrase, [String])]
 
+    /// The cues alone.
     public init(detector: RiskDetector, corpus: CrisisCorpus) {
+        self.init(corpus: corpus, assess: detector.assess)
+    }
+
+    /// What the helpline does: the cues, then the learned net (`SafetyNet.assess`).
+    public init(net: SafetyNet, corpus: CrisisCorpus) {
+        self.init(corpus: corpus, assess: net.assess)
+    }
+
+    init(corpus: CrisisCorpus, assess: (String) -> RiskAssessment?) {
         var rows: [Language: Row] = [:]
         missed = []
         falseAlarms = []
         for phrase in corpus.phrases {
             var row = rows[phrase.language] ?? Row(language: phrase.language)
-            let alarm = detector.assess(phrase.text)
+            let alarm = assess(phrase.text)
             if phrase.crisis {
                 row.crisis += 1
                 if alarm != nil { row.caught += 1 } else { missed.append(phrase) }

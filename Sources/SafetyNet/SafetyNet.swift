@@ -7,14 +7,51 @@ public import IntentMatcher
 /// built into entraide when the answers' folder has no `safety/` folder.
 public struct SafetyNet: Sendable {
     public let detector: RiskDetector
+    /// The learned second net (`LearnedRisk`), trained from `safety/tests/` and the answer files when both are
+    /// there; nil with the built-in cues, which come without a corpus.
+    public let learned: LearnedRisk?
     public let directory: CrisisDirectory
     /// Whether these are the cues and lines built into entraide (`BuiltInSafety`), not an operator's files.
     public let isBuiltIn: Bool
 
-    public init(detector: RiskDetector, directory: CrisisDirectory, isBuiltIn: Bool = false) {
+    public init(detector: RiskDetector, directory: CrisisDirectory, isBuiltIn: Bool = false, learned: LearnedRisk? = nil) {
         self.detector = detector
+        self.learned = learned
         self.directory = directory
         self.isBuiltIn = isBuiltIn
+    }
+
+    /// Whether a message may be a crisis: the cues first, which say why (the cues that fired); then the learned
+    /// net, which catches phrasings no cue lists (`learned: 0.73`, its probability, in place of cues). The one
+    /// place the helpline, `crisis test` and `crisis explain` ask.
+    public func assess(_ text: String) -> RiskAssessment? {
+        if let alarm = detector.assess(text) { return alarm }
+        guard let learned else { return nil }
+        let (probability, language) = learned.assess(text)
+        guard probability >= learned.threshold else { return nil }
+        return RiskAssessment(language: language, cues: [String(format: "learned: %.2f", probability)])
+    }
+
+    /// The learned net of a safety folder: the crisis phrasings of its corpus (`tests/`) and the examples of
+    /// the answer files' urgent intents are crises; the corpus's controls, every other intent's examples and the
+    /// out-of-scope examples are not. Nil when the folder has no corpus or the answer files cannot be read (the
+    /// cues serve alone; the answer set's own load reports its problems).
+    static func learnedRisk(folder: URL, intents: URL) -> LearnedRisk? {
+        let tests = folder.appendingPathComponent("tests")
+        guard FileManager.default.fileExists(atPath: tests.path),
+              let corpus = try? CrisisCorpus.load(directory: tests),
+              let answers = try? AnswerSetLoader.load(directory: intents) else { return nil }
+        var crisis = corpus.phrases.filter(\.crisis).map { (text: $0.text, language: $0.language) }
+        var other = corpus.phrases.filter { !$0.crisis }.map(\.text)
+        for intent in answers.intents.values.sorted(by: { $0.id < $1.id }) {
+            for language in Language.allCases {
+                for example in intent.examples[language] ?? [] {
+                    if intent.escalate == .urgent { crisis.append((example, language)) } else { other.append(example) }
+                }
+            }
+        }
+        for language in Language.allCases { other += answers.outOfScope[language] ?? [] }
+        return LearnedRisk(crisis: crisis, other: other)
     }
 
     /// The folder inside the answers' folder.
@@ -40,11 +77,13 @@ public struct SafetyNet: Sendable {
                 BuiltInSafety.files[name].map { Data($0.utf8) }
             }
         }
-        return try parse(label: Self.folder, isBuiltIn: false) { name in
+        let net = try parse(label: Self.folder, isBuiltIn: false) { name in
             let url = folder.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: url.path) else { return nil }
             return (try? Data(contentsOf: url)) ?? Data()
         }
+        return SafetyNet(detector: net.detector, directory: net.directory, isBuiltIn: false,
+                         learned: learnedRisk(folder: folder, intents: intents))
     }
 
     /// Parses the files that `read` gives by their path inside `safety/` (nil: no such file); `label` starts

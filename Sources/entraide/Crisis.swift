@@ -40,6 +40,12 @@ struct Crisis: AsyncParsableCommand {
         @Flag(help: "List every missed phrasing and every false alarm, with the cues that fired.")
         var verbose = false
 
+        @Flag(help: ArgumentHelp(
+            "The cues alone, without the learned net.",
+            discussion: "The learned net is trained on the corpus in safety/tests: on that corpus only the cues' own "
+                + "figures say something; on another one (--phrases), compare both."))
+        var cuesOnly = false
+
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
@@ -53,7 +59,9 @@ struct Crisis: AsyncParsableCommand {
                 for problem in error.problems { print(problem) }
                 throw ExitCode(1)
             }
-            let report = CrisisReport(detector: net.detector, corpus: corpus)
+            let report = cuesOnly || net.learned == nil
+                ? CrisisReport(detector: net.detector, corpus: corpus) : CrisisReport(net: net, corpus: corpus)
+            print(cuesOnly || net.learned == nil ? "cues alone" : "cues, then the learned net (alarm at \(net.learned!.threshold))")
             print("language  crisis  caught  recall   controls  alarms  false alarms")
             for row in report.rows + [report.total] {
                 let name = row == report.total ? "all" : row.language.rawValue
@@ -100,7 +108,7 @@ struct Crisis: AsyncParsableCommand {
         func run() async throws {
             let (net, _) = try Crisis.loadSafetyNet(nil, common)
             let text = text.joined(separator: " ")
-            if let alarm = net.detector.assess(text) {
+            if let alarm = net.assess(text) {
                 print("ALARM [\(alarm.language.rawValue)] \(alarm.cues.joined(separator: " + "))")
             } else {
                 print("no alarm")
@@ -160,13 +168,13 @@ struct Crisis: AsyncParsableCommand {
             let texts = corpus + ordinary
             guard !texts.isEmpty else { throw ValidationError("no phrases to time in \(url.path)/safety/tests or tests") }
             var sink = 0
-            for text in texts { sink &+= net.detector.assess(text)?.cues.count ?? 0 }
+            for text in texts { sink &+= net.assess(text)?.cues.count ?? 0 }
             var latencies: [Duration] = []
             latencies.reserveCapacity(iterations)
             let start = clock.now
             for index in 0..<iterations {
                 let before = clock.now
-                sink &+= net.detector.assess(texts[index % texts.count])?.cues.count ?? 0
+                sink &+= net.assess(texts[index % texts.count])?.cues.count ?? 0
                 latencies.append(clock.now - before)
             }
             let total = clock.now - start

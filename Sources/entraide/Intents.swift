@@ -74,7 +74,7 @@ struct Intents: AsyncParsableCommand {
             }
             for language in Language.allCases {
                 for example in answers.outOfScope[language] ?? [] {
-                    if net.detector.assess(example) != nil {
+                    if net.assess(example) != nil {
                         print("warning: intents/out-of-scope.yaml: '\(example)' (\(language.rawValue)) reads as a crisis "
                             + "to the safety net; a message like it always reaches a volunteer, so remove it from the "
                             + "out-of-scope examples")

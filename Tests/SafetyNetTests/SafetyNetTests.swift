@@ -259,3 +259,58 @@ import Testing
         }
     }
 }
+
+/// The learned second net (`LearnedRisk`): it adds alarms where no cue fires, says which language, and stays
+/// quiet on what it learned is not a crisis.
+@Suite struct LearnedRiskTests {
+    /// A small corpus of its own, so that the test says what the net does, not what the shipped files hold.
+    static let crisis: [(text: String, language: Language)] = [
+        ("i want to die tonight", .en), ("i cant go on anymore, goodbye everyone", .en),
+        ("nobody would miss me if i was gone", .en), ("i took all the pills in the box", .en),
+        ("je veux mourir ce soir", .fr), ("adieu tout le monde, je ne peux plus", .fr),
+        ("personne ne me regretterait si je partais", .fr), ("jai pris toutes les pilules de la boite", .fr),
+    ]
+    static let other = [
+        "my payment is late again", "how do i appeal a rejection", "the requester never paid my bonus",
+        "can i join a union as a click worker", "my account is under review", "where is my withdrawal",
+        "mon paiement est en retard", "comment contester un rejet", "le bonus na jamais ete paye",
+        "mon compte est en cours de verification", "thanks for the help", "bonjour, merci beaucoup",
+    ]
+
+    @Test func itLearnsCrisesApartFromEverydayQuestionsAndSaysTheLanguage() throws {
+        let net = try #require(LearnedRisk(crisis: Self.crisis, other: Self.other))
+        let english = net.assess("goodbye everyone, nobody would miss me")
+        let french = net.assess("adieu, personne ne me regretterait")
+        let pay = net.assess("my bonus payment is late")
+        #expect(english.probability > 0.5 && english.language == .en, "\(english)")
+        #expect(french.probability > 0.5 && french.language == .fr, "\(french)")
+        #expect(pay.probability < 0.5, "\(pay)")
+        #expect(LearnedRisk(crisis: [], other: Self.other) == nil)
+        #expect(LearnedRisk(crisis: Self.crisis, other: []) == nil)
+    }
+
+    /// The cues first, with their reasons; the learned net only where no cue fires; none without one.
+    @Test func theNetAsksTheCuesThenTheLearnedNet() throws {
+        var cues = CrisisCues()
+        cues.alone = [Cue(pattern: try CuePattern("kill* myself"), language: .en, file: "t", line: 1)]
+        let learned = try #require(LearnedRisk(crisis: Self.crisis, other: Self.other, threshold: 0.5))
+        let net = SafetyNet(detector: RiskDetector(cues: cues), directory: CrisisDirectory(), learned: learned)
+        #expect(net.assess("i want to kill myself")?.cues == ["kill* myself"])
+        let alarm = try #require(net.assess("goodbye everyone, nobody would miss me"))
+        #expect(alarm.cues.count == 1 && alarm.cues[0].hasPrefix("learned: "))
+        #expect(net.assess("my bonus payment is late") == nil)
+        let cuesOnly = SafetyNet(detector: RiskDetector(cues: cues), directory: CrisisDirectory())
+        #expect(cuesOnly.assess("goodbye everyone, nobody would miss me") == nil)
+    }
+
+    /// The shipped folder has a corpus and answer files: its net learns; the built-in cues come without one.
+    @Test func theShippedSafetyFolderHasALearnedNet() throws {
+        let shipped = try SafetyNet.load(intents: SafetyNetTests.intents)
+        let learned = try #require(shipped.learned)
+        #expect(learned.threshold == LearnedRisk.defaultThreshold)
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-no-safety-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        #expect(try SafetyNet.load(intents: empty).learned == nil)
+    }
+}
