@@ -21,9 +21,9 @@ public struct LearnedRisk: Sendable {
     /// trained on and that are not crises, never on a crisis probe: the non-crisis phrases of the regression,
     /// held-out and real-message sets and the out-of-scope examples (2,723 texts; 52 of them raise the cues'
     /// alarm, mostly long forum stories). The net adds 71 alarms to those at 0.5, 36 at 0.7, 20 at 0.8, 7 at 0.9:
-    /// 0.8 is the lowest that adds fewer than 1 in 100 (2026-12-07, docs/benchmarks.md). Measured once after,
-    /// on the blind probe (`intents/safety/heldout`): 122 → 147 of 200 crisis messages caught, 17 → 19 of its
-    /// 75 controls alarmed.
+    /// 0.8 is the lowest that adds fewer than 1 in 100 (2026-12-07, docs/benchmarks.md). Measured after, on the
+    /// blind probe (`intents/safety/heldout`): 122 → 147 of 200 crisis messages caught, 17 → 19 of its 75
+    /// controls alarmed; 152 once `safety/learn/ar.yaml` had Arabic to learn from (13 everyday alarms added).
     public static let defaultThreshold = 0.8
 
     /// Only the first this many Unicode scalars of a message are read, as the cues read a bounded text.

@@ -32,17 +32,20 @@ public struct SafetyNet: Sendable {
         return RiskAssessment(language: language, cues: [String(format: "learned: %.2f", probability)])
     }
 
-    /// The learned net of a safety folder: the crisis phrasings of its corpus (`tests/`) and the examples of
-    /// the answer files' urgent intents are crises; the corpus's controls, every other intent's examples and the
-    /// out-of-scope examples are not. Nil when the folder has no corpus or the answer files cannot be read (the
-    /// cues serve alone; the answer set's own load reports its problems).
+    /// The learned net of a safety folder: the crisis phrasings of its corpus (`tests/`, and `learn/`, which the
+    /// cues are not asked to catch) and the examples of the answer files' urgent intents are crises; the corpora's
+    /// controls, every other intent's examples and the out-of-scope examples are not. Nil when the folder has no
+    /// corpus or the answer files cannot be read (the cues serve alone; the answer set's own load reports its
+    /// problems).
     static func learnedRisk(folder: URL, intents: URL) -> LearnedRisk? {
         let tests = folder.appendingPathComponent("tests")
         guard FileManager.default.fileExists(atPath: tests.path),
               let corpus = try? CrisisCorpus.load(directory: tests),
               let answers = try? AnswerSetLoader.load(directory: intents) else { return nil }
-        var crisis = corpus.phrases.filter(\.crisis).map { (text: $0.text, language: $0.language) }
-        var other = corpus.phrases.filter { !$0.crisis }.map(\.text)
+        let learn = folder.appendingPathComponent(Self.learnFolder)
+        let phrases = corpus.phrases + ((try? CrisisCorpus.load(directory: learn))?.phrases ?? [])
+        var crisis = phrases.filter(\.crisis).map { (text: $0.text, language: $0.language) }
+        var other = phrases.filter { !$0.crisis }.map(\.text)
         for intent in answers.intents.values.sorted(by: { $0.id < $1.id }) {
             for language in Language.allCases {
                 for example in intent.examples[language] ?? [] {
@@ -57,6 +60,8 @@ public struct SafetyNet: Sendable {
     /// The folder inside the answers' folder.
     public static let folder = "safety"
     public static let directoryFile = "crisis-lines.yaml"
+    /// Crisis phrasings (and controls) only the learned net learns from: the cues need not catch them yet.
+    public static let learnFolder = "learn"
 
     /// What `intents check` prints and the log says when the built-in cues and lines serve.
     public static let builtInWarning = "\(folder)/: no folder here; serving the crisis cues and lines built into entraide "
