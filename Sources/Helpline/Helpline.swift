@@ -86,7 +86,7 @@ public final class Helpline: Sendable {
     /// A message that may be a crisis is always read, however fast the worker writes.
     func refusal(of pseudonym: String, text: String, at now: Date) throws -> Refusal? {
         guard let rateLimit, case .refuse(let tell) = rateLimit.admit(pseudonym, at: now) else { return nil }
-        if library.snapshot.safety.assess(text) != nil {
+        if HelplineEngine.risk(text, safety: library.snapshot.safety) != nil {
             logger.info("message.admitted_over_limit", metadata: ["worker": "\(pseudonym)", "reason": "crisis"])
             return nil
         }

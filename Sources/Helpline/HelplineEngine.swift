@@ -146,8 +146,16 @@ public struct HelplineEngine: Sendable {
     }
 
     /// Whether the message may be a crisis; the helpline also asks before a rate limit refuses a message.
+    /// One of the helpline's own commands ("forget me", "stop", "human") is read by the cues but not by the
+    /// learned net: it read "forget me" and "esqueçam-me" as farewells, and the erasure a worker asked for never
+    /// happened.
     public func risk(_ text: String) -> RiskAssessment? {
-        safety.assess(text)
+        Self.risk(text, safety: safety)
+    }
+
+    public static func risk(_ text: String, safety: SafetyNet) -> RiskAssessment? {
+        let isCommand = WorkerCommand.parse(TextNormalizer.cleanForDisplay(text), choices: 0) != nil
+        return safety.assess(text, learning: !isCommand)
     }
 
     /// The crisis answer in the worker's language, their country's line (or the question, once), and an
@@ -300,7 +308,7 @@ public struct HelplineEngine: Sendable {
             choice.alternatives = [ScoredIntent(intent: other.intent, score: other.score)]
             var outcome = clarify(choice, state: state)
             outcome.decision = .clarify
-            outcome.intent = id
+            if outcome.intent == nil { outcome.intent = id }  // a hand-over to a person says "human"
             return outcome
         }
         var replies = knownParts(of: intent, state: state, language: language)

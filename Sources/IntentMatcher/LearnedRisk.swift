@@ -20,11 +20,22 @@ public struct LearnedRisk: Sendable {
     /// The probability of a crisis at or above which the net raises the alarm. Chosen on texts it is not
     /// trained on and that are not crises, never on a crisis probe: the non-crisis phrases of the regression,
     /// held-out and real-message sets and the out-of-scope examples (2,723 texts; 52 of them raise the cues'
-    /// alarm, mostly long forum stories). The net adds 71 alarms to those at 0.5, 36 at 0.7, 20 at 0.8, 7 at 0.9:
-    /// 0.8 is the lowest that adds fewer than 1 in 100 (2026-12-07, docs/benchmarks.md). Measured after, on the
-    /// blind probe (`intents/safety/heldout`): 122 → 147 of 200 crisis messages caught, 17 → 19 of its 75
-    /// controls alarmed; 152 once `safety/learn/ar.yaml` had Arabic to learn from (13 everyday alarms added).
-    public static let defaultThreshold = 0.8
+    /// alarm, mostly long forum stories): the lowest threshold at which the net adds fewer than 1 in 100. With
+    /// the shipped corpus and `safety/learn/` (2026-12-07) it adds 73 at 0.6, 50 at 0.7, 29 at 0.8, 19 at 0.85,
+    /// 11 at 0.9: 0.85. Measured after, once, on the blind probe (`intents/safety/heldout`): 154 of 200 crisis
+    /// messages caught (the cues alone 122), 19 of its 75 controls alarmed (17). Retrained on other files, the
+    /// same rule may give another figure: docs/benchmarks.md says how to measure it.
+    public static let defaultThreshold = 0.85
+
+    /// The net reads a message of this many words or more: the short replies a conversation is full of ("no",
+    /// "sí", "ya", "não", "pas encore", "2") scored as crises (0.88 to 0.99), the texts its threshold was chosen
+    /// on having almost none; a short crisis message ("i want to die") is the cues' to catch.
+    public static let minimumWords = 3
+
+    /// Whether the net reads `text` at all (`minimumWords`).
+    public static func reads(_ text: String) -> Bool {
+        TextNormalizer.tokens(text, limit: maximumScalars).count { $0.script != .digits } >= minimumWords
+    }
 
     /// Only the first this many Unicode scalars of a message are read, as the cues read a bounded text.
     static let maximumScalars = 4_000
@@ -39,18 +50,23 @@ public struct LearnedRisk: Sendable {
             let tokens = TextNormalizer.tokens(text, limit: Self.maximumScalars)
             return TextFeatures.keys(tokens: tokens, terms: tokens.map(\.text))
         }
-        // The crisis phrasings count as many times as the other texts together, spread over their languages:
-        // a rare class would otherwise stay below any threshold that keeps the others quiet.
-        let repeats = max(1, Int((Double(other.count) / Double(crisis.count)).rounded()))
         var documents: [(keys: [TextFeatures.Key], label: Int)] = other.map { (keys($0), 0) }
         for phrasing in crisis {
-            let label = 1 + languages.firstIndex(of: phrasing.language)!
-            let document = keys(phrasing.text)
-            for _ in 0..<repeats { documents.append((document, label)) }
+            guard let index = languages.firstIndex(of: phrasing.language) else { continue }
+            documents.append((keys(phrasing.text), 1 + index))
         }
+        // Each text once in the vocabulary and its weights (what is common is what many texts say); then the
+        // crisis phrasings count as many times as the other texts together, spread over their languages: a rare
+        // class would otherwise stay below any threshold that keeps the others quiet.
         let features = TextFeatures(documents: documents.lazy.map(\.keys))
+        let vectors = Parallel.map(documents) { (vector: features.vector($0.keys), label: $0.label) }
+        let repeats = max(1, Int((Double(other.count) / Double(crisis.count)).rounded()))
+        var examples = vectors
+        for example in vectors where example.label > 0 {
+            for _ in 1..<repeats { examples.append(example) }
+        }
         var regression = SoftmaxRegression(classes: 1 + languages.count, features: features.dimensions)
-        regression.train(documents.map { (vector: features.vector($0.keys), label: $0.label) })
+        regression.train(examples)
         self.features = features
         self.regression = regression
         self.languages = languages

@@ -77,7 +77,7 @@ public struct CrisisReport: Sendable {
 
     /// What the helpline does: the cues, then the learned net (`SafetyNet.assess`).
     public init(net: SafetyNet, corpus: CrisisCorpus) {
-        self.init(corpus: corpus, assess: net.assess)
+        self.init(corpus: corpus, assess: { net.assess($0) })
     }
 
     init(corpus: CrisisCorpus, assess: (String) -> RiskAssessment?) {

@@ -58,8 +58,8 @@ public struct CueWord: Sendable, Equatable {
     public var text: String
     /// The word without a leading conjunction (`و`, `ف`) glued to Arabic words: `وانتحر` is also `انتحر`.
     public var bare: String?
-    /// Every other way a cue may read an Arabic word (`bare` first, when there is one), so that cues written in
-    /// one form find the forms dialects write (`dialectReadings`).
+    /// Every other way a cue may read an Arabic word (`bare` first, when there is one): without a conjunction or
+    /// a preposition glued on (`dialectReadings`).
     public var readings: [String] = []
     /// Unicode scalars, for the one-typo comparison of Latin words.
     var scalars: [Unicode.Scalar]
@@ -82,34 +82,30 @@ public struct CueWord: Sendable, Equatable {
         }
     }
 
-    /// Forms of an Arabic word that the cues, written mostly in MSA's first person, would not find as written;
-    /// found by a probe corpus written outside the cue files (2026-12-07), where dialect messages were missed:
-    /// - a preposition glued on: ب "in", ل "to", ك "like" before the article (`بالكراج` → `الكراج`), and لل for
-    ///   ل + ال (`للموت` → `الموت`);
-    /// - the dialects' present and future prefixes on a verb: ب (Levantine, Egyptian), ه and ح (Egyptian,
-    ///   Levantine future), ن (Maghrebi first person). Before ي ت ا they mark another person and come off
-    ///   (`بيضربني` → `يضربني`, `هيقتلني` → `يقتلني`); before another letter they stand for the first person's
-    ///   ا (`بجرح` → `اجرح` "I cut", `هرمي` → `ارمي` "I will throw"); before ن, both (`ننتحر` → `انتحر`).
-    /// Only for words of four letters or more, which keeps short everyday words (`بنت`, `هدي`) as written.
+    /// Forms of an Arabic word that the cues, written in MSA with the article, would not find as written: a
+    /// preposition glued on, ب "in", ل "to", ك "like" before the article (`بالكراج` → `الكراج`), the dialects'
+    /// demonstrative ه (`هالعيشه` "this life" → `العيشه`), and لل for ل + ال
+    /// (`للموت` → `الموت`); found by a probe corpus written outside the cue files (2026-12-07). Only for words of
+    /// four letters or more.
+    ///
+    /// Not the dialects' verb prefixes (ب, ه, ح, ن read as MSA's first person, `بجرح` → `اجرح`): measured and not
+    /// kept. They found 5 more of 1,190 crisis phrasings, but turned everyday Egyptian and Levantine verbs into the
+    /// cues' first-person acts (`هروح الدكتور بكره` "I'll go to the doctor tomorrow" → act اروح + time; `بنتحرك`
+    /// "we move" → `انتحرك`, the suicide cue's prefix), which a review caught and the everyday texts had too few of
+    /// to show. The dialect forms that matter are cues of their own (`بجرح|بقطع ... نفسي`, `هرمي|برمي نفسي`).
     static func dialectReadings(_ scalars: [Unicode.Scalar]) -> [String] {
         guard scalars.count >= 4 else { return [] }
         let alef: Unicode.Scalar = "\u{0627}", lam: Unicode.Scalar = "\u{0644}", beh: Unicode.Scalar = "\u{0628}"
-        let kaf: Unicode.Scalar = "\u{0643}", heh: Unicode.Scalar = "\u{0647}", hah: Unicode.Scalar = "\u{062D}"
-        let noon: Unicode.Scalar = "\u{0646}", yeh: Unicode.Scalar = "\u{064A}", teh: Unicode.Scalar = "\u{062A}"
+        let kaf: Unicode.Scalar = "\u{0643}", heh: Unicode.Scalar = "\u{0647}"
         func text(_ scalars: some Sequence<Unicode.Scalar>) -> String { String(String.UnicodeScalarView(scalars)) }
-        var readings: [String] = []
         let first = scalars[0], second = scalars[1]
-        if (first == beh || first == lam || first == kaf) && second == alef && scalars[2] == lam {
-            readings.append(text(scalars.dropFirst()))  // بالكراج → الكراج
-        } else if first == lam && second == lam && scalars.count >= 5 {
-            readings.append(text([alef] + scalars.dropFirst()))  // للموت → الموت
+        if (first == beh || first == lam || first == kaf || first == heh) && second == alef && scalars[2] == lam {
+            return [text(scalars.dropFirst())]  // بالكراج → الكراج; هالعيشه ("this life") → العيشه
         }
-        if first == beh || first == heh || first == hah || first == noon {
-            if [yeh, teh, noon, alef].contains(second) { readings.append(text(scalars.dropFirst())) }
-            // Before ن both: Levantine بنروح is "we go", Maghrebi ننتحر "I kill myself".
-            if ![yeh, teh, alef].contains(second) { readings.append(text([alef] + scalars.dropFirst())) }
+        if first == lam && second == lam && scalars.count >= 5 {
+            return [text([alef] + scalars.dropFirst())]  // للموت → الموت
         }
-        return readings
+        return []
     }
 
     /// Whether typos are forgiven (Latin letters): worked out once per word, not once per cue list.

@@ -13,6 +13,9 @@ public struct SafetyNet: Sendable {
     public let directory: CrisisDirectory
     /// Whether these are the cues and lines built into entraide (`BuiltInSafety`), not an operator's files.
     public let isBuiltIn: Bool
+    /// Why the learned net is off or learned less than the folder holds (a corpus file that does not parse):
+    /// said by `warnings(at:)`, so that `intents check` and the log show it.
+    public var learnedProblem: String?
 
     public init(detector: RiskDetector, directory: CrisisDirectory, isBuiltIn: Bool = false, learned: LearnedRisk? = nil) {
         self.detector = detector
@@ -23,10 +26,11 @@ public struct SafetyNet: Sendable {
 
     /// Whether a message may be a crisis: the cues first, which say why (the cues that fired); then the learned
     /// net, which catches phrasings no cue lists (`learned: 0.73`, its probability, in place of cues). The one
-    /// place the helpline, `crisis test` and `crisis explain` ask.
-    public func assess(_ text: String) -> RiskAssessment? {
+    /// place the helpline, `crisis test` and `crisis explain` ask. `learning` false: the cues alone (the
+    /// helpline's own commands, see `HelplineEngine.risk`).
+    public func assess(_ text: String, learning: Bool = true) -> RiskAssessment? {
         if let alarm = detector.assess(text) { return alarm }
-        guard let learned else { return nil }
+        guard learning, let learned, LearnedRisk.reads(text) else { return nil }
         let (probability, language) = learned.assess(text)
         guard probability >= learned.threshold else { return nil }
         return RiskAssessment(language: language, cues: [String(format: "learned: %.2f", probability)])
@@ -37,13 +41,30 @@ public struct SafetyNet: Sendable {
     /// controls, every other intent's examples and the out-of-scope examples are not. Nil when the folder has no
     /// corpus or the answer files cannot be read (the cues serve alone; the answer set's own load reports its
     /// problems).
-    static func learnedRisk(folder: URL, intents: URL) -> LearnedRisk? {
+    static func learnedRisk(folder: URL, intents: URL) -> (net: LearnedRisk?, problem: String?) {
         let tests = folder.appendingPathComponent("tests")
-        guard FileManager.default.fileExists(atPath: tests.path),
-              let corpus = try? CrisisCorpus.load(directory: tests),
-              let answers = try? AnswerSetLoader.load(directory: intents) else { return nil }
+        guard FileManager.default.fileExists(atPath: tests.path) else {
+            return (nil, "\(Self.folder)/tests: no corpus, so no learned net: the cues serve alone")
+        }
+        let corpus: CrisisCorpus
+        do {
+            corpus = try CrisisCorpus.load(directory: tests)
+        } catch {
+            return (nil, "\(Self.folder)/tests: \(error.problems.first.map(\.description) ?? "unreadable"); "
+                + "the learned net is off until it is fixed (the cues serve)")
+        }
+        guard let answers = try? AnswerSetLoader.load(directory: intents) else { return (nil, nil) }  // refused elsewhere
         let learn = folder.appendingPathComponent(Self.learnFolder)
-        let phrases = corpus.phrases + ((try? CrisisCorpus.load(directory: learn))?.phrases ?? [])
+        var phrases = corpus.phrases
+        var problem: String?
+        if FileManager.default.fileExists(atPath: learn.path) {
+            do {
+                phrases += try CrisisCorpus.load(directory: learn).phrases
+            } catch {
+                problem = "\(Self.folder)/\(Self.learnFolder): \(error.problems.first.map(\.description) ?? "unreadable"); "
+                    + "the learned net learns without it until it is fixed"
+            }
+        }
         var crisis = phrases.filter(\.crisis).map { (text: $0.text, language: $0.language) }
         var other = phrases.filter { !$0.crisis }.map(\.text)
         for intent in answers.intents.values.sorted(by: { $0.id < $1.id }) {
@@ -54,7 +75,7 @@ public struct SafetyNet: Sendable {
             }
         }
         for language in Language.allCases { other += answers.outOfScope[language] ?? [] }
-        return LearnedRisk(crisis: crisis, other: other)
+        return (LearnedRisk(crisis: crisis, other: other), problem)
     }
 
     /// The folder inside the answers' folder.
@@ -87,8 +108,10 @@ public struct SafetyNet: Sendable {
             guard FileManager.default.fileExists(atPath: url.path) else { return nil }
             return (try? Data(contentsOf: url)) ?? Data()
         }
-        return SafetyNet(detector: net.detector, directory: net.directory, isBuiltIn: false,
-                         learned: learnedRisk(folder: folder, intents: intents))
+        let (learned, problem) = learnedRisk(folder: folder, intents: intents)
+        var loaded = SafetyNet(detector: net.detector, directory: net.directory, isBuiltIn: false, learned: learned)
+        loaded.learnedProblem = problem
+        return loaded
     }
 
     /// Parses the files that `read` gives by their path inside `safety/` (nil: no such file); `label` starts
@@ -130,7 +153,7 @@ public struct SafetyNet: Sendable {
     /// What an operator should look at without the set being refused: the built-in set serving, then
     /// `staleLines(at:)`.
     public func warnings(at now: Date) -> [String] {
-        (isBuiltIn ? [Self.builtInWarning] : []) + staleLines(at: now)
+        (isBuiltIn ? [Self.builtInWarning] : []) + (learnedProblem.map { [$0] } ?? []) + staleLines(at: now)
     }
 
     /// Lines not checked for six months.

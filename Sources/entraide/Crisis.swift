@@ -41,9 +41,9 @@ struct Crisis: AsyncParsableCommand {
         var verbose = false
 
         @Flag(help: ArgumentHelp(
-            "The cues alone, without the learned net.",
-            discussion: "The learned net is trained on the corpus in safety/tests: on that corpus only the cues' own "
-                + "figures say something; on another one (--phrases), compare both."))
+            "The cues alone, without the learned net, on a corpus given with --phrases.",
+            discussion: "The learned net is trained on the corpus in safety/tests: that corpus is always run on the "
+                + "cues alone; another one (--phrases) on the cues and the learned net, as the helpline reads messages."))
         var cuesOnly = false
 
         @OptionGroup var common: CommonOptions
@@ -59,9 +59,12 @@ struct Crisis: AsyncParsableCommand {
                 for problem in error.problems { print(problem) }
                 throw ExitCode(1)
             }
-            let report = cuesOnly || net.learned == nil
+            // The learned net learns from the default corpus: there, only the cues' own figures say something.
+            let learned = cuesOnly || phrases == nil ? nil : net.learned
+            let report = learned == nil
                 ? CrisisReport(detector: net.detector, corpus: corpus) : CrisisReport(net: net, corpus: corpus)
-            print(cuesOnly || net.learned == nil ? "cues alone" : "cues, then the learned net (alarm at \(net.learned!.threshold))")
+            print(learned.map { "cues, then the learned net (alarm at \($0.threshold), from \(LearnedRisk.minimumWords) words)" }
+                ?? "cues alone")
             print("language  crisis  caught  recall   controls  alarms  false alarms")
             for row in report.rows + [report.total] {
                 let name = row == report.total ? "all" : row.language.rawValue
@@ -183,7 +186,7 @@ struct Crisis: AsyncParsableCommand {
                 Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
             }
             print("cues: \(net.detector.cues.count); texts: \(texts.count) (\(corpus.count) crisis corpus, \(ordinary.count) ordinary questions)")
-            print(String(format: "load (cues + directory): %.1f ms", micro(loadTime) / 1000))
+            print(String(format: "load (cues, directory, learned net): %.1f ms", micro(loadTime) / 1000))
             print(String(format: "throughput: %.0f checks/s on one thread", Double(iterations) / (micro(total) / 1e6)))
             print(String(format: "latency: p50 %.1f µs, p99 %.1f µs, max %.1f µs",
                 micro(latencies[latencies.count / 2]), micro(latencies[latencies.count * 99 / 100]), micro(latencies[latencies.count - 1])))

@@ -234,3 +234,24 @@ extension Answer {
         #expect(later.unhelpful == nil)
     }
 }
+
+/// The helpline's own commands are read by the cues, not by the learned net: a learned net that took "forget
+/// me" for a farewell stopped every erasure (found by the test suite the day the net came).
+@Suite struct CommandsAndTheLearnedNetTests {
+    @Test func aCommandIsNotReadByTheLearnedNetButACueStillFires() throws {
+        var cues = CrisisCues()
+        cues.alone = [Cue(pattern: try CuePattern("kill* myself"), language: .en, file: "t", line: 1)]
+        // A net that learned "forget me" as a crisis, on purpose.
+        let learned = try #require(LearnedRisk(
+            crisis: [("forget me, goodbye", .en), ("please forget me forever", .en), ("forget me all of you", .en)],
+            other: ["my payment is late", "how do i appeal", "thanks", "hello", "where is my bonus", "help"],
+            threshold: 0.5))
+        let net = SafetyNet(detector: RiskDetector(cues: cues), directory: CrisisDirectory(), learned: learned)
+        // The net learned it (the test would prove nothing otherwise); two words are under the net's minimum, and
+        // a command is not given to the net in any case.
+        #expect(learned.assess("forget me").probability >= 0.5)
+        #expect(HelplineEngine.risk("forget me", safety: net) == nil)
+        #expect(HelplineEngine.risk("forget me, goodbye forever", safety: net) != nil, "not a command: the net reads it")
+        #expect(HelplineEngine.risk("human, i want to kill myself", safety: net) != nil, "the cues read everything")
+    }
+}

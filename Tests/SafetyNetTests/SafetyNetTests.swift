@@ -23,14 +23,12 @@ import Testing
         ("bdi mout|mot", "ana bdi mot", true),
         ("ma3ad fini", "ma 3ad fini kamel", true),  // letters and digits apart on both sides
         ("انتحر", "وانتحر", true),  // a leading و is not part of the word
-        // Dialect forms of the cues' MSA first person (`CueWord.dialectReadings`).
-        ("اجرح نفسي", "بجرح نفسي", true),  // Levantine and Egyptian present
-        ("ارمي نفسي", "هرمي نفسي من البلكونه", true),  // Egyptian future
-        ("انتحر*", "حاب ننتحر", true),  // Maghrebi first person
-        ("يقتلني", "هيقتلني", true),  // the future prefix before another person's ي comes off
+        // A preposition glued to the article (`CueWord.dialectReadings`); not the dialects' verb prefixes.
         ("الكراج ... المحرك", "قاعد بالكراج والمحرك شغال", true),  // ب glued to the article, و to the next word
         ("الموت", "طريقه للموت", true),  // لل is ل + ال
-        ("انت", "بنت", false),  // three letters: read as written
+        ("الفايده من العيشه", "شو الفايدة من هالعيشة", true),  // the dialects' demonstrative ه before ال
+        ("انتحر*", "بنتحرك بكره", false),  // "we move tomorrow": not the suicide cue's prefix
+        ("اروح ... بكره", "هروح الدكتور بكره", false),  // "I'll go to the doctor": not the cue's first person
         ("jump off|from", "jumping off", false),  // no prefix star, no six letters: exact
     ])
     func patternsMatchAsDocumented(cue: String, text: String, expected: Bool) throws {
@@ -301,6 +299,16 @@ import Testing
         #expect(net.assess("my bonus payment is late") == nil)
         let cuesOnly = SafetyNet(detector: RiskDetector(cues: cues), directory: CrisisDirectory())
         #expect(cuesOnly.assess("goodbye everyone, nobody would miss me") == nil)
+    }
+
+    /// The short replies a conversation is full of raise no alarm with the shipped net (before the word minimum and
+    /// the short controls in `safety/learn/`, "no", "sí", "ya" scored 0.88 to 0.99 and "i dont know" 0.98). None
+    /// of these is among the texts it learns from.
+    @Test(arguments: ["no", "sí", "2", "ok", "i really dont know", "not sure about that", "je ne sais pas trop",
+                      "pas pour le moment", "todavía no lo sé", "ainda não sei bem", "مش فاهم عليك", "yes that one"])
+    func shortRepliesRaiseNoAlarm(_ reply: String) throws {
+        let shipped = try SafetyNet.load(intents: SafetyNetTests.intents)
+        #expect(shipped.assess(reply) == nil, "\(reply): \(shipped.learned?.assess(reply).probability ?? 0)")
     }
 
     /// The shipped folder has a corpus and answer files: its net learns; the built-in cues come without one.
