@@ -22,9 +22,9 @@ public struct LearnedRisk: Sendable {
     /// held-out and real-message sets and the out-of-scope examples (2,723 texts; 52 of them raise the cues'
     /// alarm, mostly long forum stories): the lowest threshold at which the net adds fewer than 1 in 100. With
     /// the shipped corpus and `safety/learn/` (2026-12-07) it adds 73 at 0.6, 50 at 0.7, 29 at 0.8, 19 at 0.85,
-    /// 11 at 0.9: 0.85. Measured after, once, on the blind probe (`intents/safety/heldout`): 154 of 200 crisis
-    /// messages caught (the cues alone 122), 19 of its 75 controls alarmed (17). Retrained on other files, the
-    /// same rule may give another figure: docs/benchmarks.md says how to measure it.
+    /// 11 at 0.9: 0.85 (22 once `safety/learn/` had its short replies). Measured after, on the blind probe
+    /// (`intents/safety/heldout`): 157 of 200 crisis messages caught (the cues alone 122), 18 of its 75 controls
+    /// alarmed (17). Retrained on other files, the same rule may give another figure: docs/benchmarks.md.
     public static let defaultThreshold = 0.85
 
     /// The net reads a message of this many words or more: the short replies a conversation is full of ("no",

@@ -20,13 +20,21 @@ public struct CrisisCorpus: Sendable {
     }
 
     public static func load(directory: URL) throws(AnswerSetError) -> CrisisCorpus {
+        try load(label: directory.path) { file in
+            let url = directory.appendingPathComponent(file)
+            guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+            return ((try? Data(contentsOf: url)) ?? Data(), YAMLFile.displayName(url))
+        }
+    }
+
+    /// The corpus whose `<lang>.yaml` files `read` gives (their bytes and the name problems cite; nil: no such
+    /// file): a folder, or the copy built into entraide (`BuiltInSafety`).
+    static func load(label: String, read: (String) -> (Data, String)?) throws(AnswerSetError) -> CrisisCorpus {
         var phrases: [Phrase] = []
         var problems: [AnswerFileProblem] = []
         for language in Language.allCases {
-            let url = directory.appendingPathComponent("\(language.rawValue).yaml")
-            let name = YAMLFile.displayName(url)
-            guard FileManager.default.fileExists(atPath: url.path) else { continue }
-            switch YAMLFile.compose((try? Data(contentsOf: url)) ?? Data(), file: name) {
+            guard let (data, name) = read("\(language.rawValue).yaml") else { continue }
+            switch YAMLFile.compose(data, file: name) {
             case .failure(let error): problems += error.problems
             case .success(let root):
                 var list = ProblemList(file: name)
@@ -46,7 +54,7 @@ public struct CrisisCorpus: Sendable {
             }
         }
         if phrases.isEmpty {
-            problems.append(AnswerFileProblem(file: directory.path, line: 0, message: "no crisis phrasings found (<lang>.yaml)"))
+            problems.append(AnswerFileProblem(file: label, line: 0, message: "no crisis phrasings found (<lang>.yaml)"))
         }
         guard problems.isEmpty else { throw AnswerSetError(problems: problems) }
         return CrisisCorpus(phrases: phrases)

@@ -36,34 +36,36 @@ public struct SafetyNet: Sendable {
         return RiskAssessment(language: language, cues: [String(format: "learned: %.2f", probability)])
     }
 
-    /// The learned net of a safety folder: the crisis phrasings of its corpus (`tests/`, and `learn/`, which the
-    /// cues are not asked to catch) and the examples of the answer files' urgent intents are crises; the corpora's
-    /// controls, every other intent's examples and the out-of-scope examples are not. Nil when the folder has no
-    /// corpus or the answer files cannot be read (the cues serve alone; the answer set's own load reports its
-    /// problems).
-    static func learnedRisk(folder: URL, intents: URL) -> (net: LearnedRisk?, problem: String?) {
-        let tests = folder.appendingPathComponent("tests")
-        guard FileManager.default.fileExists(atPath: tests.path) else {
-            return (nil, "\(Self.folder)/tests: no corpus, so no learned net: the cues serve alone")
+    /// The learned net of a safety folder (or of the copy built into entraide, both read by `read`): the crisis
+    /// phrasings of its corpus (`tests/`, and `learn/`, which the cues are not asked to catch) and the examples
+    /// of the answer files' urgent intents are crises; the corpora's controls, every other intent's examples and
+    /// the out-of-scope examples are not. Nil when there is no corpus or the answer files cannot be read (the
+    /// cues serve alone; the answer set's own load reports its problems), with the reason for a warning.
+    static func learnedRisk(intents: URL, label: String, read: (String) -> Data?) -> (net: LearnedRisk?, problem: String?) {
+        func corpus(_ folder: String) throws(AnswerSetError) -> CrisisCorpus? {
+            guard Language.allCases.contains(where: { read("\(folder)/\($0.rawValue).yaml") != nil }) else { return nil }
+            return try CrisisCorpus.load(label: "\(label)/\(folder)") { file in
+                read("\(folder)/\(file)").map { ($0, "\(label)/\(folder)/\(file)") }
+            }
         }
-        let corpus: CrisisCorpus
+        let tests: CrisisCorpus
         do {
-            corpus = try CrisisCorpus.load(directory: tests)
+            guard let found = try corpus("tests") else {
+                return (nil, "\(Self.folder)/tests: no corpus, so no learned net: the cues serve alone")
+            }
+            tests = found
         } catch {
-            return (nil, "\(Self.folder)/tests: \(error.problems.first.map(\.description) ?? "unreadable"); "
+            return (nil, "\(label)/tests: \(error.problems.first.map(\.description) ?? "unreadable"); "
                 + "the learned net is off until it is fixed (the cues serve)")
         }
         guard let answers = try? AnswerSetLoader.load(directory: intents) else { return (nil, nil) }  // refused elsewhere
-        let learn = folder.appendingPathComponent(Self.learnFolder)
-        var phrases = corpus.phrases
+        var phrases = tests.phrases
         var problem: String?
-        if FileManager.default.fileExists(atPath: learn.path) {
-            do {
-                phrases += try CrisisCorpus.load(directory: learn).phrases
-            } catch {
-                problem = "\(Self.folder)/\(Self.learnFolder): \(error.problems.first.map(\.description) ?? "unreadable"); "
-                    + "the learned net learns without it until it is fixed"
-            }
+        do {
+            phrases += try corpus(Self.learnFolder)?.phrases ?? []
+        } catch {
+            problem = "\(label)/\(Self.learnFolder): \(error.problems.first.map(\.description) ?? "unreadable"); "
+                + "the learned net learns without it until it is fixed"
         }
         var crisis = phrases.filter(\.crisis).map { (text: $0.text, language: $0.language) }
         var other = phrases.filter { !$0.crisis }.map(\.text)
@@ -98,18 +100,16 @@ public struct SafetyNet: Sendable {
     /// finish, and a half-copied folder must not quietly fall back to cues they did not choose.
     public static func load(intents: URL) throws(AnswerSetError) -> SafetyNet {
         let folder = intents.appendingPathComponent(Self.folder)
-        guard FileManager.default.fileExists(atPath: folder.path) else {
-            return try parse(label: "entraide \(BuiltInSafety.release) built-in \(Self.folder)", isBuiltIn: true) { name in
-                BuiltInSafety.files[name].map { Data($0.utf8) }
-            }
-        }
-        let net = try parse(label: Self.folder, isBuiltIn: false) { name in
+        let builtIn = !FileManager.default.fileExists(atPath: folder.path)
+        let label = builtIn ? "entraide \(BuiltInSafety.release) built-in \(Self.folder)" : Self.folder
+        let read: (String) -> Data? = builtIn ? { name in BuiltInSafety.files[name].map { Data($0.utf8) } } : { name in
             let url = folder.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: url.path) else { return nil }
             return (try? Data(contentsOf: url)) ?? Data()
         }
-        let (learned, problem) = learnedRisk(folder: folder, intents: intents)
-        var loaded = SafetyNet(detector: net.detector, directory: net.directory, isBuiltIn: false, learned: learned)
+        let net = try parse(label: label, isBuiltIn: builtIn, read: read)
+        let (learned, problem) = learnedRisk(intents: intents, label: label, read: read)
+        var loaded = SafetyNet(detector: net.detector, directory: net.directory, isBuiltIn: builtIn, learned: learned)
         loaded.learnedProblem = problem
         return loaded
     }

@@ -200,7 +200,9 @@ import Testing
     }
 
     @Test func theEmbeddedCopyIsTheFilesInIntentsSafety() throws {
-        let expected = Set(Language.allCases.map { "cues/\($0.rawValue).yaml" } + [SafetyNet.directoryFile])
+        // The cues and lines, and the corpora the learned net learns from (not heldout/, which only measures).
+        let expected = Set(Language.allCases.map { "cues/\($0.rawValue).yaml" } + [SafetyNet.directoryFile]
+            + ["tests", SafetyNet.learnFolder].flatMap { folder in Language.allCases.map { "\(folder)/\($0.rawValue).yaml" } })
         #expect(Set(BuiltInSafety.files.keys) == expected, "run scripts/embed-safety: the embedded files are not the loader's")
         for name in expected.sorted() {
             let url = SafetyNetTests.intents.appendingPathComponent(SafetyNet.folder).appendingPathComponent(name)
@@ -311,12 +313,23 @@ import Testing
         #expect(shipped.assess(reply) == nil, "\(reply): \(shipped.learned?.assess(reply).probability ?? 0)")
     }
 
-    /// The shipped folder has a corpus and answer files: its net learns; the built-in cues come without one.
+    /// The shipped folder has a corpus and answer files: its net learns; so does the built-in copy.
     @Test func theShippedSafetyFolderHasALearnedNet() throws {
         let shipped = try SafetyNet.load(intents: SafetyNetTests.intents)
         let learned = try #require(shipped.learned)
         #expect(learned.threshold == LearnedRisk.defaultThreshold)
-        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-no-safety-\(UUID().uuidString)")
+        // An answers' folder without `safety/`: the built-in copy, corpora included, so the net learns there too.
+        let answersOnly = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-no-safety-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: answersOnly, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: answersOnly) }
+        for name in try FileManager.default.contentsOfDirectory(atPath: SafetyNetTests.intents.path) where name.hasSuffix(".yaml") {
+            try FileManager.default.copyItem(at: SafetyNetTests.intents.appendingPathComponent(name),
+                                             to: answersOnly.appendingPathComponent(name))
+        }
+        let builtIn = try SafetyNet.load(intents: answersOnly)
+        #expect(builtIn.isBuiltIn && builtIn.learned != nil && builtIn.learnedProblem == nil)
+        // Without answer files to learn what is not a crisis from, no net (the cues serve alone).
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("entraide-empty-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: empty) }
         #expect(try SafetyNet.load(intents: empty).learned == nil)
