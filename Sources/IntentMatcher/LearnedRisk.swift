@@ -32,11 +32,6 @@ public struct LearnedRisk: Sendable {
     /// on having almost none; a short crisis message ("i want to die") is the cues' to catch.
     public static let minimumWords = 3
 
-    /// Whether the net reads `text` at all (`minimumWords`).
-    public static func reads(_ text: String) -> Bool {
-        TextNormalizer.tokens(text, limit: maximumScalars).count { $0.script != .digits } >= minimumWords
-    }
-
     /// Only the first this many Unicode scalars of a message are read, as the cues read a bounded text.
     static let maximumScalars = 4_000
 
@@ -73,9 +68,11 @@ public struct LearnedRisk: Sendable {
         self.threshold = threshold
     }
 
-    /// The probability that `text` is a crisis, and the language of the likeliest crisis class.
-    public func assess(_ text: String) -> (probability: Double, language: Language) {
+    /// The probability that `text` is a crisis, and the language of the likeliest crisis class; nil for a text of
+    /// fewer than `minimumWords` words, which the net does not read.
+    public func assess(_ text: String) -> (probability: Double, language: Language)? {
         let tokens = TextNormalizer.tokens(text, limit: Self.maximumScalars)
+        guard tokens.count(where: { $0.script != .digits }) >= Self.minimumWords else { return nil }
         let keys = TextFeatures.keys(tokens: tokens, terms: tokens.map(\.text))
         var probabilities = [Float](repeating: 0, count: 1 + languages.count)
         regression.probabilities(features.vector(keys), into: &probabilities)

@@ -3710,6 +3710,9 @@ alone:
   - ja tenho um plano
   - faca|lamina|gilete|corda|comprimidos|arma ... meu lado
   - faca|lamina|gilete|corda|comprimidos|arma ... minha frente
+  # Found trying the helpline (session 17): "after I'm gone", with debts settled.
+  - depois|quando que eu for|partir|morrer|sumir|faltar
+  - ninguem fica|vai ficar me devendo
 together:
   means:
     - remedio*
@@ -6353,6 +6356,7 @@ crisis:
   - "ja nao consigo mais, estou farto disto tudo. vou atirar-me da janela hoje a noite, ja decidi"
   - "fiz uma carta de despedida pros meus filhos. n aguento mais ser um fardo"
   - "estou com fome ha 3 dias e os miudos tambem. nao vale a pena continuar, quero morrer"
+  - "ja paguei o que devia pro meu primo, assim ninguém fica me devendo nada depois que eu for"
 controls:
   # idioms with death/kill words
   - esse prazo está me matando

@@ -92,18 +92,17 @@ public struct CrisisDirectory: Sendable {
         return written.first.map { String($0) == source.uppercased() } ?? false
     }
 
-    /// The words with the prepositions Arabic writes glued to the next word taken off, ب "in" and ل "to" (لل
-    /// before the article: للمغرب is ل + المغرب), after a glued و or ف too, as in "انا بسوريا" (I'm in Syria),
-    /// "بالمغرب", "وبمصر", which dialects use where MSA writes "في"; nil when no word starts with one. Read
-    /// beside the words as written, so that a name that itself starts with ب or ل (باكستان, لبنان) is still found.
+    /// The words with the prepositions Arabic writes glued to the next word taken off, ب "in" and ل "to", after a
+    /// glued و or ف too, as in "انا بسوريا" (I'm in Syria), "وبمصر", which dialects use where MSA writes "في"; nil
+    /// when no word starts with one. Read beside the words as written, so that a name that itself starts with ب
+    /// or ل (باكستان, لبنان) is still found. (Before the article, "بالمغرب", "للمغرب", every word already reads
+    /// without it: `CueWord.dialectReadings`.)
     static func withoutAttachedPrepositions(_ words: [CueWord]) -> [CueWord]? {
-        let beh: Unicode.Scalar = "\u{0628}", lam: Unicode.Scalar = "\u{0644}", alef: Unicode.Scalar = "\u{0627}"
+        let beh: Unicode.Scalar = "\u{0628}", lam: Unicode.Scalar = "\u{0644}"
         var changed = false
         let stripped = words.map { word -> CueWord in
             var scalars = Array((word.bare ?? word.text).unicodeScalars)
-            if scalars.count >= 5 && scalars[0] == lam && scalars[1] == lam {
-                scalars[0] = alef
-            } else if let first = scalars.first, first == beh || first == lam, scalars.count >= 4 {
+            if let first = scalars.first, first == beh || first == lam, scalars.count >= 4 {
                 scalars.removeFirst()
             } else {
                 return word

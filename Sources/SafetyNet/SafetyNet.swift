@@ -30,10 +30,10 @@ public struct SafetyNet: Sendable {
     /// helpline's own commands, see `HelplineEngine.risk`).
     public func assess(_ text: String, learning: Bool = true) -> RiskAssessment? {
         if let alarm = detector.assess(text) { return alarm }
-        guard learning, let learned, LearnedRisk.reads(text) else { return nil }
-        let (probability, language) = learned.assess(text)
-        guard probability >= learned.threshold else { return nil }
-        return RiskAssessment(language: language, cues: [String(format: "learned: %.2f", probability)])
+        guard learning, let learned, let read = learned.assess(text), read.probability >= learned.threshold else {
+            return nil
+        }
+        return RiskAssessment(language: read.language, cues: [String(format: "learned: %.2f", read.probability)])
     }
 
     /// The learned net of a safety folder (or of the copy built into entraide, both read by `read`): the crisis

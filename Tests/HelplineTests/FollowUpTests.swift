@@ -249,7 +249,7 @@ extension Answer {
         let net = SafetyNet(detector: RiskDetector(cues: cues), directory: CrisisDirectory(), learned: learned)
         // The net learned it (the test would prove nothing otherwise); two words are under the net's minimum, and
         // a command is not given to the net in any case.
-        #expect(learned.assess("forget me").probability >= 0.5)
+        #expect((learned.assess("please forget me")?.probability ?? 0) >= 0.5)
         #expect(HelplineEngine.risk("forget me", safety: net) == nil)
         #expect(HelplineEngine.risk("forget me, goodbye forever", safety: net) != nil, "not a command: the net reads it")
         #expect(HelplineEngine.risk("human, i want to kill myself", safety: net) != nil, "the cues read everything")

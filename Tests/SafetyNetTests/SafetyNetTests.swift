@@ -279,9 +279,10 @@ import Testing
 
     @Test func itLearnsCrisesApartFromEverydayQuestionsAndSaysTheLanguage() throws {
         let net = try #require(LearnedRisk(crisis: Self.crisis, other: Self.other))
-        let english = net.assess("goodbye everyone, nobody would miss me")
-        let french = net.assess("adieu, personne ne me regretterait")
-        let pay = net.assess("my bonus payment is late")
+        let english = try #require(net.assess("goodbye everyone, nobody would miss me"))
+        let french = try #require(net.assess("adieu, personne ne me regretterait"))
+        let pay = try #require(net.assess("my bonus payment is late"))
+        #expect(net.assess("no") == nil && net.assess("goodbye everyone") == nil, "under three words: not read")
         #expect(english.probability > 0.5 && english.language == .en, "\(english)")
         #expect(french.probability > 0.5 && french.language == .fr, "\(french)")
         #expect(pay.probability < 0.5, "\(pay)")
@@ -310,7 +311,7 @@ import Testing
                       "pas pour le moment", "todavía no lo sé", "ainda não sei bem", "مش فاهم عليك", "yes that one"])
     func shortRepliesRaiseNoAlarm(_ reply: String) throws {
         let shipped = try SafetyNet.load(intents: SafetyNetTests.intents)
-        #expect(shipped.assess(reply) == nil, "\(reply): \(shipped.learned?.assess(reply).probability ?? 0)")
+        #expect(shipped.assess(reply) == nil, "\(reply): \(shipped.learned?.assess(reply)?.probability ?? 0)")
     }
 
     /// The shipped folder has a corpus and answer files: its net learns; so does the built-in copy.
